@@ -1,0 +1,51 @@
+# Thin driver over CMake.  The two commands a new machine needs:
+#   make run    install missing Debian packages, build, chat on the console
+#   make test   install missing Debian packages, build, run every test
+BUILD   ?= build
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+DEB_PKGS = build-essential cmake pkg-config libcurl4-openssl-dev libjansson-dev \
+           libstemmer-dev libutf8proc-dev libcriterion-dev python3 valgrind
+TEST_DEB_PKGS = nodejs npm clang libclang-rt-14-dev sqlite3 libsqlite3-dev
+BENCH_DEB_PKGS = libsqlite3-dev libxapian-dev g++ sqlite3
+
+.PHONY: all deps test-deps build run test asan bench install clean
+
+all: build
+
+# Installs what is missing when root; otherwise prints the one line to run.
+deps:
+	@./.ci/deps.sh $(DEB_PKGS)
+
+test-deps:
+	@./.ci/deps.sh $(DEB_PKGS) $(TEST_DEB_PKGS)
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+
+run: build
+	$(BUILD)/faqbot run $(ARGS)
+
+test: test-deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+# The whole suite again under AddressSanitizer + UBSan.
+asan: test-deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFAQBOT_SANITIZE=ON
+	cmake --build build-asan -j$(JOBS)
+	cd build-asan && ctest --output-on-failure -j$(JOBS)
+
+bench: build
+	@./.ci/deps.sh $(BENCH_DEB_PKGS)
+	cmake -S . -B $(BUILD) -DFAQBOT_BENCH=ON
+	cmake --build $(BUILD) -j$(JOBS) --target faqbot_bench
+	$(BUILD)/bench/faqbot_bench
+
+install: build
+	cmake --install $(BUILD) $(if $(DESTDIR),,) --prefix $(or $(PREFIX),/usr/local)
+
+clean:
+	rm -rf $(BUILD) build-asan
