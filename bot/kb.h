@@ -136,6 +136,10 @@ int kb_match(const kb *k, kb_scratch *s, const char *text, size_t len,
 const char *kb_triage(const kb *k, kb_scratch *s, const char *text,
                       size_t len);
 
+/* The id of the entry triage answers with (triage.json "reply_entry"), or
+ * NULL when there are no triage rules.  Commands like /topics hide it. */
+const char *kb_urgent_entry_id(const kb *k);
+
 /* ---- text ------------------------------------------------------------- */
 
 /* Fold (NFKC + case fold, via utf8proc), tokenize, drop stopwords, stem

@@ -145,6 +145,11 @@ struct faqbot_host {
     int (*sleep_ms)(faqbot_host *host, unsigned ms);
 
     void (*free)(void *ptr);
+
+    /* The reply as plain text, rendered the standard way (text, citation,
+     * notice, numbered suggestions, related).  Caller frees with
+     * host->free(); NULL on OOM. */
+    char *(*render_text)(faqbot_host *host, const faqbot_reply *reply);
 };
 
 /* A command a plugin adds to /help (may be empty). */
