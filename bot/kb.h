@@ -9,8 +9,8 @@
  * number of threads.  A kb_scratch belongs to one thread at a time.
  *
  * Layout of a knowledge directory (see README "Adding knowledge"):
- *   sources/*.json    one source each: id, title, url?, language?, sections[]
- *   entries/*.json    one entry object per file, or {"entries": [ ... ]}
+ *   sources/<id>.json  one source each: id, title, url?, language?, sections[]
+ *   entries/<id>.json  one entry object per file, or {"entries": [ ... ]}
  *   synonyms.json     {"groups": [["gas","wind",...], ...]}     (optional)
  *   stopwords.txt     one word per line, '#' comments            (optional)
  *   triage.json       danger-sign rules, see kb-triage.c         (optional)
@@ -83,6 +83,23 @@ typedef struct kb_source {
  * The result is owned by the caller: kb_free(). */
 kb *kb_load(const char *dir, kb_diag *diag);
 void kb_free(kb *k);
+
+/* Matching features, each switchable for ablation (scripts show the gain
+ * of each).  kb_load() enables all of them. */
+enum kb_feature {
+    KB_FEAT_SYNONYMS = 1u << 0,   /* synonyms.json groups */
+    KB_FEAT_TYPO     = 1u << 1,   /* repair unknown words (edit distance) */
+    KB_FEAT_BIGRAMS  = 1u << 2,   /* adjacent-pair evidence */
+    KB_FEAT_ALTS     = 1u << 3,   /* per-alternate-question scoring */
+    KB_FEAT_ALL      = 0xfu
+};
+
+typedef struct kb_load_opts {
+    unsigned features;            /* enum kb_feature mask */
+} kb_load_opts;
+
+/* kb_load() with options (opts NULL = every feature).  Same ownership. */
+kb *kb_load_ex(const char *dir, const kb_load_opts *opts, kb_diag *diag);
 
 size_t kb_entry_count(const kb *k);
 const kb_entry *kb_entry_at(const kb *k, size_t i);

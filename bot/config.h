@@ -1,0 +1,46 @@
+/* config.h - the bot's configuration: a JSON file, or the defaults
+ * compiled in from config/faqbot.json.  Every problem is reported with its
+ * JSON path ("$.plugins.telegram.enabled: expected true or false"). */
+#ifndef FAQBOT_CONFIG_H
+#define FAQBOT_CONFIG_H
+
+#include <stddef.h>
+
+typedef struct config_plugin {
+    char *instance;        /* key under "plugins" */
+    char *plugin;          /* .so name ("plugin", default: instance) */
+    int enabled;
+    char *json;            /* the instance object, as JSON text */
+} config_plugin;
+
+typedef struct config {
+    char *path;            /* file loaded, or NULL for the built-in one */
+    char *knowledge_dir;   /* NULL: search the defaults (see paths.c) */
+    char *plugin_dir;      /* NULL: next to the binary */
+    char *state_dir;
+    char *emergency_number;
+    int log_level;
+    int log_json;
+    size_t max_message_bytes;
+    int per_user_per_minute;
+    int global_per_minute;
+    config_plugin *plugins;
+    size_t n_plugins;
+} config;
+
+typedef struct config_errors {
+    char **lines;          /* "$.path: problem" */
+    size_t count;
+} config_errors;
+
+/* Load path (NULL: the built-in default).  Returns 0 and fills *cfg, or -1
+ * with every problem in *errs (and *cfg freed).  Caller frees with
+ * config_free() and config_errors_free(). */
+int config_load(const char *path, config *cfg, config_errors *errs);
+int config_load_text(const char *text, const char *name, config *cfg,
+                     config_errors *errs);
+void config_free(config *cfg);
+void config_errors_free(config_errors *errs);
+const config_plugin *config_find_plugin(const config *cfg, const char *instance);
+
+#endif

@@ -1,0 +1,162 @@
+/* host-loop.c - the main thread's loop: signals, stopping with a
+ * deadline, reloading the knowledge base. */
+#include "host-priv.h"
+
+#include "log.h"
+#include "sbuf.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define HOST_STOP_DEADLINE_MS 1500
+
+int host_stopping(host *h)
+{
+    pthread_mutex_lock(&h->lock);
+    int s = h->stopping;
+    pthread_mutex_unlock(&h->lock);
+    return s;
+}
+
+static void deadline_in(struct timespec *ts, unsigned ms)
+{
+    clock_gettime(CLOCK_REALTIME, ts);
+    ts->tv_sec += ms / 1000;
+    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
+int host_sleep(host *h, unsigned ms)
+{
+    struct timespec ts;
+    deadline_in(&ts, ms);
+    pthread_mutex_lock(&h->lock);
+    while (!h->stopping &&
+           pthread_cond_timedwait(&h->cond, &h->lock, &ts) != ETIMEDOUT)
+        ;
+    int s = h->stopping;
+    pthread_mutex_unlock(&h->lock);
+    return s;
+}
+
+void host_thread_done(host *h, host_plugin *p, int rc)
+{
+    pthread_mutex_lock(&h->lock);
+    p->done = 1;
+    p->rc = rc;
+    h->running--;
+    pthread_cond_broadcast(&h->cond);
+    pthread_mutex_unlock(&h->lock);
+}
+
+/* /help lines for the commands plugins declare (read after they load). */
+void host_build_help(host *h)
+{
+    sbuf b;
+    sbuf_init(&b);
+    for (host_plugin *p = h->plugins; p; p = p->next) {
+        const faqbot_command *c = p->so.desc ? p->so.desc->commands : NULL;
+        for (; c && c->name; c++)
+            sbuf_addf(&b, "%s/%s - %s", b.len ? "\n" : "", c->name,
+                      c->help ? c->help : "");
+    }
+    free(h->extra_help);
+    h->extra_help = b.len ? sbuf_take(&b) : NULL;
+    sbuf_free(&b);
+}
+
+void host_request_stop(host *h)
+{
+    pthread_mutex_lock(&h->lock);
+    int already = h->stopping;
+    h->stopping = 1;
+    pthread_cond_broadcast(&h->cond);
+    pthread_mutex_unlock(&h->lock);
+    if (already)
+        return;
+    for (host_plugin *p = h->plugins; p; p = p->next)
+        if (p->started && !p->done)
+            p->so.desc->stop(p->self);
+}
+
+/* Wait for every thread up to the deadline; mark laggards abandoned. */
+static void host_join_all(host *h)
+{
+    struct timespec ts;
+    deadline_in(&ts, HOST_STOP_DEADLINE_MS);
+    pthread_mutex_lock(&h->lock);
+    while (h->running > 0 &&
+           pthread_cond_timedwait(&h->cond, &h->lock, &ts) != ETIMEDOUT)
+        ;
+    for (host_plugin *p = h->plugins; p; p = p->next)
+        if (p->started && !p->done) {
+            p->abandoned = 1;
+            log_msg(LOG_ERROR, p->cfg->instance,
+                    "did not stop within %d ms; leaving it behind",
+                    HOST_STOP_DEADLINE_MS);
+        }
+    pthread_mutex_unlock(&h->lock);
+}
+
+int host_reload(host *h)
+{
+    kb_diag d;
+    kb_diag_init(&d);
+    kb *k = kb_load(h->knowledge_dir, &d);
+    for (size_t i = 0; i < d.count; i++) {
+        char line[1024];
+        kb_diag_format(&d.items[i], line, sizeof line);
+        log_msg(d.items[i].severity == KB_ERROR ? LOG_ERROR : LOG_WARN, "reload",
+                "%s", line);
+    }
+    kb_diag_free(&d);
+    if (!k) {
+        log_msg(LOG_ERROR, "reload", "knowledge in %s refused; still serving "
+                "the previous knowledge base", h->knowledge_dir);
+        return -1;
+    }
+    size_t n = kb_entry_count(k);
+    if (kbhold_swap(&h->kb, k) < 0)
+        return -1;
+    log_msg(LOG_INFO, "reload", "knowledge reloaded: %zu entries", n);
+    return 0;
+}
+
+int host_wait(host *h)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    for (;;) {
+        pthread_mutex_lock(&h->lock);
+        int running = h->running;
+        pthread_mutex_unlock(&h->lock);
+        if (running == 0)
+            break;
+        struct timespec tick = {0, 100 * 1000000L};
+        int sig = sigtimedwait(&set, NULL, &tick);
+        if (sig == SIGHUP) {
+            log_msg(LOG_INFO, "faqbot", "SIGHUP: reloading knowledge");
+            host_reload(h);
+        } else if (sig == SIGINT || sig == SIGTERM) {
+            log_msg(LOG_INFO, "faqbot", "%s: stopping",
+                    sig == SIGINT ? "SIGINT" : "SIGTERM");
+            break;
+        }
+    }
+    host_request_stop(h);
+    host_join_all(h);
+    int ok = 0;
+    for (host_plugin *p = h->plugins; p; p = p->next)
+        ok |= p->started && p->rc == 0;
+    return (ok || (h->plugins && !h->refused)) ? 0 : 1;
+}

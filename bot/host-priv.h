@@ -1,0 +1,55 @@
+/* host-priv.h - the host's insides, shared by host.c (instances),
+ * host-deliver.c (routing one message) and host-loop.c (signals, stop,
+ * reload).  Not for plugins. */
+#ifndef FAQBOT_HOST_PRIV_H
+#define FAQBOT_HOST_PRIV_H
+
+#include "config.h"
+#include "faqbot/plugin.h"
+#include "host.h"
+#include "kbhold.h"
+#include "plugin-load.h"
+#include "ratelimit.h"
+#include "router.h"
+#include "state.h"
+
+#include <limits.h>
+#include <pthread.h>
+
+typedef struct host_plugin {
+    faqbot_host api;             /* first: plugins get &api */
+    struct host *core;
+    const config_plugin *cfg;
+    plugin_so so;
+    void *self;                  /* the plugin's instance */
+    state_store *state;
+    kb_scratch *scratch;         /* used under deliver_lock */
+    route_out out;               /* used under deliver_lock */
+    pthread_mutex_t deliver_lock;
+    pthread_t thread;
+    int started, done, rc;
+    int abandoned;               /* missed the stop deadline */
+    struct host_plugin *next;
+} host_plugin;
+
+struct host {
+    const config *cfg;
+    char knowledge_dir[PATH_MAX];
+    kbhold kb;
+    ratelimit *rl;
+    char *extra_help;            /* plugins' commands for /help */
+    pthread_mutex_t lock;        /* guards the fields below */
+    pthread_cond_t cond;         /* signalled on stop and thread end */
+    int stopping;
+    int running;                 /* plugin threads not yet done */
+    int refused;
+    host_plugin *plugins;
+};
+
+int host_deliver(faqbot_host *api, const faqbot_message *msg);
+int host_stopping(host *h);
+int host_sleep(host *h, unsigned ms);
+void host_thread_done(host *h, host_plugin *p, int rc);
+void host_build_help(host *h);
+
+#endif

@@ -1,0 +1,34 @@
+/* host.h - the plugin host: loads each enabled connector, gives it the
+ * host table (faqbot/plugin.h), runs it on its own thread, routes what it
+ * delivers, and stops everything on a signal within a deadline. */
+#ifndef FAQBOT_HOST_H
+#define FAQBOT_HOST_H
+
+#include "config.h"
+#include "kb.h"
+
+typedef struct host host;
+
+/* Takes ownership of k (freed by host_free, or now on failure).
+ * knowledge_dir is re-read on SIGHUP.  Caller frees with host_free(). */
+host *host_new(const config *cfg, kb *k, const char *knowledge_dir);
+void host_free(host *h);
+
+/* Load and create every enabled plugin and start its thread.  A plugin
+ * that cannot be loaded or created is reported and skipped.  Returns the
+ * number of plugins running. */
+int host_start(host *h);
+
+/* Wait for SIGINT/SIGTERM (stop), SIGHUP (reload knowledge), or every
+ * plugin thread ending.  Stops all plugins (deadline: 1.5 s) and returns
+ * the process exit status. */
+int host_wait(host *h);
+
+/* Reload the knowledge base from its directory: the new one replaces the
+ * old only if it loads without error.  0 on success, -1 (logged). */
+int host_reload(host *h);
+
+/* Ask every plugin to stop (async-signal-unsafe: call from a thread). */
+void host_request_stop(host *h);
+
+#endif

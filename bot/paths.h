@@ -1,0 +1,22 @@
+/* paths.h - where the binary, its plugins and the knowledge live. */
+#ifndef FAQBOT_PATHS_H
+#define FAQBOT_PATHS_H
+
+#include <stddef.h>
+
+/* Directory of the running binary (from /proc/self/exe), or "." */
+const char *paths_exe_dir(void);
+
+/* The plugin directory: $FAQBOT_PLUGIN_DIR, else configured (may be
+ * NULL), else <exe>/plugins, else <exe>/../lib/faqbot, else the install
+ * dir.  Writes into out; returns out. */
+char *paths_plugin_dir(const char *configured, char *out, size_t len);
+
+/* The knowledge directory: configured, else $FAQBOT_KNOWLEDGE_DIR, else
+ * <exe>/../share/faqbot/knowledge, <exe>/../knowledge, the install dir,
+ * ./knowledge. */
+char *paths_knowledge_dir(const char *configured, char *out, size_t len);
+
+int paths_is_dir(const char *path);
+
+#endif

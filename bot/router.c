@@ -1,0 +1,246 @@
+/* router.c - commands, triage + knowledge, fallback; see router.h. */
+#include "router.h"
+
+#include "build-info.h"
+#include "reply.h"
+
+#include <ctype.h>
+#include <strings.h>
+#include <string.h>
+
+void route_out_init(route_out *o)
+{
+    memset(o, 0, sizeof *o);
+    sbuf_init(&o->text);
+    sbuf_init(&o->citation);
+}
+
+void route_out_free(route_out *o)
+{
+    sbuf_free(&o->text);
+    sbuf_free(&o->citation);
+}
+
+static void route_out_reset(route_out *o)
+{
+    sbuf text = o->text, cit = o->citation;
+    memset(o, 0, sizeof *o);
+    o->text = text;
+    o->citation = cit;
+    sbuf_reset(&o->text);
+    sbuf_reset(&o->citation);
+}
+
+/* ---- texts ----------------------------------------------------------- */
+
+static int is_reserved(const kb *k, const kb_entry *e)
+{
+    const char *urgent = kb_urgent_entry_id(k);
+    return urgent && strcmp(e->id, urgent) == 0;
+}
+
+static void add_topics(const kb *k, sbuf *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < kb_entry_count(k); i++) {
+        const kb_entry *e = kb_entry_at(k, i);
+        if (is_reserved(k, e))
+            continue;
+        sbuf_addf(out, "%s%s", n++ ? "; " : "", e->title);
+    }
+}
+
+static void cmd_start(const router_env *env, const kb *k, sbuf *out)
+{
+    sbuf_add(out, "Hello! I answer parents' questions about infant massage, "
+                  "from a curated knowledge base, and I always say where an "
+                  "answer comes from.\n\nJust ask, in your own words, for "
+                  "example: \"can massage help my colicky baby?\" or \"how "
+                  "long should a massage last?\"\n\nType /topics to see what "
+                  "I know, /help for commands.");
+}
+
+static void cmd_help(const router_env *env, const kb *k, sbuf *out)
+{
+    sbuf_add(out, "Ask me a question in your own words and I will answer "
+                  "from the knowledge base, with its source.\n\nCommands:\n"
+                  "/start - introduction\n/help - this help\n"
+                  "/topics - what I can answer\n/source - where my answers "
+                  "come from\n/about - about this bot\n"
+                  "!faq <question> - ask in a group room");
+    if (env->extra_help && *env->extra_help)
+        sbuf_addf(out, "\n%s", env->extra_help);
+    sbuf_add(out, "\n\nIf your baby seems unwell, call a doctor: I am not a "
+                  "substitute for medical care.");
+}
+
+static void cmd_topics(const router_env *env, const kb *k, sbuf *out)
+{
+    sbuf_add(out, "I can answer questions on: ");
+    add_topics(k, out);
+    sbuf_add(out, ".");
+}
+
+static void cmd_source(const router_env *env, const kb *k, sbuf *out)
+{
+    sbuf_add(out, "My answers are written from these sources:");
+    for (size_t i = 0; i < kb_source_count(k); i++) {
+        const kb_source *s = kb_source_at(k, i);
+        sbuf_addf(out, "\n- %s (%zu sections)", s->title, s->n_sections);
+        if (s->url)
+            sbuf_addf(out, " %s", s->url);
+    }
+}
+
+static void cmd_about(const router_env *env, const kb *k, sbuf *out)
+{
+    sbuf_addf(out, "faqbot %s: an FAQ bot for parents. It matches your "
+                   "question against %zu curated entries and cites the source "
+                   "of every answer. It gives general information, not "
+                   "medical advice.", FAQBOT_VERSION, kb_entry_count(k));
+}
+
+typedef void (*cmd_fn)(const router_env *, const kb *, sbuf *);
+
+static const struct {
+    const char *name;
+    cmd_fn fn;
+} router_commands[] = {
+    {"start", cmd_start}, {"help", cmd_help}, {"topics", cmd_topics},
+    {"source", cmd_source}, {"sources", cmd_source}, {"about", cmd_about},
+};
+
+/* ---- routing --------------------------------------------------------- */
+
+/* "/name rest" or "/name@bot rest": returns the command or NULL. */
+static cmd_fn find_command(const char *text, int *unknown)
+{
+    *unknown = 0;
+    if (text[0] != '/')
+        return NULL;
+    size_t n = strcspn(text + 1, " \t\n@");
+    for (size_t i = 0; i < sizeof router_commands / sizeof router_commands[0]; i++)
+        if (strlen(router_commands[i].name) == n &&
+            strncasecmp(text + 1, router_commands[i].name, n) == 0)
+            return router_commands[i].fn;
+    *unknown = n > 0;
+    return NULL;
+}
+
+static void fill_answer(const router_env *env, const kb *k,
+                        const kb_entry *e, route_out *o)
+{
+    const char *ph = "{emergency_number}";
+    const char *a = e->answer, *hit;
+    while ((hit = strstr(a, ph)) != NULL) {
+        sbuf_addn(&o->text, a, (size_t)(hit - a));
+        sbuf_add(&o->text, env->emergency_number ? env->emergency_number
+                                                 : "your local emergency number");
+        a = hit + strlen(ph);
+    }
+    sbuf_add(&o->text, a);
+    reply_citation(e, &o->citation);
+    for (size_t i = 0; i < e->n_related && o->n_related < ROUTER_MAX_RELATED; i++) {
+        const kb_entry *r = kb_find(k, e->related[i]);
+        if (r)
+            o->related[o->n_related++] = (faqbot_suggestion){r->id, r->title};
+    }
+}
+
+static void fill_from_result(const router_env *env, const kb *k, route_out *o)
+{
+    switch (o->res.status) {
+    case KB_ANSWERED:
+        o->kind = FAQBOT_REPLY_ANSWER;
+        fill_answer(env, k, o->res.entry, o);
+        o->notice = REPLY_NOTICE;
+        break;
+    case KB_URGENT:
+        o->kind = FAQBOT_REPLY_URGENT;
+        fill_answer(env, k, o->res.entry, o);
+        o->n_related = 0;
+        break;
+    case KB_AMBIGUOUS:
+        o->kind = FAQBOT_REPLY_AMBIGUOUS;
+        sbuf_add(&o->text, "I'm not sure which of these you mean:");
+        for (size_t i = 0; i < o->res.n_suggestions; i++) {
+            const kb_entry *e = o->res.suggestions[i];
+            o->sugg[o->n_sugg++] = (faqbot_suggestion){e->id, e->title};
+        }
+        break;
+    default:
+        o->kind = FAQBOT_REPLY_NO_ANSWER;
+        sbuf_add(&o->text, "Sorry, I don't know that one: it isn't covered by "
+                           "what I have learned. I can answer questions on: ");
+        add_topics(k, &o->text);
+        sbuf_add(&o->text, ".");
+    }
+}
+
+/* Skip "!faq" (any case) and blanks; returns the question part. */
+static const char *strip_bang_faq(const char *t)
+{
+    while (isspace((unsigned char)*t))
+        t++;
+    if (strncasecmp(t, "!faq", 4) == 0 &&
+        (t[4] == '\0' || isspace((unsigned char)t[4]) || t[4] == ':')) {
+        t += 4 + (t[4] == ':');
+        while (isspace((unsigned char)*t))
+            t++;
+    }
+    return t;
+}
+
+int router_route(const router_env *env, const kb *k, kb_scratch *s,
+                 const char *text, const char *pick, route_out *o)
+{
+    route_out_reset(o);
+    o->res.status = -1;
+    const kb_entry *picked = pick ? kb_find(k, pick) : NULL;
+    if (picked) {
+        o->res.status = KB_ANSWERED;
+        o->res.entry = picked;
+        o->res.confidence = 1.0;
+        fill_from_result(env, k, o);
+        return o->text.oom ? -1 : 0;
+    }
+    const char *q = strip_bang_faq(text ? text : "");
+    int unknown;
+    cmd_fn fn = find_command(q, &unknown);
+    if (fn || *q == '\0' || unknown) {
+        o->kind = FAQBOT_REPLY_COMMAND;
+        if (fn)
+            fn(env, k, &o->text);
+        else if (unknown)
+            sbuf_add(&o->text, "I don't know that command. Type /help to see "
+                               "what I can do, or just ask your question.");
+        else
+            cmd_help(env, k, &o->text);
+        return o->text.oom ? -1 : 0;
+    }
+    if (kb_answer(k, s, q, strlen(q), &o->res) < 0)
+        return -1;
+    fill_from_result(env, k, o);
+    return (o->text.oom || o->citation.oom) ? -1 : 0;
+}
+
+void router_reply_view(const route_out *o, faqbot_reply *r)
+{
+    memset(r, 0, sizeof *r);
+    r->struct_size = sizeof *r;
+    r->kind = o->kind;
+    r->entry_id = o->res.entry && o->kind != FAQBOT_REPLY_COMMAND ? o->res.entry->id : NULL;
+    r->title = r->entry_id ? o->res.entry->title : NULL;
+    r->text = sbuf_str(&o->text);
+    r->citation = o->citation.len ? sbuf_str(&o->citation) : NULL;
+    r->notice = o->notice;
+    r->suggestions = o->n_sugg ? o->sugg : NULL;
+    r->n_suggestions = o->n_sugg;
+    r->related = o->n_related ? o->related : NULL;
+    r->n_related = o->n_related;
+}
+
+const char *router_status_name(const route_out *o)
+{
+    return reply_kind_name(o->kind);
+}
