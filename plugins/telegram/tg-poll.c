@@ -1,0 +1,354 @@
+/*
+ * tg-poll.c - the long-polling loop: getMe, setMyCommands, getUpdates,
+ * deliver, then acknowledge (persist the offset) only once answered.
+ */
+#include "tg-bot.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tg-render.h"
+
+#define SLEEP_SLICE_MS 200
+
+int tg_bot_stopping(tg_bot *b)
+{
+    return atomic_load(&b->stopping) || b->host->should_stop(b->host);
+}
+
+int tg_bot_sleep(tg_bot *b, unsigned ms)
+{
+    while (ms > 0 && !tg_bot_stopping(b)) {
+        unsigned slice = ms < SLEEP_SLICE_MS ? ms : SLEEP_SLICE_MS;
+        if (b->host->sleep_ms(b->host, slice))
+            return 1;
+        ms -= slice;
+    }
+    return tg_bot_stopping(b);
+}
+
+/* ---- start ------------------------------------------------------------ */
+
+static int take_identity(tg_bot *b, json_t *me)
+{
+    const char *user = json_string_value(json_object_get(me, "username"));
+    json_t *id = json_object_get(me, "id");
+    if (!json_is_integer(id)) {
+        b->host->log(b->host, FAQBOT_LOG_WARN, "getMe: no bot id in reply");
+        return -1;
+    }
+    free(b->username);
+    b->username = strdup(user ? user : "");
+    if (!b->username)
+        return -1;
+    b->bot_id = (int64_t)json_integer_value(id);
+    b->host->log(b->host, FAQBOT_LOG_INFO, "connected as @%s (id %" PRId64
+                 ")", b->username, b->bot_id);
+    return 0;
+}
+
+/* getMe until it works; a rejected token is fatal.  Returns 0 or -1. */
+static int start(tg_bot *b)
+{
+    for (;;) {
+        tg_result res;
+        int st = tg_api_call(b->api, "getMe", NULL, b->cfg.request_timeout,
+                             &res);
+        int ok = st == TG_OK && take_identity(b, res.result) == 0;
+        if (st == TG_E_AUTH)
+            b->host->log(b->host, FAQBOT_LOG_ERROR, "the Bot API rejected "
+                         "the bot token (HTTP %ld: %s); check the token; "
+                         "telegram stops, other plugins keep running",
+                         res.error_code, res.desc);
+        else if (!ok && st != TG_E_ABORTED)
+            b->host->log(b->host, FAQBOT_LOG_WARN, "getMe failed: %s (%s); "
+                         "retrying", tg_status_name(st), res.desc);
+        unsigned wait = st == TG_E_RETRY ? (unsigned)res.retry_after * 1000u
+                                         : tg_backoff_next(&b->backoff);
+        tg_result_clear(&res);
+        if (ok)
+            break;
+        if (st == TG_E_AUTH || st == TG_E_ABORTED || tg_bot_sleep(b, wait))
+            return -1;
+    }
+    tg_backoff_reset(&b->backoff);
+    return 0;
+}
+
+static void set_commands(tg_bot *b)
+{
+    tg_result res;
+    json_t *p = json_pack(
+        "{s:[{s:s,s:s},{s:s,s:s},{s:s,s:s}]}", "commands",
+        "command", "start", "description", "What this bot does",
+        "command", "help", "description", "How to ask a question",
+        "command", "topics", "description", "Topics I can answer");
+    int st = p ? tg_api_call(b->api, "setMyCommands", p,
+                             b->cfg.request_timeout, &res)
+               : TG_E_NOMEM;
+    if (st != TG_OK && p)
+        b->host->log(b->host, FAQBOT_LOG_WARN, "setMyCommands failed: %s "
+                     "(%s); the command menu may be missing",
+                     tg_status_name(st), res.desc);
+    if (p)
+        tg_result_clear(&res);
+    json_decref(p);
+}
+
+/* ---- offset ----------------------------------------------------------- */
+
+static void load_offset(tg_bot *b)
+{
+    char *v = b->host->state_get(b->host, "offset");
+    char *s = NULL;
+    if (v && sscanf(v, "%" SCNd64, &b->offset) == 1 && b->offset >= 0)
+        b->have_offset = 1;
+    b->host->free(v);
+    if (b->have_offset || !b->cfg.skip_backlog)
+        return;
+    /* first start: remember when, so a restart before any update still
+     * skips only what predates the very first start */
+    s = b->host->state_get(b->host, "since");
+    if (!s || sscanf(s, "%" SCNd64, &b->since) != 1) {
+        char buf[32];
+        b->since = (int64_t)time(NULL);
+        snprintf(buf, sizeof buf, "%" PRId64, b->since);
+        b->host->state_set(b->host, "since", buf);
+    }
+    b->host->free(s);
+}
+
+/* Acknowledge update id: the next poll starts after it, and the offset
+ * survives a restart. */
+static void ack(tg_bot *b, int64_t id)
+{
+    char buf[32];
+    if (id < 0 || (b->have_offset && id + 1 <= b->offset))
+        return;
+    b->offset = id + 1;
+    b->have_offset = 1;
+    snprintf(buf, sizeof buf, "%" PRId64, b->offset);
+    if (b->host->state_set(b->host, "offset", buf) != 0)
+        b->host->log(b->host, FAQBOT_LOG_WARN, "could not save offset %s; "
+                     "a restart may answer some messages again", buf);
+}
+
+/* ---- updates ---------------------------------------------------------- */
+
+static void id_str(char *buf, size_t len, int64_t v)
+{
+    snprintf(buf, len, "%" PRId64, v);
+}
+
+static int handle_message(tg_bot *b, const tg_update *u)
+{
+    char chat[24], mid[24], from[24];
+    const char *why;
+    char *text;
+    int rc = tg_filter_message(u, b->bot_id, b->username,
+                               b->cfg.answer_all_in_groups, &text, &why);
+    faqbot_message m;
+    if (rc <= 0) {
+        if (rc == 0)
+            b->host->log(b->host, FAQBOT_LOG_DEBUG, "update %" PRId64
+                         " ignored: %s", u->update_id, why);
+        return rc;
+    }
+    id_str(chat, sizeof chat, u->chat_id);
+    id_str(mid, sizeof mid, u->message_id);
+    id_str(from, sizeof from, u->from_id);
+    memset(&m, 0, sizeof m);
+    m.struct_size = sizeof m;
+    m.chat_id = chat;
+    m.message_id = mid;
+    m.sender_id = from;
+    m.sender_name = u->from_name;
+    m.text = text;
+    m.is_group = strcmp(u->chat_type, "private") != 0;
+    rc = b->host->deliver(b->host, &m);
+    free(text);
+    return rc == 0 ? 0 : -1;
+}
+
+static void answer_callback(tg_bot *b, const char *id, const char *note)
+{
+    tg_result res;
+    json_t *p = json_pack("{s:s}", "callback_query_id", id);
+    int st = TG_E_NOMEM;
+    if (p && note)
+        json_object_set_new(p, "text", json_string(note));
+    if (p)
+        st = tg_api_call(b->api, "answerCallbackQuery", p,
+                         b->cfg.request_timeout, &res);
+    if (st != TG_OK && p)
+        b->host->log(b->host, FAQBOT_LOG_INFO, "answerCallbackQuery "
+                     "failed: %s (%s)", tg_status_name(st), res.desc);
+    if (p)
+        tg_result_clear(&res);
+    json_decref(p);
+}
+
+static int handle_callback(tg_bot *b, const tg_update *u)
+{
+    char chat[24], mid[24], from[24];
+    const char *pick = tg_render_pick(u->callback_data);
+    faqbot_message m;
+    answer_callback(b, u->callback_id, pick ? NULL
+                    : "This button no longer works.");
+    if (!pick || u->from_is_bot)
+        return 0;
+    id_str(chat, sizeof chat, u->chat_id ? u->chat_id : u->from_id);
+    id_str(mid, sizeof mid, u->message_id);
+    id_str(from, sizeof from, u->from_id);
+    memset(&m, 0, sizeof m);
+    m.struct_size = sizeof m;
+    m.chat_id = chat;
+    m.message_id = u->message_id ? mid : NULL;
+    m.sender_id = from;
+    m.sender_name = u->from_name;
+    m.text = pick;
+    m.pick = pick;
+    m.is_group = u->chat_id && strcmp(u->chat_type, "private") != 0;
+    return b->host->deliver(b->host, &m) == 0 ? 0 : -1;
+}
+
+int tg_poll_handle(tg_bot *b, const tg_update *u)
+{
+    if (u->kind == TG_UPD_MESSAGE) {
+        if (!b->have_offset && b->cfg.skip_backlog && u->date &&
+            u->date < b->since) {
+            b->host->log(b->host, FAQBOT_LOG_DEBUG, "update %" PRId64
+                         " predates the first start: skipped",
+                         u->update_id);
+            return 0;
+        }
+        return handle_message(b, u);
+    }
+    if (u->kind == TG_UPD_CALLBACK)
+        return handle_callback(b, u);
+    b->host->log(b->host, FAQBOT_LOG_DEBUG, "update %" PRId64 " ignored: "
+                 "%s", u->update_id, u->kind == TG_UPD_EDITED
+                 ? "an edit" : u->kind == TG_UPD_CHANNEL_POST
+                 ? "a channel post" : "not a message");
+    return 0;
+}
+
+/* Handle a getUpdates result.  Returns 0 when all were done, -1 when one
+ * must be retried (everything before it is acknowledged). */
+static int handle_batch(tg_bot *b, json_t *arr)
+{
+    size_t i;
+    for (i = 0; i < json_array_size(arr) && !tg_bot_stopping(b); i++) {
+        char err[160];
+        tg_update u;
+        int rc = tg_parse_update(json_array_get(arr, i), &u, err,
+                                 sizeof err);
+        if (u.update_id >= 0 && b->have_offset && u.update_id < b->offset) {
+            tg_update_clear(&u);   /* already answered (a loose server) */
+            continue;
+        }
+        if (rc != 0)
+            b->host->log(b->host, FAQBOT_LOG_WARN, "skipping a malformed "
+                         "update: %s", err);
+        else
+            rc = tg_poll_handle(b, &u) == 0 ? 0 : 1;
+        if (rc <= 0)
+            ack(b, u.update_id);
+        tg_update_clear(&u);
+        if (rc > 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- the loop --------------------------------------------------------- */
+
+static json_t *poll_params(tg_bot *b)
+{
+    json_t *p = json_pack("{s:I, s:i, s:[s,s]}", "timeout",
+                          (json_int_t)b->cfg.poll_timeout, "limit", 100,
+                          "allowed_updates", "message", "callback_query");
+    if (p && b->have_offset &&
+        json_object_set_new(p, "offset", json_integer(b->offset)) != 0) {
+        json_decref(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* How long to wait after a failed poll; logs the failure.  *conflicts
+ * counts 409s in a row so the explanation is logged once per streak. */
+static unsigned poll_failed(tg_bot *b, const tg_result *res, int *conflicts)
+{
+    int st = res->status;
+    if (st == TG_E_RETRY) {
+        b->host->log(b->host, FAQBOT_LOG_WARN, "rate limited by Telegram: "
+                     "waiting %ld s", res->retry_after);
+        return (unsigned)res->retry_after * 1000u;
+    }
+    if (st == TG_E_CONFLICT) {
+        if ((*conflicts)++ == 0)
+            b->host->log(b->host, FAQBOT_LOG_ERROR, "Telegram refuses "
+                         "getUpdates (HTTP 409: %s): a webhook is set for "
+                         "this bot or another instance is polling with the "
+                         "same token; retrying until it stops", res->desc);
+    } else {
+        b->host->log(b->host, FAQBOT_LOG_WARN, "getUpdates failed: %s (%s)"
+                     "; retrying", tg_status_name(st), res->desc);
+    }
+    return tg_backoff_next(&b->backoff);
+}
+
+/* One getUpdates round.  Returns 0 to go on, 1 to stop, -1 fatal. */
+static int poll_once(tg_bot *b, int *conflicts)
+{
+    tg_result res;
+    json_t *p = poll_params(b);
+    unsigned wait = 0;
+    int st;
+    if (!p)
+        return tg_bot_sleep(b, 1000) ? 1 : 0;
+    st = tg_api_call(b->api, "getUpdates", p,
+                     b->cfg.poll_timeout + b->cfg.request_timeout, &res);
+    json_decref(p);
+    if (st == TG_OK && !json_is_array(res.result)) {
+        res.status = st = TG_E_MALFORMED;
+        snprintf(res.desc, sizeof res.desc, "result is not an array");
+    }
+    if (st == TG_OK) {
+        *conflicts = 0;
+        tg_backoff_reset(&b->backoff);
+        if (handle_batch(b, res.result) != 0)
+            wait = tg_backoff_next(&b->backoff);
+    } else if (st == TG_E_AUTH) {
+        b->host->log(b->host, FAQBOT_LOG_ERROR, "the Bot API rejected the "
+                     "bot token (HTTP %ld: %s); telegram stops",
+                     res.error_code, res.desc);
+    } else if (st != TG_E_ABORTED) {
+        wait = poll_failed(b, &res, conflicts);
+    }
+    tg_result_clear(&res);
+    if (st == TG_E_AUTH)
+        return -1;
+    if (st == TG_E_ABORTED)
+        return 1;
+    return tg_bot_sleep(b, wait) ? 1 : 0;
+}
+
+int tg_poll_run(tg_bot *b)
+{
+    int conflicts = 0, rc = 0;
+    if (start(b) != 0)
+        return tg_bot_stopping(b) ? 0 : -1;
+    if (b->cfg.set_commands)
+        set_commands(b);
+    load_offset(b);
+    b->host->log(b->host, FAQBOT_LOG_INFO, "polling for updates (offset %s)",
+                 b->have_offset ? "saved" : "new");
+    while (rc == 0 && !tg_bot_stopping(b))
+        rc = poll_once(b, &conflicts);
+    return rc < 0 ? -1 : 0;
+}
