@@ -155,8 +155,11 @@ int host_wait(host *h)
     }
     host_request_stop(h);
     host_join_all(h);
-    int ok = 0;
-    for (host_plugin *p = h->plugins; p; p = p->next)
-        ok |= p->started && p->rc == 0;
-    return (ok || (h->plugins && !h->refused)) ? 0 : 1;
+    /* 0 when some plugin finished cleanly and none had to be left behind. */
+    int ok = 0, abandoned = 0;
+    for (host_plugin *p = h->plugins; p; p = p->next) {
+        ok |= p->started && p->done && p->rc == 0;
+        abandoned |= p->abandoned;
+    }
+    return ok && !abandoned ? 0 : 1;
 }

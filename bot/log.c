@@ -87,7 +87,7 @@ static void redact_token_shapes(char *buf, size_t cap)
         char *d = p;
         while (*d >= '0' && *d <= '9')
             d++;
-        if (d - p < 6 || *d != ':' || (p > buf && is_tok(p[-1]))) {
+        if (d - p < 6 || *d != ':' || (p > buf && p[-1] >= '0' && p[-1] <= '9')) {
             if (d > p)
                 p = d - 1;
             continue;
