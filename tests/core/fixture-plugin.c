@@ -51,7 +51,7 @@ static int fx_run(void *self)
 #endif
     json_t *qs = json_object_get(f->cfg, "questions"), *q;
     size_t i;
-    char id[16];
+    char id[32];
     json_array_foreach(qs, i, q) {
         snprintf(id, sizeof id, "m%zu", i);
         faqbot_message m = {sizeof m, "chat-1", id, "user-1", "Ann",
