@@ -1,0 +1,77 @@
+/*
+ * kb-arena.c - bump allocator for everything a loaded kb owns (strings,
+ * entry arrays, term lists).  Freed all at once by kb_free().
+ */
+#include "kb-impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define KB_ARENA_BLOCK (256u * 1024u)
+
+struct kb_arena_blk {
+    kb_arena_blk *next;
+    size_t used, size;
+    _Alignas(8) unsigned char data[];
+};
+
+void kb_arena_init(kb_arena *a)
+{
+    a->head = NULL;
+}
+
+void kb_arena_free(kb_arena *a)
+{
+    kb_arena_blk *b = a->head;
+    while (b) {
+        kb_arena_blk *next = b->next;
+        free(b);
+        b = next;
+    }
+    a->head = NULL;
+}
+
+/* Memory owned by the arena; NULL on OOM. */
+void *kb_arena_alloc(kb_arena *a, size_t n)
+{
+    n = (n + 7u) & ~(size_t)7u;
+    if (n == 0)
+        n = 8;
+    kb_arena_blk *b = a->head;
+    if (!b || b->size - b->used < n) {
+        size_t size = n > KB_ARENA_BLOCK / 4 ? n : KB_ARENA_BLOCK;
+        kb_arena_blk *nb = malloc(sizeof *nb + size);
+        if (!nb)
+            return NULL;
+        nb->used = 0;
+        nb->size = size;
+        if (b && size != KB_ARENA_BLOCK) {
+            /* a big one-off block: keep filling the current one */
+            nb->next = b->next;
+            b->next = nb;
+            nb->used = n;
+            return nb->data;
+        }
+        nb->next = b;
+        a->head = b = nb;
+    }
+    void *p = b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+/* NUL-terminated copy owned by the arena; NULL on OOM. */
+char *kb_arena_strndup(kb_arena *a, const char *s, size_t n)
+{
+    char *p = kb_arena_alloc(a, n + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *kb_arena_strdup(kb_arena *a, const char *s)
+{
+    return kb_arena_strndup(a, s, strlen(s));
+}

@@ -1,0 +1,335 @@
+/*
+ * kb-impl.h - internals shared by the bot/kb-*.c files only.  The core
+ * and the CLI use kb.h; nothing here is a stable interface.
+ */
+#ifndef FAQBOT_KB_IMPL_H
+#define FAQBOT_KB_IMPL_H
+
+#include "kb.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct sb_stemmer;
+
+#define KB_TERM_NONE UINT32_MAX          /* unknown word in a term sequence */
+#define KB_TOK_STOP 0x80000000u          /* token-cache flag: a stopword */
+#define KB_TOKEN_MAX 64                  /* bytes kept of one folded token */
+#define KB_QUERY_MAX_TOKENS 256          /* words of a question considered */
+#define KB_ANSWER_MAX 4096
+#define KB_SYN_MAX 4                     /* terms in one synonym phrase */
+
+/* ---- arena (kb-arena.c): everything a kb owns that never moves ------- */
+
+typedef struct kb_arena_blk kb_arena_blk;
+typedef struct kb_arena {
+    kb_arena_blk *head;
+} kb_arena;
+
+void kb_arena_init(kb_arena *a);
+void kb_arena_free(kb_arena *a);
+/* 8-byte aligned block of n bytes owned by the arena; NULL on OOM. */
+void *kb_arena_alloc(kb_arena *a, size_t n);
+/* NUL-terminated copy of s[0..n) owned by the arena; NULL on OOM. */
+char *kb_arena_strndup(kb_arena *a, const char *s, size_t n);
+char *kb_arena_strdup(kb_arena *a, const char *s);
+
+/* ---- byte-string -> uint32 hash map (kb-map.c) ----------------------- */
+
+typedef struct kb_map_slot {
+    const char *key;       /* in the arena, NUL-terminated; NULL = empty */
+    uint32_t len, hash, val;
+} kb_map_slot;
+
+typedef struct kb_map {
+    kb_map_slot *slots;
+    size_t cap, count;
+    kb_arena *keys;        /* where keys are copied (not owned) */
+} kb_map;
+
+void kb_map_init(kb_map *m, kb_arena *keys);
+void kb_map_free(kb_map *m);
+/* 1 and *val set if found, else 0. */
+int kb_map_find(const kb_map *m, const char *s, size_t len, uint32_t *val);
+/* Insert or overwrite; the key is copied into the arena (*key_out, if
+ * not NULL, gets the stored key).  0, -1 on OOM. */
+int kb_map_put(kb_map *m, const char *s, size_t len, uint32_t val,
+               const char **key_out);
+uint32_t kb_map_hash(const char *s, size_t len);
+
+/* ---- growable uint32 buffer ------------------------------------------- */
+
+typedef struct kb_u32buf {
+    uint32_t *v;
+    size_t n, cap;
+} kb_u32buf;
+
+int kb_u32buf_push(kb_u32buf *b, uint32_t x);    /* 0, -1 on OOM */
+int kb_u32buf_reserve(kb_u32buf *b, size_t cap); /* 0, -1 on OOM */
+void kb_u32buf_free(kb_u32buf *b);
+
+/* ---- text (kb-text.c) ------------------------------------------------- */
+
+typedef int (*kb_tok_fn)(const char *tok, size_t len, void *ctx);
+
+/* Fold (NFKC-compatible decomposition, case fold, accents stripped) and
+ * split text into tokens: runs of letters and digits; "baby's" -> "baby",
+ * "don't" -> "dont"; punctuation, symbols, emoji and invalid bytes (read
+ * as U+FFFD) separate.  Tokens are cut at KB_TOKEN_MAX bytes.  Calls fn
+ * for at most max_tokens tokens; fn returns 0, or < 0 to stop with that
+ * error, which is returned.  Returns 0 otherwise. */
+int kb_text_tokenize(const char *text, size_t len, size_t max_tokens,
+                     kb_tok_fn fn, void *ctx);
+
+/* Stem tok with st.  *out points into the stemmer (valid until its next
+ * call).  0, or -1 on OOM. */
+int kb_text_stem(struct sb_stemmer *st, const char *tok, size_t len,
+                 const char **out, size_t *outlen);
+
+/* Built-in English stopwords, NULL-terminated (used only when the
+ * knowledge base has no stopwords.txt). */
+extern const char *const kb_text_default_stopwords[];
+
+/* Number of code points in a UTF-8 string (assumed valid). */
+size_t kb_text_chars(const char *s, size_t len);
+
+/* ---- synonyms (kb-synonyms.c) ----------------------------------------- */
+
+typedef struct kb_syn_rule {
+    uint32_t n_from, n_to;
+    uint32_t from[KB_SYN_MAX], to[KB_SYN_MAX];
+} kb_syn_rule;
+
+typedef struct kb_syn {
+    kb_syn_rule *rules;    /* sorted by from[0], then longest first */
+    size_t n, cap;
+} kb_syn;
+
+/* ---- typo repair (kb-typo.c) ------------------------------------------ */
+
+typedef struct kb_typo_word {
+    const char *s;
+    uint32_t len, term, freq;
+    uint64_t mask;
+} kb_typo_word;
+
+typedef struct kb_typo {
+    kb_typo_word *words;   /* sorted by len */
+    size_t n;
+    size_t by_len[KB_TOKEN_MAX + 2];  /* first index with len >= i */
+} kb_typo;
+
+/* ---- triage (kb-triage.c) --------------------------------------------- */
+
+typedef struct kb_phrase {
+    uint32_t n;
+    uint32_t *terms;
+} kb_phrase;
+
+typedef struct kb_tgroup {
+    kb_phrase *phrases;
+    size_t n;
+} kb_tgroup;
+
+typedef struct kb_trule {
+    const char *id, *why;
+    kb_tgroup *all;        /* every group must match */
+    size_t n_all;
+    kb_tgroup none;        /* no phrase of this group may match */
+} kb_trule;
+
+/* ---- tuning (kb-params.c) --------------------------------------------- */
+
+typedef struct kb_params {
+    double k1;
+    double w[4], b[4];     /* field weight and length norm: q, kw, title, answer */
+    double unknown_weight; /* weight of a word unknown to the vocabulary, as
+                              a fraction of the highest idf */
+    double mix_alt, mix_bm25, mix_bigram;
+    double conf_answer;    /* confidence >= this -> ANSWERED (if not close) */
+    double conf_ambiguous; /* confidence >= this -> AMBIGUOUS */
+    double close_ratio;    /* second >= ratio * first -> close call */
+    double suggest_ratio;  /* suggestions need >= ratio * first */
+    double sigmoid_mid, sigmoid_slope;
+    size_t candidates;     /* entries rescored in full per query */
+} kb_params;
+
+void kb_params_default(kb_params *p);
+
+/* ---- the knowledge base ----------------------------------------------- */
+
+enum { KB_F_Q = 0, KB_F_KW, KB_F_TITLE, KB_F_ANSWER, KB_NFIELDS };
+
+typedef struct kb_alt {
+    uint32_t entry;
+    uint32_t off, n;       /* unique sorted terms in kb->alt_terms */
+    float weight;          /* sum of idf of its terms */
+} kb_alt;
+
+struct kb {
+    kb_arena arena;
+    unsigned features;
+    const char *language;
+    kb_params params;
+
+    kb_entry *entries;
+    size_t n_entries, cap_entries;
+    kb_source *sources;
+    size_t n_sources, cap_sources;
+    kb_map entry_ids, source_ids;
+
+    /* lexicon */
+    kb_map terms;          /* stem -> term id */
+    const char **term_text;
+    size_t n_terms, cap_terms;
+    kb_map tokens;         /* folded token -> term id | KB_TOK_STOP */
+    int has_stopwords;
+    kb_syn syn[2];         /* [0] stopwords dropped, [1] kept (triage) */
+    struct sb_stemmer *stem;  /* build time only */
+
+    /* statistics */
+    uint32_t *df, *cf;
+    float *idf;
+    float idf_max;
+
+    /* entry-level inverted index (BM25F impacts) */
+    uint32_t *post_off;    /* n_terms + 1 */
+    uint32_t *post_doc;
+    float *post_imp;
+
+    /* alternate questions */
+    kb_alt *alts;
+    size_t n_alts;
+    uint32_t *alt_terms;
+    uint32_t *entry_alt_off;   /* n_entries + 1 */
+
+    /* adjacent term pairs of each entry's questions, sorted */
+    uint64_t *bigrams;
+    uint32_t *entry_bi_off;    /* n_entries + 1 */
+
+    kb_typo typo;
+
+    kb_trule *rules;
+    size_t n_rules;
+    const kb_entry *triage_reply;
+};
+
+/* ---- lexicon (kb-lex.c) ----------------------------------------------- */
+
+enum {
+    KB_LEX_INTERN = 1,     /* build time: add new terms and tokens */
+    KB_LEX_KEEPSTOP = 2,   /* keep stopwords (triage) */
+    KB_LEX_REPAIR = 4,     /* repair unknown words (query time) */
+    KB_LEX_SYN = 8         /* apply synonyms */
+};
+
+typedef struct kb_lexout {
+    kb_u32buf terms;       /* term ids, KB_TERM_NONE for unknown words */
+    kb_u32buf raw;         /* before synonyms (working space) */
+    size_t n_words, n_unknown, n_repaired;
+} kb_lexout;
+
+/* Turn text into term ids.  With KB_LEX_INTERN, k is modified (build
+ * time only); otherwise k is only read.  out is reset first.  0, -1 OOM. */
+int kb_lex_run(kb *k, struct sb_stemmer *st, const char *text, size_t len,
+               unsigned flags, size_t max_tokens, kb_lexout *out);
+/* Intern a stem; *id gets its term id.  0, -1 on OOM. */
+int kb_lex_intern(kb *k, const char *stem, size_t len, uint32_t *id);
+/* Stopwords: from dir/stopwords.txt, else the built-in list. */
+int kb_lex_load_stopwords(kb *k, const char *dir, kb_diag *d);
+void kb_lexout_free(kb_lexout *o);
+
+/* ---- synonyms --------------------------------------------------------- */
+
+int kb_syn_load(kb *k, const char *dir, kb_diag *d);
+/* Rewrite in -> out with the rules of s (longest phrase first). */
+int kb_syn_apply(const kb_syn *s, const uint32_t *in, size_t n,
+                 kb_u32buf *out);
+void kb_syn_free(kb_syn *s);
+
+/* ---- typo ------------------------------------------------------------- */
+
+int kb_typo_build(kb *k);
+/* Best vocabulary word for tok (edit distance 1, or 2 at 8+ chars), its
+ * term id, or KB_TERM_NONE. */
+uint32_t kb_typo_repair(const kb_typo *t, const char *tok, size_t len);
+void kb_typo_free(kb_typo *t);
+/* Levenshtein distance between a and b if <= max, else max + 1. */
+unsigned kb_typo_distance(const char *a, size_t la, const char *b,
+                          size_t lb, unsigned max);
+
+/* ---- loading ---------------------------------------------------------- */
+
+/* Where a problem is: file and entry (either may be NULL). */
+typedef struct kb_where {
+    kb_diag *d;
+    const char *file, *entry;
+    int *failed;           /* set to 1 by kb_where_err (may be NULL) */
+} kb_where;
+
+/* Report an error at w.  Returns -1 on OOM, else 0. */
+int kb_where_err(const kb_where *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int kb_json_id_ok(const char *id);
+const char *kb_json_str(json_t *obj, const char *key, const kb_where *w);
+int kb_json_strarray(kb *k, json_t *obj, const char *key, size_t min,
+                     const kb_where *w, const char *const **out, size_t *n);
+void kb_json_unknown_keys(json_t *obj, const char *const *known,
+                          const kb_where *w);
+
+int kb_load_sources(kb *k, const char *dir, kb_diag *d);
+int kb_load_entries(kb *k, const char *dir, kb_diag *d);
+/* Validate one entry object; on success append it to k.  file and label
+ * name it in diagnostics. */
+int kb_load_entry(kb *k, json_t *obj, const char *file, const char *label,
+                  kb_diag *d);
+int kb_load_check_links(kb *k, kb_diag *d);
+/* Read a JSON file; syntax errors go to d as file:line.  Caller decrefs. */
+json_t *kb_load_json(const char *path, kb_diag *d);
+/* Sorted list of dir/sub/ *.json paths; caller frees with kb_paths_free. */
+char **kb_load_list(const char *dir, const char *sub, const char *ext,
+                    size_t *n, kb_diag *d);
+void kb_paths_free(char **p, size_t n);
+int kb_params_load(kb *k, const char *dir, kb_diag *d);
+
+/* ---- index ------------------------------------------------------------ */
+
+int kb_index_build(kb *k);
+void kb_index_free(kb *k);
+
+/* ---- triage ----------------------------------------------------------- */
+
+int kb_triage_load(kb *k, const char *dir, kb_diag *d);
+void kb_triage_free(kb *k);
+
+/* ---- scratch & matching ----------------------------------------------- */
+
+typedef struct kb_cand {
+    uint32_t entry;
+    float bm25, alt, bigram, score;
+} kb_cand;
+
+struct kb_scratch {
+    struct sb_stemmer *stem;
+    char *stem_lang;
+    float *acc;            /* per entry, all zero between queries */
+    size_t cap_acc;
+    uint32_t *qmark;       /* per term, all zero between queries */
+    size_t cap_qmark;
+    kb_u32buf touched, qterms;
+    uint64_t *qbi;
+    size_t cap_qbi;
+    kb_cand *cand;
+    size_t cap_cand;
+    kb_lexout lex;
+    long skip_alt;         /* lint: alternate ignored in scoring, or -1 */
+};
+
+/* Make s ready for k: sizes, stemmer.  0, -1 on OOM. */
+int kb_scratch_ready(kb_scratch *s, const kb *k);
+
+/* kb_match() that ignores alternate skip_alt (-1: none); for lint. */
+int kb_match_skip(const kb *k, kb_scratch *s, const char *text, size_t len,
+                  long skip_alt, kb_result *out);
+
+#endif /* FAQBOT_KB_IMPL_H */

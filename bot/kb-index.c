@@ -1,0 +1,316 @@
+/*
+ * kb-index.c - builds the immutable index of a loaded kb:
+ *   - per term, the entries containing it with a precomputed BM25F impact
+ *     (fields: alternate questions > keywords > title > answer);
+ *   - per alternate question, its sorted unique terms and idf mass;
+ *   - per entry, the sorted adjacent term pairs of its questions.
+ * One pass over the text collects (term, tf per field) per entry; a second
+ * pass over those records, once df and average lengths are known, writes
+ * the postings in entry order.
+ */
+#include "kb-impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct ix_rec {
+    uint32_t term;
+    uint8_t tf[KB_NFIELDS];
+} ix_rec;
+
+typedef struct ix_build {
+    kb_lexout lx;
+    uint32_t *slot;        /* term -> 1 + index in cur, 0 = absent */
+    size_t cap_slot;
+    ix_rec *recs;          /* every entry's records, entry after entry */
+    size_t n_recs, cap_recs, cur0;
+    uint32_t *rec_off;     /* n_entries + 1 */
+    float *flen;           /* n_entries * KB_NFIELDS */
+    kb_u32buf alt_terms;
+    kb_alt *alts;
+    size_t n_alts, cap_alts;
+    uint64_t *bi;
+    size_t n_bi, cap_bi, bi0;
+} ix_build;
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 64;
+    while (nc < need)
+        nc *= 2;
+    void *v = realloc(*p, nc * size);
+    if (!v)
+        return -1;
+    *p = v;
+    *cap = nc;
+    return 0;
+}
+
+static int slot_fit(ix_build *b, size_t n_terms)
+{
+    size_t old = b->cap_slot;
+    if (grow((void **)&b->slot, &b->cap_slot, n_terms, sizeof *b->slot) < 0)
+        return -1;
+    memset(b->slot + old, 0, (b->cap_slot - old) * sizeof *b->slot);
+    return 0;
+}
+
+/* Count one occurrence of t in field f of the current entry. */
+static int ix_count(ix_build *b, uint32_t t, int f)
+{
+    if (!b->slot[t]) {
+        if (grow((void **)&b->recs, &b->cap_recs, b->n_recs + 1,
+                 sizeof *b->recs) < 0)
+            return -1;
+        b->recs[b->n_recs] = (ix_rec){t, {0}};
+        b->slot[t] = (uint32_t)(b->n_recs++ - b->cur0 + 1);
+    }
+    uint8_t *tf = &b->recs[b->cur0 + b->slot[t] - 1].tf[f];
+    if (*tf < 255)
+        (*tf)++;
+    return 0;
+}
+
+/* Text of field f: tokens into terms, counted.  Returns terms found. */
+static long ix_field(kb *k, ix_build *b, const char *text, int f)
+{
+    if (kb_lex_run(k, k->stem, text, strlen(text), KB_LEX_INTERN | KB_LEX_SYN,
+                   (size_t)-1, &b->lx) < 0 || slot_fit(b, k->n_terms) < 0)
+        return -1;
+    for (size_t i = 0; f != KB_F_Q && i < b->lx.terms.n; i++) {
+        if (ix_count(b, b->lx.terms.v[i], f) < 0)
+            return -1;
+    }
+    return (long)b->lx.terms.n;
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* One alternate question: its unique terms, counts, adjacent pairs. */
+static int ix_alt(kb *k, ix_build *b, uint32_t e, const char *q)
+{
+    if (ix_field(k, b, q, KB_F_Q) < 0)
+        return -1;
+    const uint32_t *t = b->lx.terms.v;
+    size_t n = b->lx.terms.n;
+    if (grow((void **)&b->bi, &b->cap_bi, b->n_bi + n, sizeof *b->bi) < 0 ||
+        grow((void **)&b->alts, &b->cap_alts, b->n_alts + 1,
+             sizeof *b->alts) < 0 ||
+        kb_u32buf_reserve(&b->alt_terms, b->alt_terms.n + n) < 0)
+        return -1;
+    for (size_t i = 0; i + 1 < n; i++)
+        b->bi[b->n_bi++] = (uint64_t)t[i] << 32 | t[i + 1];
+    uint32_t *dst = b->alt_terms.v + b->alt_terms.n;
+    memcpy(dst, t, n * sizeof *t);
+    qsort(dst, n, sizeof *dst, u32_cmp);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (u == 0 || dst[u - 1] != dst[i])
+            dst[u++] = dst[i];
+    }
+    for (size_t i = 0; i < u; i++) {
+        if (ix_count(b, dst[i], KB_F_Q) < 0)
+            return -1;
+    }
+    b->alts[b->n_alts++] = (kb_alt){e, (uint32_t)b->alt_terms.n, (uint32_t)u,
+                                    0.0f};
+    b->alt_terms.n += u;
+    return 0;
+}
+
+static int ix_entry(kb *k, ix_build *b, uint32_t e)
+{
+    const kb_entry *en = &k->entries[e];
+    float *len = &b->flen[(size_t)e * KB_NFIELDS];
+    b->cur0 = b->n_recs;
+    b->bi0 = b->n_bi;
+    for (size_t i = 0; i < en->n_questions; i++) {
+        if (ix_alt(k, b, e, en->questions[i]) < 0)
+            return -1;
+    }
+    len[KB_F_Q] = (float)en->n_questions;
+    for (size_t i = 0; i < en->n_keywords; i++) {
+        long n = ix_field(k, b, en->keywords[i], KB_F_KW);
+        if (n < 0)
+            return -1;
+        len[KB_F_KW] += (float)n;
+    }
+    long nt = ix_field(k, b, en->title, KB_F_TITLE);
+    long na = ix_field(k, b, en->answer, KB_F_ANSWER);
+    if (nt < 0 || na < 0)
+        return -1;
+    len[KB_F_TITLE] = (float)nt;
+    len[KB_F_ANSWER] = (float)na;
+    for (size_t i = b->cur0; i < b->n_recs; i++)
+        b->slot[b->recs[i].term] = 0;
+    qsort(b->bi + b->bi0, b->n_bi - b->bi0, sizeof *b->bi, u64_cmp);
+    size_t u = b->bi0;
+    for (size_t i = b->bi0; i < b->n_bi; i++) {
+        if (u == b->bi0 || b->bi[u - 1] != b->bi[i])
+            b->bi[u++] = b->bi[i];
+    }
+    b->n_bi = u;
+    b->rec_off[e + 1] = (uint32_t)b->n_recs;
+    return 0;
+}
+
+static void ix_build_free(ix_build *b)
+{
+    kb_lexout_free(&b->lx);
+    free(b->slot);
+    free(b->recs);
+    free(b->rec_off);
+    free(b->flen);
+    kb_u32buf_free(&b->alt_terms);
+    free(b->alts);
+    free(b->bi);
+}
+
+/* df, cf, idf of every term. */
+static int ix_stats(kb *k, const ix_build *b)
+{
+    size_t nt = k->n_terms;
+    double n = (double)k->n_entries;
+    k->df = calloc(nt + 1, sizeof *k->df);
+    k->cf = calloc(nt + 1, sizeof *k->cf);
+    k->idf = calloc(nt + 1, sizeof *k->idf);
+    if (!k->df || !k->cf || !k->idf)
+        return -1;
+    for (size_t i = 0; i < b->n_recs; i++) {
+        const ix_rec *r = &b->recs[i];
+        k->df[r->term]++;
+        for (int f = 0; f < KB_NFIELDS; f++)
+            k->cf[r->term] += r->tf[f];
+    }
+    for (size_t t = 0; t < nt; t++) {
+        double df = k->df[t];
+        k->idf[t] = (float)log(1.0 + (n - df + 0.5) / (df + 0.5));
+    }
+    k->idf_max = (float)log(1.0 + (n + 0.5) / 0.5);
+    return 0;
+}
+
+/* BM25F impact of one record of entry e. */
+static float ix_impact(const kb *k, const ix_rec *r, const float *len,
+                       const double *avg)
+{
+    const kb_params *p = &k->params;
+    double tfn = 0;
+    for (int f = 0; f < KB_NFIELDS; f++) {
+        if (!r->tf[f] || avg[f] <= 0)
+            continue;
+        double norm = 1.0 - p->b[f] + p->b[f] * len[f] / avg[f];
+        tfn += p->w[f] * r->tf[f] / norm;
+    }
+    return (float)(k->idf[r->term] * tfn / (p->k1 + tfn));
+}
+
+static int ix_postings(kb *k, const ix_build *b)
+{
+    size_t nt = k->n_terms, ne = k->n_entries;
+    uint32_t *pos = malloc((nt + 1) * sizeof *pos);
+    k->post_off = malloc((nt + 1) * sizeof *k->post_off);
+    k->post_doc = malloc((b->n_recs + 1) * sizeof *k->post_doc);
+    k->post_imp = malloc((b->n_recs + 1) * sizeof *k->post_imp);
+    if (!pos || !k->post_off || !k->post_doc || !k->post_imp) {
+        free(pos);
+        return -1;
+    }
+    k->post_off[0] = 0;
+    for (size_t t = 0; t < nt; t++)
+        k->post_off[t + 1] = k->post_off[t] + k->df[t];
+    memcpy(pos, k->post_off, (nt + 1) * sizeof *pos);
+    double avg[KB_NFIELDS] = {0};
+    for (size_t e = 0; e < ne; e++) {
+        for (int f = 0; f < KB_NFIELDS; f++)
+            avg[f] += b->flen[e * KB_NFIELDS + f];
+    }
+    for (int f = 0; f < KB_NFIELDS; f++)
+        avg[f] = ne ? avg[f] / (double)ne : 0;
+    for (size_t e = 0; e < ne; e++) {
+        const float *len = &b->flen[e * KB_NFIELDS];
+        for (uint32_t i = b->rec_off[e]; i < b->rec_off[e + 1]; i++) {
+            const ix_rec *r = &b->recs[i];
+            uint32_t p = pos[r->term]++;
+            k->post_doc[p] = (uint32_t)e;
+            k->post_imp[p] = ix_impact(k, r, len, avg);
+        }
+    }
+    free(pos);
+    return 0;
+}
+
+/* Hand the alternates and pairs over to k. */
+static void ix_adopt(kb *k, ix_build *b)
+{
+    k->alts = b->alts;
+    k->n_alts = b->n_alts;
+    k->alt_terms = b->alt_terms.v;
+    k->bigrams = b->bi;
+    b->alts = NULL;
+    b->alt_terms.v = NULL;
+    b->bi = NULL;
+    for (size_t a = 0; a < k->n_alts; a++) {
+        kb_alt *al = &k->alts[a];
+        double w = 0;
+        for (uint32_t i = 0; i < al->n; i++)
+            w += k->idf[k->alt_terms[al->off + i]];
+        al->weight = (float)w;
+    }
+}
+
+/* Build every index structure; -1 on OOM (k is then freed by caller). */
+int kb_index_build(kb *k)
+{
+    ix_build b = {0};
+    size_t ne = k->n_entries;
+    int rc = -1;
+    b.rec_off = calloc(ne + 1, sizeof *b.rec_off);
+    b.flen = calloc(ne * KB_NFIELDS + 1, sizeof *b.flen);
+    k->entry_alt_off = calloc(ne + 1, sizeof *k->entry_alt_off);
+    k->entry_bi_off = calloc(ne + 1, sizeof *k->entry_bi_off);
+    if (!b.rec_off || !b.flen || !k->entry_alt_off || !k->entry_bi_off ||
+        slot_fit(&b, k->n_terms + 1) < 0)
+        goto done;
+    for (uint32_t e = 0; e < ne; e++) {
+        if (ix_entry(k, &b, e) < 0)
+            goto done;
+        k->entry_alt_off[e + 1] = (uint32_t)b.n_alts;
+        k->entry_bi_off[e + 1] = (uint32_t)b.n_bi;
+    }
+    if (ix_stats(k, &b) < 0 || ix_postings(k, &b) < 0)
+        goto done;
+    ix_adopt(k, &b);
+    rc = kb_typo_build(k);
+done:
+    ix_build_free(&b);
+    return rc;
+}
+
+void kb_index_free(kb *k)
+{
+    free(k->df);
+    free(k->cf);
+    free(k->idf);
+    free(k->post_off);
+    free(k->post_doc);
+    free(k->post_imp);
+    free(k->alts);
+    free(k->alt_terms);
+    free(k->entry_alt_off);
+    free(k->bigrams);
+    free(k->entry_bi_off);
+}

@@ -1,0 +1,170 @@
+/*
+ * kb-lex.c - from text to term ids: tokens (kb-text.c), stopwords, the
+ * token cache (folded word -> term, so a known word is never stemmed
+ * twice), stemming, typo repair and synonyms.  The same function serves
+ * index time (interning new terms) and query time (read-only).
+ */
+#include "kb-impl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Intern a stem; *id gets its term id.  0, -1 on OOM. */
+int kb_lex_intern(kb *k, const char *stem, size_t len, uint32_t *id)
+{
+    if (kb_map_find(&k->terms, stem, len, id))
+        return 0;
+    if (k->n_terms == k->cap_terms) {
+        size_t cap = k->cap_terms ? k->cap_terms * 2 : 256;
+        const char **tt = realloc(k->term_text, cap * sizeof *tt);
+        if (!tt)
+            return -1;
+        k->term_text = tt;
+        k->cap_terms = cap;
+    }
+    uint32_t nid = (uint32_t)k->n_terms;
+    const char *key;   /* the key copy in the arena doubles as the text */
+    if (kb_map_put(&k->terms, stem, len, nid, &key) < 0)
+        return -1;
+    k->term_text[k->n_terms++] = key;
+    *id = nid;
+    return 0;
+}
+
+typedef struct lex_ctx {
+    kb *k;
+    struct sb_stemmer *st;
+    unsigned flags;
+    kb_lexout *out;
+} lex_ctx;
+
+/* Resolve a word that is not in the token cache. */
+static int lex_unknown(lex_ctx *c, const char *tok, size_t len, uint32_t *t)
+{
+    const char *stem;
+    size_t sl;
+    if (kb_text_stem(c->st, tok, len, &stem, &sl) < 0)
+        return -1;
+    if (c->flags & KB_LEX_INTERN) {
+        if (kb_lex_intern(c->k, stem, sl, t) < 0)
+            return -1;
+        return kb_map_put(&c->k->tokens, tok, len, *t, NULL);
+    }
+    if (kb_map_find(&c->k->terms, stem, sl, t))
+        return 0;
+    *t = KB_TERM_NONE;
+    if ((c->flags & KB_LEX_REPAIR) && (c->k->features & KB_FEAT_TYPO) &&
+        kb_text_chars(tok, len) >= 5) {
+        *t = kb_typo_repair(&c->k->typo, tok, len);
+        if (*t != KB_TERM_NONE) {
+            c->out->n_repaired++;
+            return 0;
+        }
+    }
+    c->out->n_unknown++;
+    return 0;
+}
+
+static int lex_cb(const char *tok, size_t len, void *vctx)
+{
+    lex_ctx *c = vctx;
+    uint32_t v;
+    if (kb_map_find(&c->k->tokens, tok, len, &v)) {
+        if ((v & KB_TOK_STOP) && !(c->flags & KB_LEX_KEEPSTOP))
+            return 0;
+        v &= ~KB_TOK_STOP;
+    } else if (lex_unknown(c, tok, len, &v) < 0) {
+        return -1;
+    }
+    c->out->n_words++;
+    return kb_u32buf_push(&c->out->raw, v);
+}
+
+int kb_lex_run(kb *k, struct sb_stemmer *st, const char *text, size_t len,
+               unsigned flags, size_t max_tokens, kb_lexout *out)
+{
+    out->raw.n = out->terms.n = 0;
+    out->n_words = out->n_unknown = out->n_repaired = 0;
+    lex_ctx c = {k, st, flags, out};
+    if (kb_text_tokenize(text, len, max_tokens, lex_cb, &c) < 0)
+        return -1;
+    if ((flags & KB_LEX_SYN) && (k->features & KB_FEAT_SYNONYMS))
+        return kb_syn_apply(&k->syn[(flags & KB_LEX_KEEPSTOP) ? 1 : 0],
+                            out->raw.v, out->raw.n, &out->terms);
+    if (kb_u32buf_reserve(&out->terms, out->raw.n) < 0)
+        return -1;
+    if (out->raw.n)
+        memcpy(out->terms.v, out->raw.v, out->raw.n * sizeof *out->raw.v);
+    out->terms.n = out->raw.n;
+    return 0;
+}
+
+void kb_lexout_free(kb_lexout *o)
+{
+    kb_u32buf_free(&o->terms);
+    kb_u32buf_free(&o->raw);
+}
+
+/* ---- stopwords -------------------------------------------------------- */
+
+static int stop_cb(const char *tok, size_t len, void *vctx)
+{
+    kb *k = vctx;
+    const char *stem;
+    size_t sl;
+    uint32_t t;
+    if (kb_text_stem(k->stem, tok, len, &stem, &sl) < 0 ||
+        kb_lex_intern(k, stem, sl, &t) < 0)
+        return -1;
+    return kb_map_put(&k->tokens, tok, len, t | KB_TOK_STOP, NULL);
+}
+
+static int stop_add(kb *k, const char *word, size_t len)
+{
+    return kb_text_tokenize(word, len, (size_t)-1, stop_cb, k);
+}
+
+static int stop_builtin(kb *k)
+{
+    for (size_t i = 0; kb_text_default_stopwords[i]; i++) {
+        const char *w = kb_text_default_stopwords[i];
+        if (stop_add(k, w, strlen(w)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Stopwords from dir/stopwords.txt (one a line, '#' comments), else the
+ * built-in list.  0, -1 on error (reported in d). */
+int kb_lex_load_stopwords(kb *k, const char *dir, kb_diag *d)
+{
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s/stopwords.txt", dir);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return kb_diag_add(d, KB_ERROR, dir, 0, NULL, "path too long"), -1;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT)
+            return stop_builtin(k);
+        kb_diag_add(d, KB_ERROR, path, 0, NULL, "cannot open: %s",
+                    strerror(errno));
+        return -1;
+    }
+    k->has_stopwords = 1;
+    char line[512];
+    int rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        rc = stop_add(k, line, strlen(line));
+    }
+    if (rc == 0 && ferror(f)) {
+        kb_diag_add(d, KB_ERROR, path, 0, NULL, "read error");
+        rc = -1;
+    }
+    fclose(f);
+    return rc;
+}

@@ -1,0 +1,100 @@
+/*
+ * kb-lint.c - `faqbot kb lint`: everything kb_load() checks, plus
+ * warnings about knowledge that loads but will match badly:
+ *   - an entry with fewer than 8 alternate questions;
+ *   - two alternates of one entry that are (nearly) the same words;
+ *   - an alternate that, scored without itself, matches another entry
+ *     better than its own (the confusion check).
+ */
+#include "kb-impl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define LINT_MIN_QUESTIONS 8
+#define LINT_DUP_JACCARD 0.85
+
+static double alt_jaccard(const kb *k, const kb_alt *a, const kb_alt *b)
+{
+    const uint32_t *x = k->alt_terms + a->off, *y = k->alt_terms + b->off;
+    size_t i = 0, j = 0, common = 0;
+    while (i < a->n && j < b->n) {
+        if (x[i] == y[j]) {
+            common++;
+            i++;
+            j++;
+        } else if (x[i] < y[j]) {
+            i++;
+        } else {
+            j++;
+        }
+    }
+    size_t uni = a->n + b->n - common;
+    return uni ? (double)common / (double)uni : 1.0;
+}
+
+static int lint_entry_alts(const kb *k, size_t e, kb_diag *d)
+{
+    const kb_entry *en = &k->entries[e];
+    uint32_t a0 = k->entry_alt_off[e], a1 = k->entry_alt_off[e + 1];
+    if (en->n_questions < LINT_MIN_QUESTIONS &&
+        kb_diag_add(d, KB_WARNING, en->file, 0, en->id, "only %zu questions "
+                    "(at least %d recommended)", en->n_questions,
+                    LINT_MIN_QUESTIONS) < 0)
+        return -1;
+    for (uint32_t a = a0; a < a1; a++) {
+        for (uint32_t b = a + 1; b < a1; b++) {
+            if (alt_jaccard(k, &k->alts[a], &k->alts[b]) >= LINT_DUP_JACCARD &&
+                kb_diag_add(d, KB_WARNING, en->file, 0, en->id,
+                            "questions[%u] and questions[%u] are near-"
+                            "duplicates", a - a0, b - a0) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* Each alternate, scored without itself, should still find its entry. */
+static int lint_confusion(const kb *k, kb_scratch *s, size_t e, kb_diag *d)
+{
+    const kb_entry *en = &k->entries[e];
+    uint32_t a0 = k->entry_alt_off[e];
+    for (size_t i = 0; i < en->n_questions; i++) {
+        kb_result r;
+        const char *q = en->questions[i];
+        if (kb_match_skip(k, s, q, strlen(q), (long)(a0 + i), &r) < 0)
+            return -1;
+        const kb_entry *top = r.entry ? r.entry
+                              : r.n_suggestions ? r.suggestions[0] : NULL;
+        if (top && top != en &&
+            kb_diag_add(d, KB_WARNING, en->file, 0, en->id, "questions[%zu] "
+                        "\"%s\" matches entry '%s' better", i, q, top->id) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+size_t kb_lint(const char *dir, kb_diag *diag)
+{
+    kb_diag local;
+    kb_diag *d = diag ? diag : &local;
+    if (!diag)
+        kb_diag_init(&local);
+    size_t errors0 = d->errors;
+    kb *k = kb_load(dir, d);
+    kb_scratch *s = k ? kb_scratch_new() : NULL;
+    if (k && !s)
+        kb_diag_add(d, KB_ERROR, dir, 0, NULL, "out of memory");
+    for (size_t e = 0; s && e < k->n_entries; e++) {
+        if (lint_entry_alts(k, e, d) < 0 || lint_confusion(k, s, e, d) < 0) {
+            kb_diag_add(d, KB_ERROR, dir, 0, NULL, "out of memory");
+            break;
+        }
+    }
+    kb_scratch_free(s);
+    kb_free(k);
+    size_t errors = d->errors - errors0;
+    if (!diag)
+        kb_diag_free(&local);
+    return errors;
+}

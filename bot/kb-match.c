@@ -1,0 +1,273 @@
+/*
+ * kb-match.c - one question against the index:
+ *   1. text -> query terms (typo repair, synonyms); words the vocabulary
+ *      does not know still count in the query's weight, so a question
+ *      mostly about something else scores low;
+ *   2. BM25F over the entry postings (term at a time, touched-list
+ *      accumulator), keeping the best `candidates` entries;
+ *   3. each candidate rescored: best single alternate question (coverage
+ *      of the query and of the alternate), BM25F share, adjacent pairs;
+ *   4. a calibrated confidence and the decision.
+ */
+#include "kb-impl.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct query {
+    double weight;         /* idf mass of the query, unknown words included */
+    size_t n_bi;
+} query;
+
+/* Query terms: unique, known to some entry, marked in s->qmark. */
+static void query_terms(const kb *k, kb_scratch *s, query *q)
+{
+    const kb_lexout *lx = &s->lex;
+    size_t unknown = lx->n_unknown;
+    s->qterms.n = 0;
+    q->weight = 0;
+    for (size_t i = 0; i < lx->terms.n; i++) {
+        uint32_t t = lx->terms.v[i];
+        if (t == KB_TERM_NONE)
+            continue;
+        if (k->df[t] == 0) {
+            unknown++;     /* a word known only from synonyms/stopwords */
+            continue;
+        }
+        if (s->qmark[t])
+            continue;
+        s->qterms.v[s->qterms.n++] = t;
+        s->qmark[t] = (uint32_t)s->qterms.n;
+        q->weight += k->idf[t];
+    }
+    q->weight += (double)unknown * k->params.unknown_weight * k->idf_max;
+    q->n_bi = 0;
+    if (!(k->features & KB_FEAT_BIGRAMS))
+        return;
+    for (size_t i = 0; i + 1 < lx->terms.n; i++) {
+        uint32_t a = lx->terms.v[i], b = lx->terms.v[i + 1];
+        if (a != KB_TERM_NONE && b != KB_TERM_NONE && k->df[a] && k->df[b])
+            s->qbi[q->n_bi++] = (uint64_t)a << 32 | b;
+    }
+}
+
+/* BM25F, term at a time. */
+static void query_accumulate(const kb *k, kb_scratch *s)
+{
+    float *acc = s->acc;
+    s->touched.n = 0;
+    for (size_t i = 0; i < s->qterms.n; i++) {
+        uint32_t t = s->qterms.v[i];
+        for (uint32_t p = k->post_off[t]; p < k->post_off[t + 1]; p++) {
+            uint32_t d = k->post_doc[p];
+            if (acc[d] == 0.0f)
+                s->touched.v[s->touched.n++] = d;
+            acc[d] += k->post_imp[p];
+        }
+    }
+}
+
+/* Keep the best n touched entries by BM25F in s->cand (a min-heap while
+ * filling); returns how many. */
+static size_t query_candidates(const kb *k, kb_scratch *s)
+{
+    size_t cap = k->params.candidates, n = 0;
+    kb_cand *h = s->cand;
+    for (size_t i = 0; i < s->touched.n; i++) {
+        uint32_t d = s->touched.v[i];
+        float v = s->acc[d];
+        if (n == cap && v <= h[0].bm25)
+            continue;
+        size_t j;
+        if (n < cap) {
+            j = n++;
+            while (j > 0 && h[(j - 1) / 2].bm25 > v) {
+                h[j] = h[(j - 1) / 2];
+                j = (j - 1) / 2;
+            }
+        } else {   /* replace the root, sift down */
+            j = 0;
+            for (;;) {
+                size_t c = 2 * j + 1;
+                if (c >= n)
+                    break;
+                if (c + 1 < n && h[c + 1].bm25 < h[c].bm25)
+                    c++;
+                if (h[c].bm25 >= v)
+                    break;
+                h[j] = h[c];
+                j = c;
+            }
+        }
+        h[j] = (kb_cand){d, v, 0, 0, 0};
+    }
+    return n;
+}
+
+/* Best alternate question of entry e for this query. */
+static float score_alts(const kb *k, const kb_scratch *s, uint32_t e,
+                        double qweight)
+{
+    double best = 0;
+    for (uint32_t a = k->entry_alt_off[e]; a < k->entry_alt_off[e + 1]; a++) {
+        const kb_alt *al = &k->alts[a];
+        if ((long)a == s->skip_alt || al->weight <= 0)
+            continue;
+        double ov = 0;
+        for (uint32_t i = 0; i < al->n; i++) {
+            uint32_t t = k->alt_terms[al->off + i];
+            if (s->qmark[t])
+                ov += k->idf[t];
+        }
+        double qc = ov / qweight, ac = ov / al->weight;
+        double v = qc * (0.6 + 0.4 * ac);
+        if (v > best)
+            best = v;
+    }
+    return (float)best;
+}
+
+/* Share of the query's adjacent pairs found in e's questions. */
+static float score_bigrams(const kb *k, const kb_scratch *s, uint32_t e,
+                           size_t n_bi)
+{
+    const uint64_t *lo0 = k->bigrams + k->entry_bi_off[e];
+    size_t n = k->entry_bi_off[e + 1] - k->entry_bi_off[e], found = 0;
+    for (size_t i = 0; i < n_bi; i++) {
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (lo0[mid] < s->qbi[i])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        found += lo < n && lo0[lo] == s->qbi[i];
+    }
+    return n_bi ? (float)found / (float)n_bi : 0.0f;
+}
+
+static void score_candidate(const kb *k, const kb_scratch *s, kb_cand *c,
+                            const query *q)
+{
+    const kb_params *p = &k->params;
+    c->bm25 = (float)(c->bm25 / q->weight);
+    c->alt = (k->features & KB_FEAT_ALTS) ? score_alts(k, s, c->entry,
+                                                       q->weight)
+                                          : c->bm25;
+    double mix = p->mix_alt + p->mix_bm25;
+    double v = p->mix_alt * c->alt + p->mix_bm25 * c->bm25;
+    if (q->n_bi) {
+        c->bigram = score_bigrams(k, s, c->entry, q->n_bi);
+        v += p->mix_bigram * c->bigram;
+        mix += p->mix_bigram;
+    }
+    c->score = (float)(v / mix);
+}
+
+static int cand_cmp(const kb_cand *a, const kb_cand *b)
+{
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    return a->entry < b->entry ? -1 : a->entry > b->entry;
+}
+
+/* Insertion sort: n is small (params.candidates). */
+static void cand_sort(kb_cand *c, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        kb_cand x = c[i];
+        size_t j = i;
+        while (j > 0 && cand_cmp(&x, &c[j - 1]) < 0) {
+            c[j] = c[j - 1];
+            j--;
+        }
+        c[j] = x;
+    }
+}
+
+/* Confidence and decision from the sorted candidates. */
+static void decide(const kb *k, const kb_cand *c, size_t n, kb_result *out)
+{
+    const kb_params *p = &k->params;
+    if (n == 0)
+        return;
+    double s1 = c[0].score, s2 = n > 1 ? c[1].score : 0;
+    out->score = s1;
+    out->confidence = 1.0 / (1.0 + exp(-p->sigmoid_slope *
+                                       (s1 - p->sigmoid_mid)));
+    int close = s2 >= p->close_ratio * s1;
+    if (out->confidence >= p->conf_answer && !close) {
+        out->status = KB_ANSWERED;
+        out->entry = &k->entries[c[0].entry];
+        return;
+    }
+    if (out->confidence < p->conf_ambiguous)
+        return;
+    out->status = KB_AMBIGUOUS;
+    for (size_t i = 0; i < n && out->n_suggestions < KB_MAX_SUGGESTIONS; i++) {
+        if (c[i].score < p->suggest_ratio * s1)
+            break;
+        out->suggestions[out->n_suggestions++] = &k->entries[c[i].entry];
+    }
+}
+
+static void query_reset(kb_scratch *s)
+{
+    for (size_t i = 0; i < s->touched.n; i++)
+        s->acc[s->touched.v[i]] = 0.0f;
+    for (size_t i = 0; i < s->qterms.n; i++)
+        s->qmark[s->qterms.v[i]] = 0;
+    s->touched.n = s->qterms.n = 0;
+}
+
+int kb_match_skip(const kb *k, kb_scratch *s, const char *text, size_t len,
+                  long skip_alt, kb_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->status = KB_NO_ANSWER;
+    if (!k || !s || (!text && len) || kb_scratch_ready(s, k) < 0)
+        return -1;
+    /* the kb is only read: without KB_LEX_INTERN nothing is modified */
+    if (kb_lex_run((kb *)k, s->stem, text ? text : "", len,
+                   KB_LEX_REPAIR | KB_LEX_SYN, KB_QUERY_MAX_TOKENS,
+                   &s->lex) < 0)
+        return -1;
+    query q;
+    s->skip_alt = skip_alt;
+    query_terms(k, s, &q);
+    if (s->qterms.n > 0) {
+        query_accumulate(k, s);
+        size_t n = query_candidates(k, s);
+        for (size_t i = 0; i < n; i++)
+            score_candidate(k, s, &s->cand[i], &q);
+        cand_sort(s->cand, n);
+        decide(k, s->cand, n, out);
+    }
+    query_reset(s);
+    s->skip_alt = -1;
+    return 0;
+}
+
+int kb_match(const kb *k, kb_scratch *s, const char *text, size_t len,
+             kb_result *out)
+{
+    return kb_match_skip(k, s, text, len, -1, out);
+}
+
+int kb_answer(const kb *k, kb_scratch *s, const char *text, size_t len,
+              kb_result *out)
+{
+    if (!k || !s)
+        return -1;
+    const char *rule = kb_triage(k, s, text, len);
+    if (rule && k->triage_reply) {
+        memset(out, 0, sizeof *out);
+        out->status = KB_URGENT;
+        out->entry = k->triage_reply;
+        out->confidence = 1.0;
+        out->triage_rule = rule;
+        return 0;
+    }
+    return kb_match(k, s, text, len, out);
+}

@@ -1,0 +1,82 @@
+/*
+ * kb-scratch.c - per-thread working memory for matching.  It grows to the
+ * size of the largest kb it has served and is then reused, so a warm
+ * scratch makes kb_answer() allocation-free.  Invariant between queries:
+ * acc[] and qmark[] are all zero (each query clears what it touched).
+ */
+#include "kb-impl.h"
+
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Owned by the caller: kb_scratch_free(). */
+kb_scratch *kb_scratch_new(void)
+{
+    kb_scratch *s = calloc(1, sizeof *s);
+    if (s)
+        s->skip_alt = -1;
+    return s;
+}
+
+void kb_scratch_free(kb_scratch *s)
+{
+    if (!s)
+        return;
+    if (s->stem)
+        sb_stemmer_delete(s->stem);
+    free(s->stem_lang);
+    free(s->acc);
+    free(s->qmark);
+    kb_u32buf_free(&s->touched);
+    kb_u32buf_free(&s->qterms);
+    free(s->qbi);
+    free(s->cand);
+    kb_lexout_free(&s->lex);
+    free(s);
+}
+
+/* Grow a zeroed array to n elements, keeping it all zero. */
+static int zgrow(void **p, size_t *cap, size_t n, size_t size)
+{
+    if (n <= *cap)
+        return 0;
+    void *v = realloc(*p, n * size);
+    if (!v)
+        return -1;
+    memset((char *)v + *cap * size, 0, (n - *cap) * size);
+    *p = v;
+    *cap = n;
+    return 0;
+}
+
+static int scratch_stemmer(kb_scratch *s, const char *lang)
+{
+    if (s->stem && strcmp(s->stem_lang, lang) == 0)
+        return 0;
+    if (s->stem)
+        sb_stemmer_delete(s->stem);
+    free(s->stem_lang);
+    s->stem_lang = strdup(lang);
+    s->stem = sb_stemmer_new(lang, NULL);
+    return s->stem && s->stem_lang ? 0 : -1;
+}
+
+int kb_scratch_ready(kb_scratch *s, const kb *k)
+{
+    size_t qmax = KB_QUERY_MAX_TOKENS * KB_SYN_MAX + 1;
+    size_t ncand = k->params.candidates + 1;
+    if (scratch_stemmer(s, k->language) < 0 ||
+        zgrow((void **)&s->acc, &s->cap_acc, k->n_entries + 1,
+              sizeof *s->acc) < 0 ||
+        zgrow((void **)&s->qmark, &s->cap_qmark, k->n_terms + 1,
+              sizeof *s->qmark) < 0 ||
+        zgrow((void **)&s->qbi, &s->cap_qbi, qmax, sizeof *s->qbi) < 0 ||
+        zgrow((void **)&s->cand, &s->cap_cand, ncand, sizeof *s->cand) < 0 ||
+        kb_u32buf_reserve(&s->touched, k->n_entries + 1) < 0 ||
+        kb_u32buf_reserve(&s->qterms, qmax) < 0 ||
+        kb_u32buf_reserve(&s->lex.raw, qmax) < 0 ||
+        kb_u32buf_reserve(&s->lex.terms, qmax) < 0)
+        return -1;
+    return 0;
+}

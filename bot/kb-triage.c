@@ -1,0 +1,186 @@
+/*
+ * kb-triage.c - danger signs (triage.json) answered with "see a doctor
+ * now" before any matching.  A rule fires when every group in "all" has a
+ * phrase occurring in the question, and no phrase of the optional "none"
+ * list does (e.g. "no fever").  Phrases are compared as term sequences
+ * (folded, stemmed, stopwords kept, synonyms applied, typos repaired).
+ */
+#include "kb-impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Compile a list of phrase strings into g (arena). 0, 1 reported, -1 OOM */
+static int tr_group(kb *k, json_t *arr, kb_tgroup *g, kb_lexout *lx,
+                    const kb_where *w, const char *what)
+{
+    size_t n = json_array_size(arr);
+    if (!json_is_array(arr) || n == 0)
+        return kb_where_err(w, "%s must be a non-empty array of phrases",
+                            what) < 0 ? -1 : 1;
+    g->phrases = kb_arena_alloc(&k->arena, n * sizeof *g->phrases);
+    if (!g->phrases)
+        return -1;
+    g->n = n;
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        const char *s = json_string_value(v);
+        if (!s)
+            return kb_where_err(w, "%s[%zu] must be a string", what, i) < 0
+                       ? -1 : 1;
+        if (kb_lex_run(k, k->stem, s, strlen(s),
+                       KB_LEX_INTERN | KB_LEX_KEEPSTOP | KB_LEX_SYN,
+                       (size_t)-1, lx) < 0)
+            return -1;
+        if (lx->terms.n == 0)
+            return kb_where_err(w, "%s[%zu] \"%s\" has no words", what, i, s) < 0
+                       ? -1 : 1;
+        kb_phrase *p = &g->phrases[i];
+        p->n = (uint32_t)lx->terms.n;
+        p->terms = kb_arena_alloc(&k->arena, p->n * sizeof *p->terms);
+        if (!p->terms)
+            return -1;
+        memcpy(p->terms, lx->terms.v, p->n * sizeof *p->terms);
+    }
+    return 0;
+}
+
+static int tr_rule(kb *k, json_t *r, size_t ri, kb_trule *out,
+                   kb_lexout *lx, const kb_where *w0)
+{
+    char label[64];
+    const char *id = json_string_value(json_object_get(r, "id"));
+    snprintf(label, sizeof label, "rules[%zu]", ri);
+    kb_where w = *w0;
+    w.entry = id ? id : label;
+    json_t *all = json_object_get(r, "all");
+    if (!json_is_object(r) || !id || !json_is_array(all) ||
+        json_array_size(all) == 0)
+        return kb_where_err(&w, "a rule needs \"id\" and \"all\": [[phrases"
+                            "], ...]") < 0 ? -1 : 1;
+    const char *why = json_string_value(json_object_get(r, "why"));
+    out->id = kb_arena_strdup(&k->arena, id);
+    out->why = kb_arena_strdup(&k->arena, why ? why : "");
+    out->n_all = json_array_size(all);
+    out->all = kb_arena_alloc(&k->arena, out->n_all * sizeof *out->all);
+    if (!out->id || !out->why || !out->all)
+        return -1;
+    size_t gi;
+    json_t *g;
+    int rc = 0;
+    json_array_foreach(all, gi, g) {
+        if (rc == 0)
+            rc = tr_group(k, g, &out->all[gi], lx, &w, "all[i]");
+    }
+    json_t *none = json_object_get(r, "none");
+    if (rc == 0 && none)
+        rc = tr_group(k, none, &out->none, lx, &w, "none");
+    return rc;
+}
+
+static int tr_rules(kb *k, json_t *root, const kb_where *w)
+{
+    json_t *rules = json_object_get(root, "rules");
+    const char *reply = json_string_value(json_object_get(root,
+                                                          "reply_entry"));
+    if (!json_is_object(root) || !json_is_array(rules) || !reply)
+        return kb_where_err(w, "expected {\"reply_entry\": id, \"rules\": "
+                            "[...]}");
+    k->triage_reply = kb_find(k, reply);
+    if (!k->triage_reply)
+        kb_where_err(w, "reply_entry \"%s\" is not an entry", reply);
+    size_t n = json_array_size(rules);
+    k->rules = calloc(n + 1, sizeof *k->rules);
+    if (!k->rules)
+        return -1;
+    kb_lexout lx = {0};
+    int rc = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rules, i, r) {
+        rc = tr_rule(k, r, i, &k->rules[k->n_rules], &lx, w);
+        if (rc < 0)
+            break;
+        if (rc == 0)
+            k->n_rules++;
+    }
+    kb_lexout_free(&lx);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Load dir/triage.json if present (after the entries).  -1 on OOM. */
+int kb_triage_load(kb *k, const char *dir, kb_diag *d)
+{
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s/triage.json", dir);
+    if (n < 0 || (size_t)n >= sizeof path || access(path, F_OK) != 0)
+        return 0;
+    json_t *root = kb_load_json(path, d);
+    if (!root)
+        return 0;
+    kb_where w = {d, path, NULL, NULL};
+    int rc = tr_rules(k, root, &w);
+    json_decref(root);
+    return rc;
+}
+
+void kb_triage_free(kb *k)
+{
+    free(k->rules);
+    k->rules = NULL;
+    k->n_rules = 0;
+}
+
+static int phrase_in(const kb_phrase *p, const uint32_t *t, size_t n)
+{
+    for (size_t i = 0; i + p->n <= n; i++) {
+        if (memcmp(t + i, p->terms, p->n * sizeof *t) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int group_in(const kb_tgroup *g, const uint32_t *t, size_t n)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        if (phrase_in(&g->phrases[i], t, n))
+            return 1;
+    }
+    return 0;
+}
+
+static int rule_fires(const kb_trule *r, const uint32_t *t, size_t n)
+{
+    if (group_in(&r->none, t, n))
+        return 0;
+    for (size_t g = 0; g < r->n_all; g++) {
+        if (!group_in(&r->all[g], t, n))
+            return 0;
+    }
+    return 1;
+}
+
+const char *kb_triage(const kb *k, kb_scratch *s, const char *text,
+                      size_t len)
+{
+    if (!k || !s || k->n_rules == 0 || (!text && len) ||
+        kb_scratch_ready(s, k) < 0)
+        return NULL;
+    if (kb_lex_run((kb *)k, s->stem, text ? text : "", len,
+                   KB_LEX_KEEPSTOP | KB_LEX_REPAIR | KB_LEX_SYN,
+                   KB_QUERY_MAX_TOKENS, &s->lex) < 0)
+        return NULL;
+    for (size_t i = 0; i < k->n_rules; i++) {
+        if (rule_fires(&k->rules[i], s->lex.terms.v, s->lex.terms.n))
+            return k->rules[i].id;
+    }
+    return NULL;
+}
+
+const char *kb_urgent_entry_id(const kb *k)
+{
+    return k && k->n_rules && k->triage_reply ? k->triage_reply->id : NULL;
+}

@@ -1,0 +1,130 @@
+/*
+ * kb-typo.c - repair of words the vocabulary does not know: "massge" ->
+ * "massage".  Candidates are vocabulary words of about the same length
+ * whose letter-set differs little (a 64-bit mask, one popcount), then a
+ * bounded edit distance (with adjacent transpositions) decides.
+ */
+#include "kb-impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t typo_mask(const char *s, size_t len)
+{
+    uint64_t m = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        unsigned bit;
+        if (c >= 'a' && c <= 'z')
+            bit = c - 'a';
+        else if (c >= '0' && c <= '9')
+            bit = 26 + (c - '0');
+        else
+            bit = 36 + c % 28;
+        m |= (uint64_t)1 << bit;
+    }
+    return m;
+}
+
+static int word_cmp(const void *a, const void *b)
+{
+    const kb_typo_word *x = a, *y = b;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return strcmp(x->s, y->s);
+}
+
+/* Vocabulary for repair: every non-stopword token seen at build time. */
+int kb_typo_build(kb *k)
+{
+    kb_typo *t = &k->typo;
+    t->words = malloc((k->tokens.count + 1) * sizeof *t->words);
+    if (!t->words)
+        return -1;
+    t->n = 0;
+    for (size_t i = 0; i < k->tokens.cap; i++) {
+        const kb_map_slot *sl = &k->tokens.slots[i];
+        if (!sl->key || (sl->val & KB_TOK_STOP) || sl->len < 3 ||
+            sl->len > KB_TOKEN_MAX)
+            continue;
+        uint32_t term = sl->val;
+        t->words[t->n++] = (kb_typo_word){
+            sl->key, sl->len, term, k->cf ? k->cf[term] : 0,
+            typo_mask(sl->key, sl->len)};
+    }
+    qsort(t->words, t->n, sizeof *t->words, word_cmp);
+    size_t j = 0;
+    for (size_t len = 0; len < KB_TOKEN_MAX + 2; len++) {
+        while (j < t->n && t->words[j].len < len)
+            j++;
+        t->by_len[len] = j;
+    }
+    return 0;
+}
+
+void kb_typo_free(kb_typo *t)
+{
+    free(t->words);
+    memset(t, 0, sizeof *t);
+}
+
+/* Optimal-string-alignment distance, or max + 1 once it exceeds max. */
+unsigned kb_typo_distance(const char *a, size_t la, const char *b,
+                          size_t lb, unsigned max)
+{
+    if (la > KB_TOKEN_MAX || lb > KB_TOKEN_MAX)
+        return max + 1;
+    unsigned rows[3][KB_TOKEN_MAX + 1];
+    unsigned *pp = rows[0], *p = rows[1], *c = rows[2];
+    for (size_t j = 0; j <= lb; j++)
+        p[j] = (unsigned)j;
+    for (size_t i = 1; i <= la; i++) {
+        c[0] = (unsigned)i;
+        unsigned best = c[0];
+        for (size_t j = 1; j <= lb; j++) {
+            unsigned cost = a[i - 1] != b[j - 1];
+            unsigned v = p[j - 1] + cost;
+            if (p[j] + 1 < v)
+                v = p[j] + 1;
+            if (c[j - 1] + 1 < v)
+                v = c[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+                a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+                v = pp[j - 2] + 1;
+            c[j] = v;
+            if (v < best)
+                best = v;
+        }
+        if (best > max)
+            return max + 1;
+        unsigned *tmp = pp;
+        pp = p;
+        p = c;
+        c = tmp;
+    }
+    return p[lb] <= max ? p[lb] : max + 1;
+}
+
+uint32_t kb_typo_repair(const kb_typo *t, const char *tok, size_t len)
+{
+    if (len > KB_TOKEN_MAX || t->n == 0)
+        return KB_TERM_NONE;
+    unsigned max = kb_text_chars(tok, len) >= 8 ? 2 : 1;
+    uint64_t m = typo_mask(tok, len);
+    size_t lo = len > max ? len - max : 0;
+    size_t hi = len + max + 1 > KB_TOKEN_MAX + 1 ? KB_TOKEN_MAX + 1
+                                                 : len + max + 1;
+    const kb_typo_word *best = NULL;
+    unsigned best_d = max + 1;
+    for (size_t i = t->by_len[lo]; i < t->by_len[hi]; i++) {
+        const kb_typo_word *w = &t->words[i];
+        if ((unsigned)__builtin_popcountll(m ^ w->mask) > 2 * max)
+            continue;
+        unsigned dd = kb_typo_distance(tok, len, w->s, w->len, max);
+        if (dd < best_d || (dd == best_d && best && w->freq > best->freq)) {
+            best = w;
+            best_d = dd;
+        }
+    }
+    return best ? best->term : KB_TERM_NONE;
+}
