@@ -19,7 +19,8 @@ static const char *const known_keys[] = {
     "enabled", "plugin", "token_env", "token_file", "api_url",
     "poll_timeout", "request_timeout", "skip_backlog",
     "answer_all_in_groups", "set_commands", "backoff_base_ms",
-    "backoff_max_s", "max_message_chars", "max_response_bytes", NULL};
+    "backoff_max_s", "max_message_chars", "max_response_bytes", "comment",
+    NULL};
 
 int tg_config_token_ok(const char *tok)
 {
