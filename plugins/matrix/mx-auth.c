@@ -25,12 +25,12 @@ static int whoami(mx_bot *b, int quiet_bad_token)
         const char *uid = json_string_value(json_object_get(r.json, "user_id"));
         if (uid && strcmp(uid, b->cfg.user_id))
             b->host->log(b->host, FAQBOT_LOG_WARN,
-                         "matrix: the token belongs to %s, not to the configured user_id %s",
+                         "the token belongs to %s, not to the configured user_id %s",
                          uid, b->cfg.user_id);
-        b->host->log(b->host, FAQBOT_LOG_INFO, "matrix: logged in as %s",
+        b->host->log(b->host, FAQBOT_LOG_INFO, "logged in as %s",
                      uid ? uid : b->cfg.user_id);
     } else if (st != MX_BAD_TOKEN && !mx_bot_stopping(b)) {
-        b->host->log(b->host, FAQBOT_LOG_ERROR, "matrix: whoami failed: %s", r.error);
+        b->host->log(b->host, FAQBOT_LOG_ERROR, "whoami failed: %s", r.error);
     }
     mx_result_clear(&r);
     return st;
@@ -50,7 +50,7 @@ static int password_login(mx_bot *b, const char *device_id)
     int rc = -1, st;
     if (!pw || !pw[0]) {
         b->host->log(b->host, FAQBOT_LOG_ERROR,
-                     "matrix: environment variable %s (password_env) is not set",
+                     "environment variable %s (password_env) is not set",
                      b->cfg.password_env);
         return -1;
     }
@@ -66,14 +66,14 @@ static int password_login(mx_bot *b, const char *device_id)
     const char *tok = json_string_value(json_object_get(r.json, "access_token"));
     const char *dev = json_string_value(json_object_get(r.json, "device_id"));
     if (st != MX_OK || !tok || !dev) {
-        b->host->log(b->host, FAQBOT_LOG_ERROR, "matrix: password login as %s failed: %s",
+        b->host->log(b->host, FAQBOT_LOG_ERROR, "password login as %s failed: %s",
                      b->cfg.user_id, st == MX_OK ? "no access_token/device_id in the answer" : r.error);
         goto done;
     }
     if (use_token(b, tok) || b->host->state_set(b->host, "device_id", dev) ||
         b->host->state_set(b->host, "access_token", tok))
         goto done;
-    b->host->log(b->host, FAQBOT_LOG_INFO, "matrix: password login done, device %s", dev);
+    b->host->log(b->host, FAQBOT_LOG_INFO, "password login done, device %s", dev);
     rc = 0;
 done:
     mx_result_clear(&r);
@@ -112,7 +112,7 @@ static int start_with_password(mx_bot *b)
         if (st != MX_BAD_TOKEN)
             goto done;
         b->host->log(b->host, FAQBOT_LOG_WARN,
-                     "matrix: the saved access token was rejected; logging in again");
+                     "the saved access token was rejected; logging in again");
     }
     if (password_login(b, dev) == 0 && whoami(b, 0) == MX_OK)
         rc = 0;

@@ -46,7 +46,7 @@ static int leave_room(mx_bot *b, const char *room_id, const char *why)
     MX_RETRYING(b, "leave", &r, MX_SEND_ATTEMPTS, mx_api_leave(b->api, room_id, &r));
     int st = r.status;
     b->host->log(b->host, st == MX_OK ? FAQBOT_LOG_INFO : FAQBOT_LOG_WARN,
-                 "matrix: leaving %s (%s)%s%s", room_id, why,
+                 "leaving %s (%s)%s%s", room_id, why,
                  st == MX_OK ? "" : ": ", st == MX_OK ? "" : r.error);
     mx_result_clear(&r);
     mx_rooms_drop(&b->rooms, room_id);
@@ -58,7 +58,7 @@ static int handle_invite(mx_bot *b, const mx_invite *inv)
     const char *who = inv->inviter ? inv->inviter : "(unknown)";
     if (!mx_config_allowed(&b->cfg, inv->inviter)) {
         b->host->log(b->host, FAQBOT_LOG_INFO,
-                     "matrix: declining invite to %s from %s (not in allow list)",
+                     "declining invite to %s from %s (not in allow list)",
                      inv->room_id, who);
         return leave_room(b, inv->room_id, "invite declined");
     }
@@ -66,10 +66,10 @@ static int handle_invite(mx_bot *b, const mx_invite *inv)
     MX_RETRYING(b, "join", &r, MX_SEND_ATTEMPTS, mx_api_join(b->api, inv->room_id, &r));
     int st = r.status;
     if (st == MX_OK)
-        b->host->log(b->host, FAQBOT_LOG_INFO, "matrix: joined %s (invited by %s)",
+        b->host->log(b->host, FAQBOT_LOG_INFO, "joined %s (invited by %s)",
                      inv->room_id, who);
     else
-        b->host->log(b->host, FAQBOT_LOG_WARN, "matrix: cannot join %s: %s",
+        b->host->log(b->host, FAQBOT_LOG_WARN, "cannot join %s: %s",
                      inv->room_id, r.error);
     mx_result_clear(&r);
     return st == MX_OK || st == MX_FAIL ? 0 : -1;
@@ -85,7 +85,7 @@ static int seed_members(mx_bot *b, mx_room_state *room)
     const char *uid;
     int rc = r.status == MX_OK && json_is_object(joined) ? 0 : -1;
     if (rc) {
-        b->host->log(b->host, FAQBOT_LOG_WARN, "matrix: joined_members of %s: %s",
+        b->host->log(b->host, FAQBOT_LOG_WARN, "joined_members of %s: %s",
                      room->room_id, r.error[0] ? r.error : "no \"joined\" object");
         rc = r.status == MX_FAIL ? 0 : -1; /* not in the room any more */
         goto done;
@@ -119,7 +119,7 @@ static int encryption_notice(mx_bot *b, mx_room_state *room)
     if (room->enc_noticed)
         return 0;
     b->host->log(b->host, FAQBOT_LOG_WARN,
-                 "matrix: %s is end-to-end encrypted; faqbot cannot read it and posts one notice",
+                 "%s is end-to-end encrypted; faqbot cannot read it and posts one notice",
                  room->room_id);
     mx_event_txn_id(room->room_id, 9999, txn, sizeof(txn));
     mx_result r = {0};
@@ -179,7 +179,7 @@ static int deliver(mx_bot *b, mx_room_state *room, const mx_event *ev,
         return 0;
     if (b->cur_permanent && !mx_bot_stopping(b)) {
         b->host->log(b->host, FAQBOT_LOG_WARN,
-                     "matrix: giving up on the answer to %s in %s (refused by the homeserver)",
+                     "giving up on the answer to %s in %s (refused by the homeserver)",
                      ev->event_id, room->room_id);
         return 0;
     }
@@ -219,7 +219,7 @@ static void apply_member(mx_bot *b, mx_room_state *room, const mx_event *ev,
 {
     int joined = !strcmp(ev->membership, "join");
     if (mx_room_set_member(room, ev->state_key, ev->displayname, joined))
-        b->host->log(b->host, FAQBOT_LOG_WARN, "matrix: out of memory tracking members");
+        b->host->log(b->host, FAQBOT_LOG_WARN, "out of memory tracking members");
     if (!joined && strcmp(ev->state_key, b->cfg.user_id) &&
         (!strcmp(ev->membership, "leave") || !strcmp(ev->membership, "ban")))
         *someone_left = 1;
@@ -288,10 +288,10 @@ int mx_handle_sync(mx_bot *b, const mx_sync *s, int initial)
 {
     if (s->n_skipped)
         b->host->log(b->host, FAQBOT_LOG_WARN,
-                     "matrix: skipped %zu malformed event(s) in /sync", s->n_skipped);
+                     "skipped %zu malformed event(s) in /sync", s->n_skipped);
     for (size_t i = 0; i < s->n_left; i++) {
         if (mx_rooms_get(&b->rooms, s->left[i], 0))
-            b->host->log(b->host, FAQBOT_LOG_INFO, "matrix: no longer in %s", s->left[i]);
+            b->host->log(b->host, FAQBOT_LOG_INFO, "no longer in %s", s->left[i]);
         mx_rooms_drop(&b->rooms, s->left[i]);
     }
     for (size_t i = 0; i < s->n_invites; i++)

@@ -106,7 +106,7 @@ static int sync_once(mx_bot *b, mx_result *r)
         rc = -1;
     if (rc == 0 && initial)
         b->host->log(b->host, FAQBOT_LOG_INFO,
-                     "matrix: first sync done; the backlog is not answered");
+                     "first sync done; the backlog is not answered");
     mx_sync_free(&s);
     if (rc) {
         r->status = MX_RETRY;
@@ -136,7 +136,7 @@ static int mx_run(void *self)
             break;
     }
     mx_result_clear(&r);
-    b->host->log(b->host, FAQBOT_LOG_INFO, "matrix: sync loop stopped%s",
+    b->host->log(b->host, FAQBOT_LOG_INFO, "sync loop stopped%s",
                  b->fatal ? " (token rejected)" : "");
     return b->fatal ? -1 : 0;
 }
@@ -166,7 +166,7 @@ static void remember_suggestions(mx_bot *b, const faqbot_reply *reply)
     mx_room_state *room = mx_rooms_get(&b->rooms, reply->chat_id, 1);
     if (!room || mx_room_set_pending(room, reply->sender_id, reply->suggestions,
                                      reply->n_suggestions))
-        b->host->log(b->host, FAQBOT_LOG_WARN, "matrix: out of memory keeping suggestions");
+        b->host->log(b->host, FAQBOT_LOG_WARN, "out of memory keeping suggestions");
 }
 
 static int mx_send(void *self, const faqbot_reply *reply)
@@ -180,11 +180,11 @@ static int mx_send(void *self, const faqbot_reply *reply)
     char *body = c ? json_dumps(c, JSON_COMPACT) : NULL;
     int rc = -1;
     if (!body || !reply->chat_id) {
-        b->host->log(b->host, FAQBOT_LOG_ERROR, "matrix: cannot build the reply event");
+        b->host->log(b->host, FAQBOT_LOG_ERROR, "cannot build the reply event");
         goto done;
     }
     if (strlen(body) > MX_MAX_EVENT_BYTES) {
-        b->host->log(b->host, FAQBOT_LOG_ERROR, "matrix: reply of %zu bytes is too large for one event",
+        b->host->log(b->host, FAQBOT_LOG_ERROR, "reply of %zu bytes is too large for one event",
                      strlen(body));
         b->cur_permanent = 1;
         goto done;
@@ -196,12 +196,12 @@ static int mx_send(void *self, const faqbot_reply *reply)
             break;
     }
     if (r.status != MX_OK) {
-        b->host->log(b->host, FAQBOT_LOG_WARN, "matrix: sending to %s failed: %s",
+        b->host->log(b->host, FAQBOT_LOG_WARN, "sending to %s failed: %s",
                      reply->chat_id, r.error);
         b->cur_permanent = r.status == MX_FAIL;
         goto done;
     }
-    b->host->log(b->host, FAQBOT_LOG_DEBUG, "matrix: sent %s in %s (txn %s)",
+    b->host->log(b->host, FAQBOT_LOG_DEBUG, "sent %s in %s (txn %s)",
                  json_string_value(json_object_get(r.json, "event_id")),
                  reply->chat_id, txn);
     remember_suggestions(b, reply);

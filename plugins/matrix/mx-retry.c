@@ -33,7 +33,7 @@ static void bad_token(mx_bot *b, const char *what, mx_result *r)
 {
     if (!b->fatal)
         b->host->log(b->host, FAQBOT_LOG_ERROR,
-                     "matrix: the homeserver rejected the access token (%s) during %s; "
+                     "the homeserver rejected the access token (%s) during %s; "
                      "stopping this plugin: set a valid token in $%s or log in again",
                      r->errcode[0] ? r->errcode : "M_UNKNOWN_TOKEN", what,
                      b->cfg.token_env ? b->cfg.token_env : b->cfg.password_env);
@@ -58,6 +58,6 @@ int mx_retry_again(mx_bot *b, const char *what, mx_result *r, int attempt,
     if (wait > MX_MAX_RETRY_AFTER_MS)
         wait = MX_MAX_RETRY_AFTER_MS;
     b->host->log(b->host, limited ? FAQBOT_LOG_INFO : FAQBOT_LOG_WARN,
-                 "matrix: %s: %s; retrying in %ld ms", what, r->error, wait);
+                 "%s: %s; retrying in %ld ms", what, r->error, wait);
     return b->host->sleep_ms(b->host, (unsigned)wait) ? 0 : !mx_bot_stopping(b);
 }
