@@ -1,0 +1,472 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the telegram plugin: the real `faqbot run` against
+the Bot API stand-in (tg_standin.py) on 127.0.0.1.
+
+Each scenario starts its own stand-in and bot, with a fake token in the
+environment, and every output the bot wrote is checked for the token.
+Environment: FAQBOT (the binary), FAQBOT_BUILD_DIR; cwd = the repo root.
+"""
+import glob
+import html
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tg_standin  # noqa: E402
+
+TOKEN = "123456789:AAHfakeTOKENfor-e2e-tests_only"
+WRONG = "987654321:AAHwrongTOKENnever-valid_here"
+BOT = os.environ.get("FAQBOT") or os.path.join(
+    os.environ.get("FAQBOT_BUILD_DIR", "build"), "faqbot")
+SECRETS = (TOKEN, WRONG, TOKEN.split(":")[1], WRONG.split(":")[1])
+
+
+def entry(entry_id):
+    """The knowledge entry with this id (entries/<id>.json or a list)."""
+    for path in sorted(glob.glob("knowledge/entries/*.json")):
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        for e in data.get("entries", [data]):
+            if e.get("id") == entry_id:
+                return e
+    raise AssertionError("no entry %s in knowledge/" % entry_id)
+
+
+def first_paragraph_html(entry_id):
+    para = entry(entry_id)["answer"].split("\n\n")[0].strip()
+    return html.escape(para, quote=False)
+
+
+class Bot:
+    """One `faqbot run` process with its config, state and logs."""
+    runs = 0
+
+    def __init__(self, workdir, api_url, token=TOKEN, console=False,
+                 **tg_opts):
+        self.workdir = workdir
+        self.state = os.path.join(workdir, "state")
+        self.token = token
+        self.console = console
+        self.proc = None
+        self.logs = []
+        opts = {"api_url": api_url, "poll_timeout": 5,
+                "backoff_base_ms": 100, "backoff_max_s": 2}
+        opts.update(tg_opts)
+        self.config = os.path.join(workdir, "faqbot.json")
+        cfg = {"knowledge_dir": "knowledge", "state_dir": self.state,
+               "log": {"level": "debug", "json": False},
+               "limits": {"max_message_bytes": 4096,
+                          "per_user_per_minute": 20},
+               "plugins": {"console": {"enabled": console},
+                           "telegram": opts}}
+        with open(self.config, "w") as f:
+            json.dump(cfg, f)
+
+    def start(self):
+        Bot.runs += 1
+        out = os.path.join(self.workdir, "out%d.log" % Bot.runs)
+        err = os.path.join(self.workdir, "err%d.log" % Bot.runs)
+        self.logs += [out, err]
+        env = dict(os.environ, TELEGRAM_BOT_TOKEN=self.token)
+        self.proc = subprocess.Popen(
+            [BOT, "run", "--config", self.config], env=env,
+            stdin=subprocess.PIPE if self.console else subprocess.DEVNULL,
+            stdout=open(out, "wb"), stderr=open(err, "wb"))
+        return self
+
+    def stop(self, timeout=10):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+                raise AssertionError("faqbot did not stop within %ds of "
+                                     "SIGTERM" % timeout)
+        if self.proc and self.proc.stdin:
+            self.proc.stdin.close()
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(5)
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def output(self):
+        text = ""
+        for path in self.logs:
+            with open(path, "rb") as f:
+                text += f.read().decode("utf-8", "replace")
+        return text
+
+    def saved_offset(self):
+        """The offset in the state store (whatever its file layout)."""
+        for path in glob.glob(os.path.join(self.state, "*")):
+            with open(path, "rb") as f:
+                raw = f.read().decode("utf-8", "replace")
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                continue
+            if isinstance(data, dict) and "offset" in json.dumps(data):
+                stack = [data]
+                while stack:
+                    d = stack.pop()
+                    if isinstance(d, dict):
+                        if "offset" in d and not isinstance(d["offset"],
+                                                            dict):
+                            return int(d["offset"])
+                        stack += list(d.values())
+        return None
+
+    def assert_no_secret(self):
+        files = list(self.logs) + glob.glob(os.path.join(self.state, "*"))
+        for path in files:
+            with open(path, "rb") as f:
+                data = f.read().decode("utf-8", "replace")
+            for s in SECRETS:
+                assert s not in data, "the token leaked into %s" % path
+
+
+# ---- helpers -------------------------------------------------------------
+
+def wait(pred, what, timeout=20.0, api=None):
+    if api is not None:
+        v = api.wait_for(pred, timeout)
+    else:
+        deadline = time.time() + timeout
+        v = pred()
+        while not v and time.time() < deadline:
+            time.sleep(0.1)
+            v = pred()
+    assert v, "timed out after %.0fs waiting for %s" % (timeout, what)
+    return v
+
+
+def replied(api, chat, mid, n=1, timeout=20.0):
+    """Wait for at least n replies to message mid; returns them."""
+    return wait(lambda: (lambda r: r if len(r) >= n else None)(
+        [m for m in api.sent if m["chat"]["id"] == chat and
+         m.get("_reply_to") == mid]), "a reply to message %d in chat %d" %
+        (mid, chat), timeout, api)
+
+
+def count_replies(api, chat, mid):
+    return len(api.replies_to(chat, mid))
+
+
+def ready(api, bot):
+    wait(lambda: len([1 for (_, m, _) in api.requests
+                      if m == "getUpdates"]) >= 1, "the first getUpdates",
+         15, api)
+    assert bot.alive(), "faqbot exited:\n" + bot.output()[-2000:]
+
+
+# ---- scenarios -------------------------------------------------------------
+
+def test_question_gets_cited_reply_as_reply(api, bot):
+    ready(api, bot)
+    mid = api.user_message(11, "does massage help my baby sleep?")
+    r = replied(api, 11, mid)[0]
+    html_text, p = r["_html"], r["_params"]
+    assert first_paragraph_html("sleep") in html_text, html_text
+    assert ("<i>Source: Proven Infant Massage Benefits: Building Your "
+            "Baby's Secure Attachment, section \"Improves sleep and "
+            "digestion\"</i>") in html_text, html_text
+    assert "<i>General information, not medical advice" in html_text
+    assert p["parse_mode"] == "HTML"
+    assert p["link_preview_options"] == {"is_disabled": True}
+    assert p["reply_parameters"]["message_id"] == mid
+    assert p["chat_id"] == 11
+    polls = api.calls("getUpdates")
+    assert polls[0]["timeout"] == 5
+    assert polls[0]["allowed_updates"] == ["message", "callback_query"]
+    assert [c["command"] for c in api.commands] == ["start", "help",
+                                                     "topics"]
+    time.sleep(0.5)
+    assert count_replies(api, 11, mid) == 1
+
+
+def test_start_help_topics(api, bot):
+    ready(api, bot)
+    expect = {"/start": "Hello! I answer parents", "/help": "Commands:",
+              "/topics": "I can answer questions on: "}
+    mids = {cmd: api.user_message(12, cmd) for cmd in expect}
+    for cmd, want in expect.items():
+        r = replied(api, 12, mids[cmd])[0]
+        assert want in r["text"], (cmd, r["text"])
+
+
+def test_button_press_answers_that_entry(api, bot):
+    ready(api, bot)
+    mid = api.user_message(13, "massage")
+    r = replied(api, 13, mid)[0]
+    rows = r["_params"]["reply_markup"]["inline_keyboard"]
+    assert len(rows) >= 2, rows
+    data = rows[1][0]["callback_data"]
+    assert data.startswith("p:") and len(data.encode()) <= 64
+    qid = api.press_button(13, r["message_id"], data)
+    wait(lambda: any(a["callback_query_id"] == qid
+                     for a in api.callback_answers), "answerCallbackQuery",
+         10, api)
+    ans = replied(api, 13, r["message_id"])[0]
+    assert first_paragraph_html(data[2:]) in ans["_html"], ans["_html"]
+    assert "<i>Source: " in ans["_html"]
+
+
+def test_stale_button_is_answered_politely(api, bot):
+    ready(api, bot)
+    mid = api.user_message(14, "/help")
+    r = replied(api, 14, mid)[0]
+    qid = api.press_button(14, r["message_id"], "legacy-data")
+    a = wait(lambda: [x for x in api.callback_answers
+                      if x["callback_query_id"] == qid], "callback answer",
+             10, api)[0]
+    assert a["text"] == "This button no longer works."
+    time.sleep(0.5)
+    assert count_replies(api, 14, r["message_id"]) == 0
+
+
+def test_group_commands_mentions_and_chatter(api, bot):
+    ready(api, bot)
+    g = -1001
+    chatter = api.user_message(g, "anyone tried massage for colic?",
+                               user_id=21, chat_type="supergroup")
+    other = api.user_message(g, "/help@OtherBot", user_id=21,
+                             chat_type="supergroup")
+    robot = api.user_message(g, "@FaqTestBot hello", user_id=99,
+                             chat_type="supergroup", is_bot=True)
+    help_mid = api.user_message(g, "/help@FaqTestBot", user_id=21,
+                                chat_type="supergroup")
+    r = replied(api, g, help_mid)[0]
+    assert "Commands:" in r["text"]
+    mention = api.user_message(g, "@FaqTestBot does massage help with "
+                               "colic?", user_id=22, chat_type="supergroup")
+    r2 = replied(api, g, mention)[0]
+    assert first_paragraph_html("gas-colic") in r2["_html"], r2["_html"]
+    follow = api.user_message(g, "how long should a session last?",
+                              user_id=22, chat_type="supergroup",
+                              reply_to=r2["message_id"])
+    r3 = replied(api, g, follow)[0]
+    assert first_paragraph_html("session-length") in r3["_html"]
+    for mid in (chatter, other, robot):
+        assert count_replies(api, g, mid) == 0, mid
+    assert len(api.sent_in(g)) == 3
+
+
+def test_odd_updates_are_skipped(api, bot):
+    ready(api, bot)
+    api.user_message(15, None, extra={"sticker": {"file_id": "x",
+                                                  "emoji": "\U0001F476"}})
+    api.raw_update({"message": {"chat": 5}})
+    api.raw_update({"edited_message": {"message_id": 1, "date": 1,
+                                       "chat": {"id": 15, "type": "private"},
+                                       "text": "edited"}})
+    api.raw_update({"channel_post": {"message_id": 1, "date": 1,
+                                     "chat": {"id": -77, "type": "channel"},
+                                     "text": "news"}})
+    photo = api.user_message(15, None, extra={
+        "photo": [], "caption": "is massage good for jaundice?"})
+    r = replied(api, 15, photo)[0]
+    assert first_paragraph_html("jaundice") in r["_html"], r["_html"]
+    assert len(api.sent) == 1
+    assert bot.alive()
+
+
+def test_long_reply_is_split_with_keyboard_last(api, bot):
+    bot.stop()
+    small = Bot(bot.workdir, api.url, max_message_chars=200).start()
+    try:
+        ready(api, small)
+        mid = api.user_message(16, "does massage help my baby sleep?")
+        parts = wait(lambda: (lambda s: s if s and s[-1]["_params"].get(
+            "reply_markup") else None)(api.sent_in(16)), "all parts", 20,
+            api)
+        assert len(parts) >= 3, len(parts)
+        assert parts[0]["_reply_to"] == mid
+        assert all("reply_parameters" not in p["_params"] for p in parts[1:])
+        assert all(len(p["_html"].encode()) <= 200 for p in parts)
+        whole = " ".join(p["text"] for p in parts)
+        assert "Source: Proven Infant Massage Benefits" in " ".join(
+            whole.split())
+    finally:
+        small.stop()
+        small.assert_no_secret()
+
+
+def test_restart_keeps_the_offset(api, bot):
+    ready(api, bot)
+    q1 = api.user_message(17, "is massage good for jaundice?")
+    replied(api, 17, q1)
+    wait(lambda: bot.saved_offset(), "a saved offset", 10)
+    bot.stop()
+    saved = bot.saved_offset()
+    q2 = api.user_message(17, "does massage help my baby sleep?")
+    n_polls = len(api.calls("getUpdates"))
+    bot.start()
+    replied(api, 17, q2)
+    first = api.calls("getUpdates")[n_polls]
+    assert first.get("offset") == saved, (first, saved)
+    time.sleep(1)
+    assert count_replies(api, 17, q1) == 1
+    assert count_replies(api, 17, q2) == 1
+
+
+def test_first_start_skips_the_backlog(api, bot):
+    # the bot fixture started already: stop it, wipe its state, and queue
+    # a message older than the next start
+    bot.stop()
+    shutil.rmtree(bot.state, ignore_errors=True)
+    old = api.user_message(18, "does massage help sleep?",
+                           date=time.time() - 600)
+    bot.start()
+    ready(api, bot)
+    new = api.user_message(18, "is massage good for jaundice?")
+    replied(api, 18, new)
+    assert count_replies(api, 18, old) == 0
+
+
+QUESTIONS = ["does massage help my baby sleep?", "what oil should I use?",
+             "how long should a massage last?", "can massage help colic?",
+             "is massage good for jaundice?", "/topics",
+             "does it help premature babies?", "will it help me bond?"]
+
+
+def test_kill9_midstream_loses_nothing(api, bot):
+    ready(api, bot)
+    asked = []
+    for i in range(40):
+        user = 300 + i % 8
+        asked.append((user, api.user_message(user, QUESTIONS[i % 8])))
+    wait(lambda: len(api.sent) >= 12, "the first answers", 30, api)
+    bot.kill9()
+    sent_at_kill = len(api.sent)
+    assert sent_at_kill < 40, "too fast to kill mid-stream"
+    bot.start()
+    for user, mid in asked:
+        replied(api, user, mid, timeout=30)
+    time.sleep(1.0)
+    counts = [count_replies(api, u, m) for u, m in asked]
+    assert min(counts) >= 1 and max(counts) <= 2, counts
+    print("    kill -9 after %d replies; duplicates after restart: %d" %
+          (sent_at_kill, sum(c - 1 for c in counts)))
+
+
+def test_faults_are_survived_without_loss(api, bot):
+    ready(api, bot)
+    asked = []
+
+    def ask(i):
+        user = 400 + i
+        asked.append((user, api.user_message(user, QUESTIONS[i % 8])))
+
+    plan = [("429", "getUpdates", 1, 2), ("500", "getUpdates", 4, None),
+            ("garbage", "getUpdates", 2, None),
+            ("truncated", "getUpdates", 1, None),
+            ("502html", "getUpdates", 1, None),
+            ("slow", "getUpdates", 1, 3), ("drop", "getUpdates", 3, None),
+            ("409", "getUpdates", 2, None),
+            ("500", "sendMessage", 2, None), ("drop", "sendMessage", 1, None),
+            ("429", "sendMessage", 1, 1),
+            ("drop_after", "sendMessage", 1, None),
+            ("garbage", "sendMessage", 1, None)]
+    for i, (kind, method, count, arg) in enumerate(plan):
+        api.fault(kind, method, count, arg)
+        ask(i)
+        user, mid = asked[-1]
+        replied(api, user, mid, timeout=30)
+        assert bot.alive(), "faqbot died after fault %s" % kind
+    time.sleep(1.0)
+    counts = [count_replies(api, u, m) for u, m in asked]
+    assert min(counts) >= 1 and max(counts) <= 2, counts
+    # 429 on getUpdates: the next poll came no sooner than retry_after
+    polls = [t for (t, m, _) in api.requests if m == "getUpdates"]
+    gaps = [b - a for a, b in zip(polls, polls[1:])]
+    assert max(gaps) >= 2.0, gaps
+    out = bot.output()
+    assert "HTTP 409" in out and "webhook" in out, out[-2000:]
+    assert out.count("a webhook is set for this bot or another instance") \
+        == 1, "the 409 explanation should be logged once per streak"
+    assert "rate limited by Telegram: waiting 2 s" in out
+
+
+def test_shutdown_is_prompt_during_a_long_poll(api, bot):
+    ready(api, bot)
+    time.sleep(1.0)       # inside a 5 s long poll now
+    t0 = time.time()
+    bot.stop(timeout=5)
+    assert time.time() - t0 < 3.0, "stop took %.1fs" % (time.time() - t0)
+    assert bot.proc.returncode == 0, bot.proc.returncode
+
+
+def test_bad_token_stops_telegram_only(api, bot):
+    bot.stop()
+    bad = Bot(bot.workdir, api.url, token=WRONG, console=True).start()
+    try:
+        wait(lambda: "rejected the bot token" in bad.output(),
+             "the bad token line", 15)
+        assert bad.alive(), "a bad telegram token must not stop the bot"
+        bad.proc.stdin.write(b"does massage help my baby sleep?\n")
+        bad.proc.stdin.flush()
+        wait(lambda: "Improves sleep and digestion" in bad.output(),
+             "the console answer", 15)
+        lines = [ln for ln in bad.output().splitlines()
+                 if "token" in ln.lower()]
+        assert len([ln for ln in lines if "rejected" in ln]) == 1, lines
+    finally:
+        bad.stop()
+        bad.assert_no_secret()
+
+
+TESTS = [v for k, v in list(globals().items()) if k.startswith("test_")]
+
+
+def main():
+    if not os.access(BOT, os.X_OK):
+        print("faqbot binary not found at %s" % BOT)
+        return 1
+    only = sys.argv[1:]
+    passed = failed = 0
+    for fn in TESTS:
+        if only and fn.__name__ not in only:
+            continue
+        workdir = tempfile.mkdtemp(prefix="tg-e2e-")
+        api = tg_standin.Standin(TOKEN).start()
+        bot = Bot(workdir, api.url).start()
+        t0 = time.time()
+        try:
+            fn(api, bot)
+            bot.stop()
+            bot.assert_no_secret()
+            passed += 1
+            print("PASS %s (%.1fs)" % (fn.__name__, time.time() - t0))
+        except Exception:
+            failed += 1
+            print("FAIL %s (%.1fs)" % (fn.__name__, time.time() - t0))
+            traceback.print_exc()
+            print("---- faqbot output (tail) ----")
+            print(bot.output()[-4000:])
+        finally:
+            try:
+                if bot.proc and bot.proc.poll() is None:
+                    bot.proc.kill()
+                    bot.proc.wait(5)
+            finally:
+                api.stop()
+                shutil.rmtree(workdir, ignore_errors=True)
+        sys.stdout.flush()
+    print("telegram_e2e: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
