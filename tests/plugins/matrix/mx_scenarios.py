@@ -1,0 +1,478 @@
+#!/usr/bin/env python3
+"""End-to-end scenarios: the real `faqbot run` with the matrix plugin,
+against the homeserver stand-in (mx_standin.py) on 127.0.0.1.
+
+Each scenario starts its own stand-in and its own bot (fresh state dir),
+asserts exact behaviour on the room timelines, and stops everything it
+started.  Every wait is bounded.  Run by ctest (tests/plugins/matrix/
+CMakeLists.txt); env FAQBOT is the binary, FAQBOT_BUILD_DIR the build.
+Usage: mx_scenarios.py [name ...]   (default: all)
+"""
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mx_standin  # noqa: E402
+
+BOT = "@faqbot:localhost"
+ALICE = "@alice:localhost"
+BOB = "@bob:localhost"
+TOKEN = "syt_ZmFxYm90_secretTOKEN_4f9a"
+BUILD = os.environ.get("FAQBOT_BUILD_DIR", "build")
+FAQBOT = os.environ.get("FAQBOT", os.path.join(BUILD, "faqbot"))
+
+
+def wait_until(cond, timeout=10.0, what="condition"):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.05)
+    raise AssertionError("timed out after %.0fs waiting for %s" % (timeout, what))
+
+
+def eq(got, want, what):
+    if got != want:
+        raise AssertionError("%s: expected %r, got %r" % (what, want, got))
+
+
+class World:
+    """One stand-in, one state dir, at most one running bot."""
+
+    def __init__(self, name, **plugin_cfg):
+        self.srv = mx_standin.Server().start()
+        self.hs = self.srv.hs
+        self.dir = tempfile.mkdtemp(prefix="mx-%s-" % name, dir=os.path.join(BUILD, "tests"))
+        self.logs = []
+        self.proc = None
+        self.hs.add_user(BOT, displayname="FAQ Bot", token=TOKEN, device_id="BOTDEV")
+        self.hs.add_user(ALICE, displayname="Alice", token="tok-alice")
+        self.hs.add_user(BOB, displayname="Bob", token="tok-bob")
+        mx = {"homeserver_url": self.srv.url, "user_id": BOT,
+              "token_env": "MATRIX_ACCESS_TOKEN", "sync_timeout_ms": 2000,
+              "backoff_initial_ms": 50, "backoff_max_ms": 400}
+        mx.update(plugin_cfg)
+        self.cfg = {"knowledge_dir": "knowledge", "state_dir": os.path.join(self.dir, "state"),
+                    "log": {"level": "debug", "json": False},
+                    "limits": {"max_message_bytes": 4096, "per_user_per_minute": 1000},
+                    "plugins": {"console": {"enabled": False}, "matrix": mx}}
+        self.env = dict(os.environ, MATRIX_ACCESS_TOKEN=TOKEN,
+                        FAQBOT_PLUGIN_DIR=os.path.join(BUILD, "plugins"))
+
+    def start(self, wait_sync=True):
+        path = os.path.join(self.dir, "config.json")
+        with open(path, "w") as f:
+            json.dump(self.cfg, f)
+        log = os.path.join(self.dir, "bot-%d.log" % len(self.logs))
+        self.logs.append(log)
+        n_sync = len(self.hs.sync_calls)
+        self.proc = subprocess.Popen([FAQBOT, "run", "--config", path], env=self.env,
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=open(log, "w"))
+        if wait_sync:
+            wait_until(lambda: len(self.hs.sync_calls) > n_sync + 1 or self.proc.poll() is not None,
+                       10, "the bot's first syncs")
+        return self
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise AssertionError("the bot did not stop within %ds" % timeout)
+        rc = self.proc.returncode if self.proc else None
+        self.proc = None
+        return rc
+
+    def log(self):
+        return "".join(open(p, errors="replace").read() for p in self.logs)
+
+    def close(self, ok):
+        try:
+            self.stop(signal.SIGKILL)
+        finally:
+            self.srv.stop()
+        if ok:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    # ---- room helpers
+    def dm(self, user=ALICE, encrypted=False):
+        room = self.hs.create_room(user, encrypted=encrypted)
+        self.hs.invite(room, user, BOT)
+        wait_until(lambda: self.member(room, BOT) == "join", 10, "the bot to join " + room)
+        return room
+
+    def member(self, room, user):
+        with self.hs.lock:
+            return self.hs.rooms[room].membership(user)
+
+    def say(self, room, body, sender=ALICE, **extra):
+        content = {"msgtype": "m.text", "body": body}
+        content.update(extra)
+        return self.hs.send(room, sender, "m.room.message", content)
+
+    def bot_events(self, room):
+        return [e for e in self.hs.timeline(room) if e["sender"] == BOT
+                and e["type"] == "m.room.message"]
+
+    def replies_to(self, room, event_id):
+        return [e for e in self.bot_events(room)
+                if e["content"].get("m.relates_to", {}).get("m.in_reply_to", {})
+                .get("event_id") == event_id]
+
+    def reply(self, room, event_id, timeout=10):
+        r = wait_until(lambda: self.replies_to(room, event_id), timeout,
+                       "a reply to " + event_id)
+        return r[0]
+
+    def quiet(self, room, n_expected, seconds=1.5):
+        """Let the bot catch up, then check it posted exactly n messages."""
+        time.sleep(seconds)
+        eq(len(self.bot_events(room)), n_expected, "bot messages in room")
+
+
+# ------------------------------------------------------------- scenarios
+def check_answer(ev, question_id, asker):
+    c = ev["content"]
+    eq(c["msgtype"], "m.notice", "msgtype")
+    eq(c["m.relates_to"]["m.in_reply_to"]["event_id"], question_id, "in_reply_to")
+    eq(c["m.mentions"], {"user_ids": [asker]}, "m.mentions")
+    eq(c["format"], "org.matrix.custom.html", "format")
+    if "\nSource: Proven Infant Massage Benefits" not in c["body"] or 'section' not in c["body"]:
+        raise AssertionError("no citation in body: %r" % c["body"][:300])
+    if "<em>Source: Proven Infant Massage Benefits: Building Your Baby&#39;s Secure" \
+            not in c["formatted_body"]:
+        raise AssertionError("citation not escaped in formatted_body: %r" % c["formatted_body"][:400])
+    if "<script" in c["formatted_body"] or "Baby's" in c["formatted_body"]:
+        raise AssertionError("unescaped text in formatted_body")
+
+
+def sc_dm_answer(w):
+    w.start()
+    room = w.dm()
+    q = w.say(room, "does massage help my baby sleep?")
+    check_answer(w.reply(room, q), q, ALICE)
+    if "sleep" not in w.reply(room, q)["content"]["body"].lower():
+        raise AssertionError("the answer is not about sleep")
+    w.quiet(room, 1)
+    # a question quoting an earlier message (legacy reply fallback)
+    q2 = w.say(room, "> <@faqbot:localhost> Yes, the article links massage with sleep\n\n"
+               "what about gas and colic?",
+               **{"m.relates_to": {"m.in_reply_to": {"event_id": q}}})
+    body = w.reply(room, q2)["content"]["body"].lower()
+    if "gas" not in body and "colic" not in body:
+        raise AssertionError("fallback not stripped; answer: %r" % body[:200])
+
+
+def sc_group_rules(w):
+    w.start()
+    room = w.hs.create_room(ALICE, name="Parents")
+    w.hs.invite(room, ALICE, BOB)
+    w.hs.join(room, BOB)
+    w.hs.invite(room, ALICE, BOT)
+    wait_until(lambda: w.member(room, BOT) == "join", 10, "join")
+    chatter = w.say(room, "hello everyone, does anyone else's baby hate sleep?", sender=BOB)
+    by_name = w.say(room, "FAQ Bot: does massage help my baby sleep?")
+    by_id = w.say(room, "@faqbot:localhost how does massage help with gas?", sender=BOB)
+    by_pill = w.say(room, "what about weight gain?",
+                    **{"m.mentions": {"user_ids": [BOT]}})
+    bang = w.say(room, "!faq sleep", sender=BOB)
+    for q, who in ((by_name, ALICE), (by_id, BOB), (by_pill, ALICE), (bang, BOB)):
+        check_answer(w.reply(room, q), q, who)
+    time.sleep(1.0)
+    eq(w.replies_to(room, chatter), [], "replies to chatter")
+    eq(len(w.bot_events(room)), 4, "bot messages in the group")
+
+
+def sc_ignored(w):
+    w.start()
+    room = w.dm()
+    notice = w.hs.send(room, ALICE, "m.room.message", {"msgtype": "m.notice", "body": "sleep?"})
+    emote = w.hs.send(room, ALICE, "m.room.message", {"msgtype": "m.emote", "body": "sleep"})
+    q = w.say(room, "does massage help my baby sleep?")
+    w.reply(room, q)
+    edit = w.hs.send(room, ALICE, "m.room.message", {
+        "msgtype": "m.text", "body": " * does massage help with gas?",
+        "m.new_content": {"msgtype": "m.text", "body": "does massage help with gas?"},
+        "m.relates_to": {"rel_type": "m.replace", "event_id": q}})
+    w.hs.send(room, ALICE, "m.room.redaction", {"redacts": notice})
+    w.hs.send(room, ALICE, "m.reaction", {"m.relates_to": {
+        "rel_type": "m.annotation", "event_id": q, "key": "x"}})
+    # the bot's own event in the timeline must not be answered either
+    w.hs.send(room, BOT, "m.room.message", {"msgtype": "m.text", "body": "does massage help sleep?"})
+    last = w.say(room, "!faq gas")
+    w.reply(room, last)
+    time.sleep(1.0)
+    for e in (notice, emote, edit):
+        eq(w.replies_to(room, e), [], "replies to ignored event")
+    eq(len(w.bot_events(room)), 3, "bot messages (2 answers + its own text)")
+
+
+def sc_encrypted(w):
+    w.start()
+    room = w.dm(encrypted=True)
+    wait_until(lambda: w.bot_events(room), 10, "the encryption notice")
+    w.hs.send(room, ALICE, "m.room.encrypted", {
+        "algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "AwgAEnAC", "sender_key": "k",
+        "device_id": "D", "session_id": "s"})
+    time.sleep(1.5)
+    evs = w.bot_events(room)
+    eq(len(evs), 1, "notices in the encrypted room")
+    if "cannot read encrypted" not in evs[0]["content"]["body"]:
+        raise AssertionError("notice text: %r" % evs[0]["content"]["body"])
+    if "end-to-end encrypted" not in w.log():
+        raise AssertionError("no log line about the encrypted room")
+    w.stop()
+    w.start()  # a restart posts no second notice
+    w.hs.send(room, ALICE, "m.room.encrypted", {"algorithm": "m.megolm.v1.aes-sha2",
+                                                "ciphertext": "B", "session_id": "s"})
+    time.sleep(1.5)
+    eq(len(w.bot_events(room)), 1, "notices after a restart")
+
+
+def sc_restart_resume(w):
+    w.start()
+    room = w.dm()
+    q1 = w.say(room, "does massage help my baby sleep?")
+    w.reply(room, q1)
+    eq(w.stop(), 0, "exit status after SIGTERM")
+    q2 = w.say(room, "how does massage help with gas?")   # asked while the bot is down
+    n_sync = len(w.hs.sync_calls)
+    w.start()
+    w.reply(room, q2)
+    first = w.hs.sync_calls[n_sync]
+    if first[1] is None:
+        raise AssertionError("the restart did not resume from the saved since token")
+    time.sleep(1.0)
+    eq(len(w.replies_to(room, q1)), 1, "answers to q1")
+    eq(len(w.replies_to(room, q2)), 1, "answers to q2")
+
+
+def sc_first_sync_backlog(w):
+    room = w.hs.create_room(ALICE)
+    w.hs.force_join(room, BOT)
+    old = w.say(room, "does massage help my baby sleep?")
+    w.start()
+    new = w.say(room, "!faq gas")
+    w.reply(room, new)
+    time.sleep(1.0)
+    eq(w.replies_to(room, old), [], "answers to backlog")
+
+
+def sc_kill9(w):
+    rng = random.Random(int(os.environ.get("MX_SEED", "1234")))
+    w.start()
+    room = w.dm()
+    questions = ["does massage help my baby sleep?", "how does massage help with gas?",
+                 "can massage help weight gain?", "!faq sleep", "is massage good for bonding?",
+                 "how long should a massage session be?"]
+    asked = []
+    for i, text in enumerate(questions):
+        asked.append(w.say(room, text))
+        if i % 2 == 1:   # the answer is sent, its acknowledgement is lost
+            w.hs.add_fault("drop_after", 1, "/_matrix/client/v3/rooms/", "PUT")
+        time.sleep(rng.uniform(0.0, 0.6))
+        w.stop(signal.SIGKILL)
+        w.start(wait_sync=False)
+    for q in asked:
+        w.reply(room, q, timeout=20)
+    time.sleep(2.0)
+    for q in asked:
+        eq(len(w.replies_to(room, q)), 1, "answers to " + q)
+    if w.hs.txn_hits == 0:
+        raise AssertionError("no resend was de-duplicated by txnId (expected at least one)")
+
+
+def sc_faults(w):
+    w.start()
+    room = w.dm()
+    w.hs.add_fault("500", 3, "/_matrix/client/v3/sync")
+    w.hs.add_fault("502", 2, "/_matrix/client/v3/sync")
+    w.hs.add_fault("drop", 1, "/_matrix/client/v3/sync")
+    w.hs.add_fault("badjson", 1, "/_matrix/client/v3/sync")
+    q1 = w.say(room, "does massage help my baby sleep?")
+    w.reply(room, q1, timeout=20)
+    w.hs.add_fault("429", 2, "/_matrix/client/v3/rooms/", "PUT", retry_after_ms=300, header=False)
+    w.hs.add_fault("429", 1, "/_matrix/client/v3/rooms/", "PUT", retry_after_ms=900, header=True)
+    w.hs.add_fault("503", 2, "/_matrix/client/v3/rooms/", "PUT")
+    t0 = time.monotonic()
+    q2 = w.say(room, "how does massage help with gas?")
+    w.reply(room, q2, timeout=20)
+    waited = time.monotonic() - t0
+    if waited < 1.5:   # 300 + 300 ms (retry_after_ms) + 1 s (Retry-After: 1)
+        raise AssertionError("did not honour the rate limit waits (%.2fs)" % waited)
+    eq(w.hs.faults_left(), 0, "faults left")
+    time.sleep(1.0)
+    eq(len(w.replies_to(room, q1)), 1, "answers to q1")
+    eq(len(w.replies_to(room, q2)), 1, "answers to q2")
+    log = w.log()
+    for needle in ("M_LIMIT_EXCEEDED", "HTTP 500", "HTTP 502", "malformed JSON"):
+        if needle not in log:
+            raise AssertionError("log lacks %r" % needle)
+
+
+def sc_bad_token(w):
+    w.hs.revoke(TOKEN)
+    w.start(wait_sync=False)
+    wait_until(lambda: "M_UNKNOWN_TOKEN" in w.log(), 10, "the bad-token line")
+    time.sleep(0.5)
+    lines = [l for l in w.log().splitlines() if "M_UNKNOWN_TOKEN" in l]
+    eq(len(lines), 1, "bad-token lines")
+    if "stopping this plugin" not in lines[0]:
+        raise AssertionError("unclear line: " + lines[0])
+    wait_until(lambda: w.proc.poll() is not None, 10, "faqbot to exit (no plugin left)")
+    # revoked while running: the sync loop stops with one line too
+    w.hs.add_user(BOT, displayname="FAQ Bot", token=TOKEN, device_id="BOTDEV")
+    w.start()
+    w.hs.revoke(TOKEN)
+    wait_until(lambda: w.log().count("M_UNKNOWN_TOKEN") == 2, 10, "the second bad-token line")
+    wait_until(lambda: "sync loop stopped (token rejected)" in w.log(), 10, "the loop to stop")
+    w.stop()
+
+
+def sc_password_login(w):
+    del w.cfg["plugins"]["matrix"]["token_env"]
+    w.cfg["plugins"]["matrix"]["password_env"] = "MATRIX_PASSWORD"
+    w.env.pop("MATRIX_ACCESS_TOKEN")
+    w.env["MATRIX_PASSWORD"] = "pa55-word-secret"
+    w.hs.users[BOT]["password"] = "pa55-word-secret"
+    w.start()
+    room = w.dm()
+    q = w.say(room, "!faq sleep")
+    w.reply(room, q)
+    w.stop()
+    w.start()
+    q2 = w.say(room, "!faq gas")
+    w.reply(room, q2)
+    logins = [r for r in w.hs.requests if r[1].endswith("/login")]
+    eq(len(logins), 1, "password logins (the restart reuses the saved token)")
+    if "pa55-word-secret" in w.log():
+        raise AssertionError("the password reached the log")
+    w.stop()
+    # the saved token is revoked: log in again with the saved device id
+    saved = json.load(open(os.path.join(w.dir, "state", "matrix.json")))["data"]
+    w.hs.revoke(saved["access_token"])
+    w.start()
+    q3 = w.say(room, "!faq weight")
+    w.reply(room, q3)
+    with w.hs.lock:
+        devs = {d for (u, d) in w.hs.tokens.values() if u == BOT}
+    eq(devs, {saved["device_id"], "BOTDEV"}, "devices of the bot")
+
+
+def sc_allowlist_and_leave(w):
+    w.cfg["plugins"]["matrix"]["allow"] = [ALICE]
+    w.start()
+    bad = w.hs.create_room(BOB)
+    w.hs.invite(bad, BOB, BOT)
+    wait_until(lambda: w.member(bad, BOT) == "leave", 10, "the invite to be declined")
+    room = w.dm(ALICE)
+    w.hs.invite(room, ALICE, BOB)
+    w.hs.join(room, BOB)
+    w.hs.leave(room, ALICE)
+    time.sleep(1.0)
+    eq(w.member(room, BOT), "join", "bot membership while Bob is still there")
+    w.hs.leave(room, BOB)
+    wait_until(lambda: w.member(room, BOT) == "leave", 10, "the bot to leave the empty room")
+
+
+AMBIGUOUS_CANDIDATES = ["baby", "help", "mom", "massage", "benefits", "what is it good for"]
+
+
+def find_ambiguous():
+    """A question the current knowledge base answers with "did you mean"
+    (asked through `faqbot ask`, so the test follows the knowledge)."""
+    out = subprocess.run([FAQBOT, "ask", "--batch", "--json"], input="\n".join(AMBIGUOUS_CANDIDATES),
+                         capture_output=True, text=True, timeout=60).stdout
+    for q, line in zip(AMBIGUOUS_CANDIDATES, out.splitlines()):
+        d = json.loads(line)
+        if d.get("status") == "ambiguous" and len(d.get("suggestions", [])) >= 2:
+            return q, d["suggestions"]
+    raise AssertionError("none of %r is ambiguous for this knowledge base" % AMBIGUOUS_CANDIDATES)
+
+
+def sc_pick_number(w):
+    question, suggestions = find_ambiguous()
+    w.start()
+    room = w.dm()
+    q = w.say(room, question)
+    amb = w.reply(room, q)["content"]
+    if "\n1. " not in amb["body"] or "\n2. " not in amb["body"] or \
+            "<ol><li>" not in amb["formatted_body"]:
+        raise AssertionError("no numbered suggestions: %r" % amb["body"][:300])
+    pick = w.say(room, "2")
+    ans = w.reply(room, pick)["content"]["body"]
+    if "Source:" not in ans or "Reply with a number" in ans:
+        raise AssertionError("picking 2 did not answer: %r" % ans[:300])
+    wait_until(lambda: "status=answered entry=%s " % suggestions[1] in w.log(), 5,
+               "the pick to answer entry " + suggestions[1])
+
+
+def sc_shutdown_fast(w):
+    w.cfg["plugins"]["matrix"]["sync_timeout_ms"] = 30000
+    w.start()
+    time.sleep(0.5)   # now inside a 30 s long poll
+    t0 = time.monotonic()
+    eq(w.stop(timeout=10), 0, "exit status")
+    took = time.monotonic() - t0
+    if took > 2.5:
+        raise AssertionError("shutdown took %.2fs during a long poll" % took)
+
+
+SCENARIOS = [("dm_answer", sc_dm_answer), ("group_rules", sc_group_rules),
+             ("ignored_events", sc_ignored), ("encrypted_room", sc_encrypted),
+             ("restart_resume", sc_restart_resume), ("first_sync_backlog", sc_first_sync_backlog),
+             ("kill9_exactly_once", sc_kill9), ("faults_429_5xx", sc_faults),
+             ("bad_token", sc_bad_token), ("password_login", sc_password_login),
+             ("allowlist_and_leave", sc_allowlist_and_leave), ("pick_number", sc_pick_number),
+             ("shutdown_fast", sc_shutdown_fast)]
+
+
+def run_one(name, fn):
+    w = World(name)
+    ok = False
+    try:
+        fn(w)
+        if TOKEN in w.log():
+            raise AssertionError("the access token reached the log")
+        if w.hs.violations:
+            raise AssertionError("spec schema violations: %s" % w.hs.violations[:5])
+        ok = True
+    except Exception:
+        traceback.print_exc()
+        print("---- bot log (%s) ----\n%s" % (name, w.log()[-6000:]))
+    finally:
+        w.close(ok)
+    return ok
+
+
+def main():
+    want = sys.argv[1:]
+    os.makedirs(os.path.join(BUILD, "tests"), exist_ok=True)
+    passed = failed = 0
+    for name, fn in SCENARIOS:
+        if want and name not in want:
+            continue
+        t0 = time.monotonic()
+        ok = run_one(name, fn)
+        print("%s %s (%.1fs)" % ("PASS" if ok else "FAIL", name, time.monotonic() - t0), flush=True)
+        passed += ok
+        failed += not ok
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed or not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
