@@ -1,0 +1,56 @@
+/* test-mx-room.c - per-room memory: members, counts, pending picks. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "mx-room.h"
+
+Test(mx_room, members_join_rename_leave)
+{
+    mx_rooms rs = {0};
+    mx_room_state *r = mx_rooms_get(&rs, "!r:l", 1);
+    cr_assert_not_null(r);
+    cr_assert_eq(mx_rooms_get(&rs, "!r:l", 0), r);
+    cr_assert_null(mx_rooms_get(&rs, "!other:l", 0));
+    cr_assert_eq(mx_room_set_member(r, "@a:l", "Alice", 1), 0);
+    cr_assert_eq(mx_room_set_member(r, "@b:l", NULL, 1), 0);
+    cr_assert_eq(mx_room_set_member(r, "@bot:l", "FAQ Bot", 1), 0);
+    cr_assert_eq(mx_room_count(r), 3);
+    cr_assert_eq(mx_room_set_member(r, "@a:l", "Alice M", 1), 0);
+    cr_assert_eq(mx_room_count(r), 3);
+    cr_assert_str_eq(mx_room_name_of(r, "@a:l"), "Alice M");
+    cr_assert_null(mx_room_name_of(r, "@b:l"));
+    cr_assert_eq(mx_room_set_member(r, "@a:l", NULL, 0), 0);
+    cr_assert_eq(mx_room_set_member(r, "@nobody:l", NULL, 0), 0);
+    cr_assert_eq(mx_room_count(r), 2);
+    cr_assert_null(mx_room_name_of(r, "@a:l"));
+    mx_room_clear_members(r);
+    cr_assert_eq(mx_room_count(r), 0);
+    mx_rooms_drop(&rs, "!r:l");
+    cr_assert_null(mx_rooms_get(&rs, "!r:l", 0));
+    mx_rooms_free(&rs);
+}
+
+Test(mx_room, picks_are_per_sender_and_taken_once)
+{
+    mx_rooms rs = {0};
+    mx_room_state *r = mx_rooms_get(&rs, "!r:l", 1);
+    const faqbot_suggestion s[] = {{"sleep", "Sleep"}, {"gas", "Gas"}, {"bond", "Bond"},
+                                   {"extra", "Extra"}};
+    cr_assert_eq(mx_room_set_pending(r, "@a:l", s, 4), 0);
+    cr_assert_eq(mx_room_set_pending(r, "@b:l", s, 1), 0);
+    cr_assert_eq(mx_room_pending_count(r, "@a:l"), 3);
+    cr_assert_eq(mx_room_pending_count(r, "@b:l"), 1);
+    cr_assert_eq(mx_room_pending_count(r, "@c:l"), 0);
+    cr_assert_null(mx_room_take_pick(r, "@b:l", 2));
+    char *id = mx_room_take_pick(r, "@a:l", 2);
+    cr_assert_str_eq(id, "gas");
+    free(id);
+    cr_assert_eq(mx_room_pending_count(r, "@a:l"), 0);
+    cr_assert_null(mx_room_take_pick(r, "@a:l", 1));
+    /* a newer list replaces the older one */
+    cr_assert_eq(mx_room_set_pending(r, "@b:l", s + 2, 2), 0);
+    id = mx_room_take_pick(r, "@b:l", 1);
+    cr_assert_str_eq(id, "bond");
+    free(id);
+    mx_rooms_free(&rs);
+}
