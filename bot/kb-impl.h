@@ -143,6 +143,7 @@ typedef struct kb_trule {
 typedef struct kb_params {
     double k1;
     double w[4], b[4];     /* field weight and length norm: q, kw, title, answer */
+    double answer_df_share; /* an answer-only occurrence in idf's df */
     double unknown_weight; /* weight of a word unknown to the vocabulary, as
                               a fraction of the highest idf */
     double mix_alt, mix_bm25, mix_bigram;
@@ -150,7 +151,8 @@ typedef struct kb_params {
     double conf_ambiguous; /* confidence >= this -> AMBIGUOUS */
     double close_ratio;    /* second >= ratio * first -> close call */
     double suggest_ratio;  /* suggestions need >= ratio * first */
-    double sigmoid_mid, sigmoid_slope;
+    /* confidence = logistic(bias + sum of c_* times the kb_features) */
+    double c_bias, c_score, c_margin, c_cover, c_strong, c_unknown;
     size_t candidates;     /* entries rescored in full per query */
 } kb_params;
 
@@ -307,7 +309,14 @@ void kb_triage_free(kb *k);
 typedef struct kb_cand {
     uint32_t entry;
     float bm25, alt, bigram, score;
+    float cover;           /* share of the query weight the entry contains */
+    float strong;          /* its best matched word's idf / idf_max */
 } kb_cand;
+
+/* What the confidence model sees of one query (see kb_params). */
+typedef struct kb_features {
+    double score, margin, cover, strong, unknown;
+} kb_features;
 
 struct kb_scratch {
     struct sb_stemmer *stem;
@@ -317,12 +326,15 @@ struct kb_scratch {
     uint32_t *qmark;       /* per term, all zero between queries */
     size_t cap_qmark;
     kb_u32buf touched, qterms;
-    uint64_t *qbi;
-    size_t cap_qbi;
+    uint64_t *qbi;         /* query's adjacent term pairs */
+    float *qbi_w;          /* their weights */
+    size_t cap_qbi, cap_qbi_w;
     kb_cand *cand;
     size_t cap_cand;
     kb_lexout lex;
     long skip_alt;         /* lint: alternate ignored in scoring, or -1 */
+    kb_features feat;      /* of the last query, for tools and tests */
+    size_t n_cand;         /* candidates of the last query, best first */
 };
 
 /* Make s ready for k: sizes, stemmer.  0, -1 on OOM. */

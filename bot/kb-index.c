@@ -189,16 +189,24 @@ static int ix_stats(kb *k, const ix_build *b)
     k->idf = calloc(nt + 1, sizeof *k->idf);
     if (!k->df || !k->cf || !k->idf)
         return -1;
+    /* idf from the fields that say what an entry is about: a word that
+     * only appears in answers counts for answer_df_share of an entry */
+    float *dfe = calloc(nt + 1, sizeof *dfe);
+    if (!dfe)
+        return -1;
     for (size_t i = 0; i < b->n_recs; i++) {
         const ix_rec *r = &b->recs[i];
         k->df[r->term]++;
         for (int f = 0; f < KB_NFIELDS; f++)
             k->cf[r->term] += r->tf[f];
+        int topic = r->tf[KB_F_Q] || r->tf[KB_F_KW] || r->tf[KB_F_TITLE];
+        dfe[r->term] += topic ? 1.0f : (float)k->params.answer_df_share;
     }
     for (size_t t = 0; t < nt; t++) {
-        double df = k->df[t];
+        double df = dfe[t];
         k->idf[t] = (float)log(1.0 + (n - df + 0.5) / (df + 0.5));
     }
+    free(dfe);
     k->idf_max = (float)log(1.0 + (n + 0.5) / 0.5);
     return 0;
 }

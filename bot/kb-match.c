@@ -16,7 +16,9 @@
 
 typedef struct query {
     double weight;         /* idf mass of the query, unknown words included */
+    double unknown;        /* the unknown words' part of it */
     size_t n_bi;
+    double bi_weight;      /* sum of the pairs' weights */
 } query;
 
 /* Query terms: unique, known to some entry, marked in s->qmark. */
@@ -40,14 +42,21 @@ static void query_terms(const kb *k, kb_scratch *s, query *q)
         s->qmark[t] = (uint32_t)s->qterms.n;
         q->weight += k->idf[t];
     }
-    q->weight += (double)unknown * k->params.unknown_weight * k->idf_max;
+    q->unknown = (double)unknown * k->params.unknown_weight * k->idf_max;
+    q->weight += q->unknown;
     q->n_bi = 0;
+    q->bi_weight = 0;
     if (!(k->features & KB_FEAT_BIGRAMS))
         return;
     for (size_t i = 0; i + 1 < lx->terms.n; i++) {
         uint32_t a = lx->terms.v[i], b = lx->terms.v[i + 1];
-        if (a != KB_TERM_NONE && b != KB_TERM_NONE && k->df[a] && k->df[b])
-            s->qbi[q->n_bi++] = (uint64_t)a << 32 | b;
+        if (a == KB_TERM_NONE || b == KB_TERM_NONE || !k->df[a] || !k->df[b])
+            continue;
+        /* a pair is as telling as its weaker word */
+        float w = k->idf[a] < k->idf[b] ? k->idf[a] : k->idf[b];
+        s->qbi[q->n_bi] = (uint64_t)a << 32 | b;
+        s->qbi_w[q->n_bi++] = w;
+        q->bi_weight += w;
     }
 }
 
@@ -99,7 +108,7 @@ static size_t query_candidates(const kb *k, kb_scratch *s)
                 j = c;
             }
         }
-        h[j] = (kb_cand){d, v, 0, 0, 0};
+        h[j] = (kb_cand){d, v, 0, 0, 0, 0, 0};
     }
     return n;
 }
@@ -127,13 +136,14 @@ static float score_alts(const kb *k, const kb_scratch *s, uint32_t e,
     return (float)best;
 }
 
-/* Share of the query's adjacent pairs found in e's questions. */
+/* Weighted share of the query's adjacent pairs found in e's questions. */
 static float score_bigrams(const kb *k, const kb_scratch *s, uint32_t e,
-                           size_t n_bi)
+                           const query *q)
 {
     const uint64_t *lo0 = k->bigrams + k->entry_bi_off[e];
-    size_t n = k->entry_bi_off[e + 1] - k->entry_bi_off[e], found = 0;
-    for (size_t i = 0; i < n_bi; i++) {
+    size_t n = k->entry_bi_off[e + 1] - k->entry_bi_off[e];
+    double found = 0;
+    for (size_t i = 0; i < q->n_bi; i++) {
         size_t lo = 0, hi = n;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
@@ -142,9 +152,45 @@ static float score_bigrams(const kb *k, const kb_scratch *s, uint32_t e,
             else
                 hi = mid;
         }
-        found += lo < n && lo0[lo] == s->qbi[i];
+        if (lo < n && lo0[lo] == s->qbi[i])
+            found += s->qbi_w[i];
     }
-    return n_bi ? (float)found / (float)n_bi : 0.0f;
+    return q->bi_weight > 0 ? (float)(found / q->bi_weight) : 0.0f;
+}
+
+/* Impact of term t in entry e, or -1 when e does not contain t. */
+static float entry_impact(const kb *k, uint32_t t, uint32_t e)
+{
+    uint32_t lo = k->post_off[t], hi = k->post_off[t + 1];
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (k->post_doc[mid] < e)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < k->post_off[t + 1] && k->post_doc[lo] == e)
+        return k->post_imp[lo];
+    return -1.0f;
+}
+
+/* How much of the query the entry contains at all, and its best word
+ * (by impact: a rare word that is what the entry is about). */
+static void score_cover(const kb *k, const kb_scratch *s, kb_cand *c,
+                        const query *q)
+{
+    double got = 0, strong = 0;
+    for (size_t i = 0; i < s->qterms.n; i++) {
+        uint32_t t = s->qterms.v[i];
+        float imp = entry_impact(k, t, c->entry);
+        if (imp < 0)
+            continue;
+        got += k->idf[t];
+        if (imp > strong)
+            strong = imp;
+    }
+    c->cover = (float)(got / q->weight);
+    c->strong = (float)(k->idf_max > 0 ? strong / k->idf_max : 0);
 }
 
 static void score_candidate(const kb *k, const kb_scratch *s, kb_cand *c,
@@ -157,12 +203,13 @@ static void score_candidate(const kb *k, const kb_scratch *s, kb_cand *c,
                                           : c->bm25;
     double mix = p->mix_alt + p->mix_bm25;
     double v = p->mix_alt * c->alt + p->mix_bm25 * c->bm25;
-    if (q->n_bi) {
-        c->bigram = score_bigrams(k, s, c->entry, q->n_bi);
+    if (q->bi_weight > 0) {
+        c->bigram = score_bigrams(k, s, c->entry, q);
         v += p->mix_bigram * c->bigram;
         mix += p->mix_bigram;
     }
     c->score = (float)(v / mix);
+    score_cover(k, s, c, q);
 }
 
 static int cand_cmp(const kb_cand *a, const kb_cand *b)
@@ -186,16 +233,30 @@ static void cand_sort(kb_cand *c, size_t n)
     }
 }
 
+/* The calibrated confidence: a logistic model over a few features of
+ * the best candidate, fitted on score distributions (see kb-params.c). */
+static double confidence(const kb_params *p, const kb_features *f)
+{
+    double z = p->c_bias + p->c_score * f->score + p->c_margin * f->margin +
+               p->c_cover * f->cover + p->c_strong * f->strong +
+               p->c_unknown * f->unknown;
+    return 1.0 / (1.0 + exp(-z));
+}
+
 /* Confidence and decision from the sorted candidates. */
-static void decide(const kb *k, const kb_cand *c, size_t n, kb_result *out)
+static void decide(const kb *k, kb_scratch *s, const query *q,
+                   kb_result *out)
 {
     const kb_params *p = &k->params;
+    const kb_cand *c = s->cand;
+    size_t n = s->n_cand;
     if (n == 0)
         return;
     double s1 = c[0].score, s2 = n > 1 ? c[1].score : 0;
+    s->feat = (kb_features){s1, s1 - s2, c[0].cover, c[0].strong,
+                            q->weight > 0 ? q->unknown / q->weight : 0};
     out->score = s1;
-    out->confidence = 1.0 / (1.0 + exp(-p->sigmoid_slope *
-                                       (s1 - p->sigmoid_mid)));
+    out->confidence = confidence(p, &s->feat);
     int close = s2 >= p->close_ratio * s1;
     if (out->confidence >= p->conf_answer && !close) {
         out->status = KB_ANSWERED;
@@ -235,14 +296,16 @@ int kb_match_skip(const kb *k, kb_scratch *s, const char *text, size_t len,
         return -1;
     query q;
     s->skip_alt = skip_alt;
+    s->n_cand = 0;
+    memset(&s->feat, 0, sizeof s->feat);
     query_terms(k, s, &q);
     if (s->qterms.n > 0) {
         query_accumulate(k, s);
-        size_t n = query_candidates(k, s);
-        for (size_t i = 0; i < n; i++)
+        s->n_cand = query_candidates(k, s);
+        for (size_t i = 0; i < s->n_cand; i++)
             score_candidate(k, s, &s->cand[i], &q);
-        cand_sort(s->cand, n);
-        decide(k, s->cand, n, out);
+        cand_sort(s->cand, s->n_cand);
+        decide(k, s, &q, out);
     }
     query_reset(s);
     s->skip_alt = -1;

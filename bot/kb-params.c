@@ -13,21 +13,29 @@
 void kb_params_default(kb_params *p)
 {
     memset(p, 0, sizeof *p);
-    p->k1 = 1.2;
-    p->w[KB_F_Q] = 3.0;      p->b[KB_F_Q] = 0.5;
-    p->w[KB_F_KW] = 2.0;     p->b[KB_F_KW] = 0.5;
+    /* BM25F: keywords say best what an entry is about; each alternate
+     * question counts once per entry (tf = alternates containing it) */
+    p->k1 = 2.5;
+    p->w[KB_F_Q] = 1.0;      p->b[KB_F_Q] = 0.5;
+    p->w[KB_F_KW] = 4.0;     p->b[KB_F_KW] = 0.5;
     p->w[KB_F_TITLE] = 1.5;  p->b[KB_F_TITLE] = 0.3;
     p->w[KB_F_ANSWER] = 0.5; p->b[KB_F_ANSWER] = 0.75;
-    p->unknown_weight = 0.6;
-    p->mix_alt = 0.55;
-    p->mix_bm25 = 0.30;
-    p->mix_bigram = 0.15;
-    p->conf_answer = 0.50;
-    p->conf_ambiguous = 0.30;
-    p->close_ratio = 0.90;
+    p->answer_df_share = 0.25;
+    p->unknown_weight = 0.3;
+    p->mix_alt = 0.2;
+    p->mix_bm25 = 0.7;
+    p->mix_bigram = 0.1;
+    /* logistic fit of "top entry is right" on the dev score features */
+    p->c_bias = -2.2;
+    p->c_score = 2.5;
+    p->c_margin = 2.0;
+    p->c_cover = 1.7;
+    p->c_strong = 2.2;
+    p->c_unknown = -1.5;
+    p->conf_answer = 0.60;
+    p->conf_ambiguous = 0.55;
+    p->close_ratio = 0.97;
     p->suggest_ratio = 0.75;
-    p->sigmoid_mid = 0.40;
-    p->sigmoid_slope = 12.0;
     p->candidates = 64;
 }
 
@@ -38,9 +46,19 @@ typedef struct param_name {
 
 #define P(f) {#f, offsetof(kb_params, f)}
 static const param_name param_names[] = {
-    P(k1), P(unknown_weight), P(mix_alt), P(mix_bm25), P(mix_bigram),
+    P(k1), P(answer_df_share), P(unknown_weight), P(mix_alt), P(mix_bm25), P(mix_bigram),
     P(conf_answer), P(conf_ambiguous), P(close_ratio), P(suggest_ratio),
-    P(sigmoid_mid), P(sigmoid_slope), {NULL, 0}
+    P(c_bias), P(c_score), P(c_margin), P(c_cover), P(c_strong),
+    P(c_unknown),
+    {"w_questions", offsetof(kb_params, w[KB_F_Q])},
+    {"w_keywords", offsetof(kb_params, w[KB_F_KW])},
+    {"w_title", offsetof(kb_params, w[KB_F_TITLE])},
+    {"w_answer", offsetof(kb_params, w[KB_F_ANSWER])},
+    {"b_questions", offsetof(kb_params, b[KB_F_Q])},
+    {"b_keywords", offsetof(kb_params, b[KB_F_KW])},
+    {"b_title", offsetof(kb_params, b[KB_F_TITLE])},
+    {"b_answer", offsetof(kb_params, b[KB_F_ANSWER])},
+    {NULL, 0}
 };
 #undef P
 

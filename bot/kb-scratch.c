@@ -31,6 +31,7 @@ void kb_scratch_free(kb_scratch *s)
     kb_u32buf_free(&s->touched);
     kb_u32buf_free(&s->qterms);
     free(s->qbi);
+    free(s->qbi_w);
     free(s->cand);
     kb_lexout_free(&s->lex);
     free(s);
@@ -72,6 +73,7 @@ int kb_scratch_ready(kb_scratch *s, const kb *k)
         zgrow((void **)&s->qmark, &s->cap_qmark, k->n_terms + 1,
               sizeof *s->qmark) < 0 ||
         zgrow((void **)&s->qbi, &s->cap_qbi, qmax, sizeof *s->qbi) < 0 ||
+        zgrow((void **)&s->qbi_w, &s->cap_qbi_w, qmax, sizeof *s->qbi_w) < 0 ||
         zgrow((void **)&s->cand, &s->cap_cand, ncand, sizeof *s->cand) < 0 ||
         kb_u32buf_reserve(&s->touched, k->n_entries + 1) < 0 ||
         kb_u32buf_reserve(&s->qterms, qmax) < 0 ||

@@ -61,18 +61,31 @@ static utf8proc_int32_t next_cp(const char *text, size_t len, size_t *pos)
 typedef struct tok_state {
     char buf[KB_TOKEN_MAX + 8];
     size_t bl, emitted, max;
+    int digits;            /* the pending token is a number */
     kb_tok_fn fn;
     void *ctx;
 } tok_state;
 
-static void tok_append(tok_state *t, utf8proc_int32_t cp)
+static int tok_flush(tok_state *t);
+
+/* Letters and digits make separate tokens: "igf1" -> "igf" "1", "8mo" ->
+ * "8" "mo", so each half meets its own spelling in the knowledge. */
+static int tok_append(tok_state *t, utf8proc_int32_t cp)
 {
+    int digit = utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
+    if (t->bl && digit != t->digits) {
+        int rc = tok_flush(t);
+        if (rc)
+            return rc;
+    }
+    t->digits = digit;
     utf8proc_uint8_t enc[4];
     utf8proc_ssize_t n = utf8proc_encode_char(cp, enc);
     if (n <= 0 || t->bl + (size_t)n > KB_TOKEN_MAX)
-        return;   /* over-long tokens are cut */
+        return 0;   /* over-long tokens are cut */
     memcpy(t->buf + t->bl, enc, (size_t)n);
     t->bl += (size_t)n;
+    return 0;
 }
 
 /* Emit the pending token; returns fn's nonzero result, 1 when max reached. */
@@ -93,12 +106,10 @@ static int tok_fold(tok_state *t, utf8proc_int32_t cp)
 {
     if (cp < 0x80) {
         if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
-            tok_append(t, cp);
-        else if (cp >= 'A' && cp <= 'Z')
-            tok_append(t, cp + 32);
-        else
-            return tok_flush(t);
-        return 0;
+            return tok_append(t, cp);
+        if (cp >= 'A' && cp <= 'Z')
+            return tok_append(t, cp + 32);
+        return tok_flush(t);
     }
     utf8proc_int32_t dst[32];
     int last = 0;
@@ -108,14 +119,13 @@ static int tok_fold(tok_state *t, utf8proc_int32_t cp)
     if (n < 0 || n > 32)
         return tok_flush(t);
     for (utf8proc_ssize_t i = 0; i < n; i++) {
-        int c = cp_class(dst[i]);
+        int c = cp_class(dst[i]), rc = 0;
         if (c == CP_WORD)
-            tok_append(t, dst[i]);
-        else if (c != CP_MARK) {
-            int rc = tok_flush(t);
-            if (rc)
-                return rc;
-        }
+            rc = tok_append(t, dst[i]);
+        else if (c != CP_MARK)
+            rc = tok_flush(t);
+        if (rc)
+            return rc;
     }
     return 0;
 }

@@ -2,7 +2,8 @@
  * kb-typo.c - repair of words the vocabulary does not know: "massge" ->
  * "massage".  Candidates are vocabulary words of about the same length
  * whose letter-set differs little (a 64-bit mask, one popcount), then a
- * bounded edit distance (with adjacent transpositions) decides.
+ * bounded edit distance (with adjacent transpositions) decides.  Below 8
+ * characters the first letter must match.
  */
 #include "kb-impl.h"
 
@@ -118,7 +119,10 @@ uint32_t kb_typo_repair(const kb_typo *t, const char *tok, size_t len)
     unsigned best_d = max + 1;
     for (size_t i = t->by_len[lo]; i < t->by_len[hi]; i++) {
         const kb_typo_word *w = &t->words[i];
-        if ((unsigned)__builtin_popcountll(m ^ w->mask) > 2 * max)
+        /* people rarely mistype the first letter of a short word, and
+         * real words one letter apart ("train", "brain") are common */
+        if ((unsigned)__builtin_popcountll(m ^ w->mask) > 2 * max ||
+            (max == 1 && w->s[0] != tok[0]))
             continue;
         unsigned dd = kb_typo_distance(tok, len, w->s, w->len, max);
         if (dd < best_d || (dd == best_d && best && w->freq > best->freq)) {
