@@ -1,6 +1,8 @@
 /* config.c - parse and validate the bot configuration, see config.h. */
 #include "config.h"
 
+#include "config-priv.h"
+
 #include "build-info.h"
 #include "log.h"
 
@@ -10,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void err_add(config_errors *e, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+#define err_add config_err_add
+#define get_str config_get_str
+#define check_keys config_check_keys
+#define valid_name config_valid_name
 
-static void err_add(config_errors *e, const char *fmt, ...)
+void config_err_add(config_errors *e, const char *fmt, ...)
 {
     char line[512];
     va_list ap;
@@ -50,11 +54,12 @@ void config_free(config *c)
         free(c->plugins[i].json);
     }
     free(c->plugins);
+    config_rooms_free(c);
     memset(c, 0, sizeof *c);
 }
 
 /* Optional string (or null) at obj.key; copies into *out. */
-static void get_str(json_t *obj, const char *key, const char *path,
+void config_get_str(json_t *obj, const char *key, const char *path,
                     char **out, config_errors *e)
 {
     json_t *v = json_object_get(obj, key);
@@ -65,7 +70,8 @@ static void get_str(json_t *obj, const char *key, const char *path,
         return;
     }
     free(*out);
-    *out = strdup(json_string_value(v));
+    if (!(*out = strdup(json_string_value(v))))
+        err_add(e, "%s.%s: out of memory", path, key);
 }
 
 static void get_int(json_t *obj, const char *key, const char *path,
@@ -98,13 +104,13 @@ static void get_bool(json_t *obj, const char *key, const char *path,
 }
 
 /* Report keys of obj not in allowed (NULL-terminated). */
-static void check_keys(json_t *obj, const char *path,
+void config_check_keys(json_t *obj, const char *path,
                        const char *const *allowed, config_errors *e)
 {
     const char *key;
     json_t *v;
     json_object_foreach(obj, key, v) {
-        int ok = 0;
+        int ok = strcmp(key, "comment") == 0;   /* notes, anywhere */
         for (size_t i = 0; allowed[i] && !ok; i++)
             ok = strcmp(key, allowed[i]) == 0;
         if (!ok)
@@ -157,7 +163,7 @@ static void parse_limits(json_t *root, config *c, config_errors *e)
     c->global_per_minute = (int)v;
 }
 
-static int valid_name(const char *s)
+int config_valid_name(const char *s)
 {
     if (!*s || strlen(s) > 64)
         return 0;
@@ -227,7 +233,7 @@ static void parse_root(json_t *root, config *c, config_errors *e)
 {
     static const char *const keys[] = {"knowledge_dir", "plugin_dir",
         "state_dir", "emergency_number", "log", "limits", "plugins",
-        "comment", NULL};
+        "knowledge_bases", "rooms", "gaps", "control_socket", "comment", NULL};
     if (!json_is_object(root)) {
         err_add(e, "$: expected an object");
         return;
@@ -240,6 +246,9 @@ static void parse_root(json_t *root, config *c, config_errors *e)
     parse_log(root, c, e);
     parse_limits(root, c, e);
     parse_plugins(root, c, e);
+    config_parse_kbs(root, c, e);
+    config_parse_rooms(root, c, e);
+    config_parse_gaps(root, c, e);
 }
 
 static int finish(json_t *root, config *c, config_errors *e)

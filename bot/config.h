@@ -13,6 +13,22 @@ typedef struct config_plugin {
     char *json;            /* the instance object, as JSON text */
 } config_plugin;
 
+/* A named knowledge base ("knowledge_bases": {"name": "dir"}). */
+typedef struct config_kb {
+    char *name;
+    char *dir;
+} config_kb;
+
+/* Per-room settings ("rooms": {"<instance>/<chat id>": {...}}). */
+typedef struct config_room {
+    char *key;             /* "<instance>/<chat id>" */
+    char *knowledge;       /* a knowledge_bases name, or NULL: default */
+    char *language;        /* Snowball name, or NULL */
+    int answer;            /* CONFIG_ANSWER_* */
+} config_room;
+
+enum { CONFIG_ANSWER_UNSET = 0, CONFIG_ANSWER_MENTIONS = 1, CONFIG_ANSWER_ALL = 2 };
+
 typedef struct config {
     char *path;            /* file loaded, or NULL for the built-in one */
     char *knowledge_dir;   /* NULL: search the defaults (see paths.c) */
@@ -26,6 +42,12 @@ typedef struct config {
     int global_per_minute;
     config_plugin *plugins;
     size_t n_plugins;
+    config_kb *kbs;        /* extra named knowledge bases */
+    size_t n_kbs;
+    config_room *rooms;
+    size_t n_rooms;
+    char *gaps_file;       /* knowledge-gap log (JSON lines), NULL: off */
+    char *control_socket;  /* unix socket for stats/reload, NULL: none */
 } config;
 
 typedef struct config_errors {
@@ -42,5 +64,8 @@ int config_load_text(const char *text, const char *name, config *cfg,
 void config_free(config *cfg);
 void config_errors_free(config_errors *errs);
 const config_plugin *config_find_plugin(const config *cfg, const char *instance);
+/* The settings of room "<instance>/<chat_id>", or NULL. */
+const config_room *config_find_room(const config *cfg, const char *instance,
+                                    const char *chat_id);
 
 #endif

@@ -37,13 +37,15 @@ static int send_notice(host_plugin *p, const faqbot_message *m,
     r.sender_id = m->sender_id;
     r.text = text;
     int rc = p->so.desc->send(p->self, &r);
-    log_answer(p->cfg->instance, status, NULL, 0, 0);
+    log_event ev = {p->so.desc->name, status, NULL, NULL, 0, 0};
+    log_answer_event(p->cfg->instance, &ev);
+    stats_add(p->core->stats, status, NULL);
     return rc;
 }
 
 /* Flood and size guards.  Returns 1 when the message was handled here
  * (rc in *rc), 0 to go on routing. */
-static int guard(host_plugin *p, const faqbot_message *m, int *rc)
+static int guard(host_plugin *p, const faqbot_message *m, size_t max, int *rc)
 {
     char key[512], text[200];
     snprintf(key, sizeof key, "%s\x1f%s", p->cfg->instance,
@@ -60,7 +62,6 @@ static int guard(host_plugin *p, const faqbot_message *m, int *rc)
         *rc = 0;
         return 1;
     }
-    size_t max = p->core->cfg->max_message_bytes;
     if (m->text && strlen(m->text) > max) {
         snprintf(text, sizeof text, "That message is too long for me (over %zu "
                  "bytes). Please ask one short question at a time.", max);
@@ -70,13 +71,25 @@ static int guard(host_plugin *p, const faqbot_message *m, int *rc)
     return 0;
 }
 
-/* Route and send; caller holds p->deliver_lock. */
-static int route_and_send(host_plugin *p, const faqbot_message *m,
+/* Opt-in knowledge-gap log: the question text only, no ids. */
+static void log_gap(live *l, const route_out *o, const char *text)
+{
+    const char *ids[KB_MAX_SUGGESTIONS];
+    if (!l->gaps || (o->kind != FAQBOT_REPLY_NO_ANSWER &&
+                     o->kind != FAQBOT_REPLY_AMBIGUOUS))
+        return;
+    for (size_t i = 0; i < o->n_sugg; i++)
+        ids[i] = o->sugg[i].entry_id;
+    gaps_log(l->gaps, router_status_name(o), text, ids, o->n_sugg);
+}
+
+/* Route and send with the snapshot l; caller holds p->deliver_lock. */
+static int route_and_send(host_plugin *p, live *l, const faqbot_message *m,
                           const char *text, long t0)
 {
-    router_env env = {p->core->cfg->emergency_number, p->core->extra_help};
-    kb_ref *ref;
-    const kb *k = kbhold_acquire(&p->core->kb, &ref);
+    router_env env = {l->cfg->emergency_number, p->core->extra_help};
+    const char *kb_name = NULL;
+    const kb *k = live_pick(l, p->cfg->instance, m->chat_id, &kb_name);
     int rc = router_route(&env, k, p->scratch, text, m->pick, &p->out);
     if (rc == 0) {
         faqbot_reply r;
@@ -85,12 +98,14 @@ static int route_and_send(host_plugin *p, const faqbot_message *m,
         r.reply_to = m->message_id;
         r.sender_id = m->sender_id;
         rc = p->so.desc->send(p->self, &r);
-        log_answer(p->cfg->instance, router_status_name(&p->out),
-                   r.entry_id, p->out.res.score, now_us() - t0);
+        log_event ev = {p->so.desc->name, router_status_name(&p->out),
+                        r.entry_id, kb_name, p->out.res.score, now_us() - t0};
+        log_answer_event(p->cfg->instance, &ev);
+        stats_add(p->core->stats, ev.status, r.entry_id);
+        log_gap(l, &p->out, text);
     } else {
         log_msg(LOG_ERROR, p->cfg->instance, "out of memory routing a message");
     }
-    kbhold_release(&p->core->kb, ref);
     if (rc != 0)
         log_msg(LOG_WARN, p->cfg->instance, "reply not sent; the plugin will retry");
     return rc;
@@ -104,7 +119,10 @@ int host_deliver(faqbot_host *api, const faqbot_message *m)
     if (!m || !m->chat_id)
         return -1;
     pthread_mutex_lock(&p->deliver_lock);
-    if (!guard(p, m, &rc)) {
+    /* One snapshot for the whole message: a reload meanwhile cannot pull
+     * the knowledge or the settings from under it. */
+    live *l = livehold_acquire(&p->core->live);
+    if (!guard(p, m, l->cfg->max_message_bytes, &rc)) {
         sbuf clean;
         sbuf_init(&clean);
         const char *t = m->text ? m->text : "";
@@ -113,10 +131,11 @@ int host_deliver(faqbot_host *api, const faqbot_message *m)
         else {
             if (log_level() == LOG_DEBUG)
                 log_msg(LOG_DEBUG, p->cfg->instance, "question: %s", sbuf_str(&clean));
-            rc = route_and_send(p, m, sbuf_str(&clean), t0);
+            rc = route_and_send(p, l, m, sbuf_str(&clean), t0);
         }
         sbuf_free(&clean);
     }
+    livehold_release(&p->core->live, l);
     pthread_mutex_unlock(&p->deliver_lock);
     return rc;
 }

@@ -1,5 +1,5 @@
-/* host-loop.c - the main thread's loop: signals, stopping with a
- * deadline, reloading the knowledge base. */
+/* host-loop.c - the main thread's loop: signals (SIGHUP reloads, see
+ * host-reload.c), stopping with a deadline. */
 #include "host-priv.h"
 
 #include "log.h"
@@ -105,30 +105,6 @@ static void host_join_all(host *h)
     pthread_mutex_unlock(&h->lock);
 }
 
-int host_reload(host *h)
-{
-    kb_diag d;
-    kb_diag_init(&d);
-    kb *k = kb_load(h->knowledge_dir, &d);
-    for (size_t i = 0; i < d.count; i++) {
-        char line[1024];
-        kb_diag_format(&d.items[i], line, sizeof line);
-        log_msg(d.items[i].severity == KB_ERROR ? LOG_ERROR : LOG_WARN, "reload",
-                "%s", line);
-    }
-    kb_diag_free(&d);
-    if (!k) {
-        log_msg(LOG_ERROR, "reload", "knowledge in %s refused; still serving "
-                "the previous knowledge base", h->knowledge_dir);
-        return -1;
-    }
-    size_t n = kb_entry_count(k);
-    if (kbhold_swap(&h->kb, k) < 0)
-        return -1;
-    log_msg(LOG_INFO, "reload", "knowledge reloaded: %zu entries", n);
-    return 0;
-}
-
 int host_wait(host *h)
 {
     sigset_t set;
@@ -145,7 +121,7 @@ int host_wait(host *h)
         struct timespec tick = {0, 100 * 1000000L};
         int sig = sigtimedwait(&set, NULL, &tick);
         if (sig == SIGHUP) {
-            log_msg(LOG_INFO, "faqbot", "SIGHUP: reloading knowledge");
+            log_msg(LOG_INFO, "faqbot", "SIGHUP: reloading config and knowledge");
             host_reload(h);
         } else if (sig == SIGINT || sig == SIGTERM) {
             log_msg(LOG_INFO, "faqbot", "%s: stopping",

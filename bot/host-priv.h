@@ -5,13 +5,15 @@
 #define FAQBOT_HOST_PRIV_H
 
 #include "config.h"
+#include "control.h"
 #include "faqbot/plugin.h"
 #include "host.h"
-#include "kbhold.h"
+#include "live.h"
 #include "plugin-load.h"
 #include "ratelimit.h"
 #include "router.h"
 #include "state.h"
+#include "stats.h"
 
 #include <limits.h>
 #include <pthread.h>
@@ -33,9 +35,12 @@ typedef struct host_plugin {
 } host_plugin;
 
 struct host {
-    const config *cfg;
-    char knowledge_dir[PATH_MAX];
-    kbhold kb;
+    const config *cfg;           /* the start-up config: plugin instances */
+    char knowledge_dir[PATH_MAX];/* the default knowledge dir at start */
+    livehold live;               /* reloadable: settings + knowledge bases */
+    pthread_mutex_t reload_lock; /* one reload at a time */
+    stats *stats;                /* counts since start */
+    control *ctl;                /* control socket, or NULL */
     ratelimit *rl;
     char *extra_help;            /* plugins' commands for /help */
     pthread_mutex_t lock;        /* guards the fields below */
@@ -51,5 +56,7 @@ int host_stopping(host *h);
 int host_sleep(host *h, unsigned ms);
 void host_thread_done(host *h, host_plugin *p, int rc);
 void host_build_help(host *h);
+/* The control socket's commands: stats, reload, ping. */
+int host_control(void *h, const char *cmd, sbuf *reply);
 
 #endif

@@ -180,6 +180,7 @@ int host_start(host *h)
 host *host_new(const config *cfg, kb *k, const char *knowledge_dir)
 {
     host *h = calloc(1, sizeof *h);
+    live *l = NULL;
     if (!h) {
         kb_free(k);
         return NULL;
@@ -187,10 +188,20 @@ host *host_new(const config *cfg, kb *k, const char *knowledge_dir)
     h->cfg = cfg;
     snprintf(h->knowledge_dir, sizeof h->knowledge_dir, "%s", knowledge_dir);
     pthread_mutex_init(&h->lock, NULL);
+    pthread_mutex_init(&h->reload_lock, NULL);
     pthread_cond_init(&h->cond, NULL);
     h->rl = ratelimit_new(cfg->per_user_per_minute, cfg->global_per_minute);
+    h->stats = stats_new();
     host_build_help(h);
-    if (kbhold_init(&h->kb, k) < 0 || !h->rl) {
+    l = live_build(cfg, NULL, k, knowledge_dir, "knowledge");
+    if (!l || !h->rl || !h->stats) {
+        live_unref(l);
+        host_free(h);
+        return NULL;
+    }
+    livehold_init(&h->live, l);
+    if (cfg->control_socket &&
+        !(h->ctl = control_start(cfg->control_socket, host_control, h))) {
         host_free(h);
         return NULL;
     }
@@ -201,6 +212,7 @@ void host_free(host *h)
 {
     if (!h)
         return;
+    control_stop(h->ctl);
     host_plugin *p = h->plugins, *next;
     for (; p; p = next) {
         next = p->next;
@@ -210,11 +222,13 @@ void host_free(host *h)
             continue;   /* still running: leave it be, the process exits */
         hp_free_instance(p);
     }
-    if (h->kb.cur)
-        kbhold_destroy(&h->kb);
+    if (h->live.cur)
+        livehold_destroy(&h->live);
     ratelimit_free(h->rl);
+    stats_free(h->stats);
     free(h->extra_help);
     pthread_cond_destroy(&h->cond);
+    pthread_mutex_destroy(&h->reload_lock);
     pthread_mutex_destroy(&h->lock);
     free(h);
 }

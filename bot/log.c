@@ -191,15 +191,43 @@ void log_msg(int level, const char *tag, const char *fmt, ...)
 void log_answer(const char *tag, const char *status, const char *entry,
                 double score, long latency_us)
 {
+    log_event ev = {NULL, status, entry, NULL, score, latency_us};
+    log_answer_event(tag, &ev);
+}
+
+/* JSON string body of s (no quotes) into out; truncates safely. */
+static void json_escape_buf(const char *s, char *out, size_t len)
+{
+    size_t n = 0;
+    for (; *s && n + 7 < len; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            n += (size_t)snprintf(out + n, len - n, "\\%c", c);
+        else if (c < 0x20)
+            n += (size_t)snprintf(out + n, len - n, "\\u%04x", c);
+        else
+            out[n++] = (char)c;
+    }
+    out[n] = '\0';
+}
+
+void log_answer_event(const char *tag, const log_event *ev)
+{
     if (LOG_INFO < log_min)
         return;
-    char msg[LOG_LINE_MAX], extra[512];
-    snprintf(msg, sizeof msg, "answered status=%s entry=%s score=%.3f latency_us=%ld",
-             status, entry ? entry : "-", score, latency_us);
+    char msg[LOG_LINE_MAX], extra[1024], plat[128], entry[256], kbn[128];
+    const char *status = ev->status ? ev->status : "?";
+    snprintf(msg, sizeof msg, "answered status=%s entry=%s score=%.3f "
+             "latency_us=%ld platform=%s kb=%s", status,
+             ev->entry ? ev->entry : "-", ev->score, ev->latency_us,
+             ev->platform ? ev->platform : "-", ev->kb ? ev->kb : "-");
+    json_escape_buf(ev->platform ? ev->platform : "", plat, sizeof plat);
+    json_escape_buf(ev->entry ? ev->entry : "", entry, sizeof entry);
+    json_escape_buf(ev->kb ? ev->kb : "", kbn, sizeof kbn);
     snprintf(extra, sizeof extra,
-             ",\"event\":\"answer\",\"status\":\"%s\",\"entry\":\"%s\","
-             "\"score\":%.4f,\"latency_us\":%ld",
-             status, entry ? entry : "", score, latency_us);
+             ",\"event\":\"answer\",\"platform\":\"%s\",\"status\":\"%s\","
+             "\"entry\":\"%s\",\"kb\":\"%s\",\"score\":%.4f,\"latency_us\":%ld",
+             plat, status, entry, kbn, ev->score, ev->latency_us);
     pthread_mutex_lock(&log_lock);
     emit_locked(LOG_INFO, tag, msg, extra);
     pthread_mutex_unlock(&log_lock);

@@ -27,6 +27,17 @@ void log_vmsg(int level, const char *tag, const char *fmt, va_list ap);
 void log_answer(const char *tag, const char *status, const char *entry,
                 double score, long latency_us);
 
+/* The same with every field; NULL strings are logged as "-" / "". */
+typedef struct log_event {
+    const char *platform;      /* plugin name ("telegram") */
+    const char *status;        /* "answered", "no_answer", ... */
+    const char *entry;         /* entry id, or NULL */
+    const char *kb;            /* knowledge base name, or NULL */
+    double score;
+    long latency_us;
+} log_event;
+void log_answer_event(const char *tag, const log_event *ev);
+
 /* Redact secrets in place in buf (NUL-terminated, len = capacity). */
 void log_redact(char *buf, size_t cap);
 

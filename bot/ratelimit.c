@@ -42,6 +42,14 @@ void ratelimit_free(ratelimit *rl)
     free(rl);
 }
 
+void ratelimit_set(ratelimit *rl, int per_user, int global)
+{
+    pthread_mutex_lock(&rl->lock);
+    rl->per_user = per_user;
+    rl->global = global;
+    pthread_mutex_unlock(&rl->lock);
+}
+
 static uint64_t fnv1a(const char *s)
 {
     uint64_t h = 1469598103934665603ULL;
