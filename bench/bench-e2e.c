@@ -1,0 +1,138 @@
+/*
+ * bench-e2e.c - the whole pipeline through the real binary:
+ * `faqbot ask --batch --knowledge DIR` (sanitize, commands, triage,
+ * match, reply with citation, one JSON line per question).
+ *   - questions/s: a file of N questions on stdin, output to /dev/null;
+ *     steady rate = N / (wall - wall of a run with no input);
+ *   - peak RSS of that run (wait4);
+ *   - start-up to first answer: spawn, write one question, close stdin,
+ *     read the first reply line.
+ */
+#include "bench.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The question column of qfile, repeated to at least `lines` lines. */
+static int e2e_prepare(const char *qfile, size_t lines, const char *out,
+                       size_t *written)
+{
+    bench_qset qs = {0};
+    if (bench_qset_read(&qs, qfile, 0, 0) < 0 || qs.n == 0) {
+        bench_qset_free(&qs);
+        return -1;
+    }
+    FILE *f = fopen(out, "w");
+    int bad = !f;
+    size_t n = 0;
+    while (!bad && n < lines) {
+        for (size_t i = 0; i < qs.n && !bad; i++, n++)
+            bad = fprintf(f, "%s\n", qs.q[i].text) < 0;
+    }
+    if (f && fclose(f) != 0)
+        bad = 1;
+    bench_qset_free(&qs);
+    *written = n;
+    if (bad)
+        fprintf(stderr, "faqbot_bench: cannot write %s\n", out);
+    return bad ? -1 : 0;
+}
+
+static void e2e_exec(const char *faqbot, const char *kdir, int in, int out)
+{
+    int null = open("/dev/null", O_WRONLY);
+    if (in < 0 || out < 0 || null < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
+        dup2(null, 2) < 0)
+        _exit(127);
+    execl(faqbot, "faqbot", "ask", "--batch", "--knowledge", kdir,
+          (char *)NULL);
+    _exit(127);
+}
+
+/* Run with stdin from `input`; wall seconds and peak RSS.  0, -1. */
+static int e2e_batch(const char *faqbot, const char *kdir, const char *input,
+                     double *wall, long long *rss)
+{
+    double t0 = bench_now();
+    pid_t pid = fork();
+    if (pid == 0)
+        e2e_exec(faqbot, kdir, open(input, O_RDONLY),
+                 open("/dev/null", O_WRONLY));
+    if (pid < 0)
+        return -1;
+    int status;
+    struct rusage ru;
+    while (wait4(pid, &status, 0, &ru) < 0) {
+        if (errno != EINTR)
+            return -1;
+    }
+    *wall = bench_now() - t0;
+    *rss = (long long)ru.ru_maxrss * 1024;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* Spawn -> first reply line, for one question.  0, -1. */
+static int e2e_first(const char *faqbot, const char *kdir, double *secs)
+{
+    static const char q[] = "how long should a baby massage last\n";
+    int in[2], out[2];
+    if (pipe(in) < 0)
+        return -1;
+    if (pipe(out) < 0) {
+        close(in[0]);
+        close(in[1]);
+        return -1;
+    }
+    double t0 = bench_now();
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(in[1]);
+        close(out[0]);
+        e2e_exec(faqbot, kdir, in[0], out[1]);
+    }
+    close(in[0]);
+    close(out[1]);
+    int ok = pid > 0 && write(in[1], q, sizeof q - 1) == (ssize_t)(sizeof q - 1);
+    close(in[1]);
+    char c;
+    ssize_t r;
+    while (ok && (r = read(out[0], &c, 1)) != 0) {
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0 || c == '\n')
+            break;
+    }
+    *secs = bench_now() - t0;
+    close(out[0]);
+    int status = 1;
+    if (pid > 0)
+        waitpid(pid, &status, 0);
+    return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+int bench_e2e_run(const char *faqbot, const char *kdir, const char *qfile,
+                  size_t lines, const char *workdir, bench_e2e *out)
+{
+    char input[4096];
+    double wall, wall0;
+    long long rss0;
+    memset(out, 0, sizeof *out);
+    snprintf(input, sizeof input, "%s/e2e-questions.txt", workdir);
+    if (e2e_prepare(qfile, lines, input, &out->questions) < 0 ||
+        e2e_batch(faqbot, kdir, "/dev/null", &wall0, &rss0) < 0 ||
+        e2e_batch(faqbot, kdir, input, &wall, &out->rss_bytes) < 0 ||
+        e2e_first(faqbot, kdir, &out->first_answer_s) < 0) {
+        fprintf(stderr, "faqbot_bench: end-to-end run of %s failed\n", faqbot);
+        return -1;
+    }
+    out->startup_empty_s = wall0;
+    out->qps_total = (double)out->questions / wall;
+    out->qps = wall > wall0 ? (double)out->questions / (wall - wall0) : 0;
+    return 0;
+}

@@ -1,0 +1,296 @@
+/*
+ * bench-report.c - medians over the runs, the faqbot/peer ratios, the
+ * goals of issue 6, as a table on stdout and as JSON (results.json).
+ */
+#include "bench-run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct fig {
+    int have;
+    size_t entries, queries, common, dev_n, runs;
+    double load_s, parse_s, build_s, rss_peak, bpe, qps, p50, p99;
+    double agree, agree_common, dev;       /* fractions; dev < 0: none */
+} fig;
+
+static double num(json_t *o, const char *k)
+{
+    return json_number_value(json_object_get(o, k));
+}
+
+/* Median over the runs of field k (or of bytes per entry when k is
+ * "bpe"). */
+static double med(json_t *runs, const char *k)
+{
+    size_t n = json_array_size(runs), i;
+    double v[128];
+    json_t *r;
+    if (n > 128)
+        n = 128;
+    json_array_foreach(runs, i, r) {
+        if (i >= n)
+            break;
+        double e = num(r, "entries");
+        v[i] = strcmp(k, "bpe") == 0
+                   ? (e > 0 ? (num(r, "rss_peak") - num(r, "rss_base")) / e : 0)
+                   : num(r, k);
+    }
+    return bench_median(v, n);
+}
+
+static fig fig_of(json_t *runs)
+{
+    fig f = {0};
+    json_t *r0 = json_array_get(runs, 0);
+    if (!r0)
+        return f;
+    f.have = 1;
+    f.runs = json_array_size(runs);
+    f.entries = (size_t)num(r0, "entries");
+    f.queries = (size_t)num(r0, "queries");
+    f.common = (size_t)num(r0, "common");
+    f.dev_n = (size_t)num(r0, "dev_queries");
+    f.load_s = med(runs, "load_s");
+    f.parse_s = med(runs, "parse_s");
+    f.build_s = med(runs, "build_s");
+    f.rss_peak = med(runs, "rss_peak");
+    f.bpe = med(runs, "bpe");
+    f.qps = med(runs, "qps");
+    f.p50 = med(runs, "p50_us");
+    f.p99 = med(runs, "p99_us");
+    /* answers are deterministic: the first run's counts */
+    f.agree = f.queries ? num(r0, "agree") / (double)f.queries : 0;
+    f.agree_common = f.common ? num(r0, "agree_common") / (double)f.common : 0;
+    f.dev = f.dev_n ? num(r0, "dev_agree") / (double)f.dev_n : -1;
+    return f;
+}
+
+static json_t *fig_json(const fig *f)
+{
+    json_t *o = json_pack(
+        "{s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, "
+        "s:f}",
+        "runs", (json_int_t)f->runs, "entries", (json_int_t)f->entries,
+        "queries", (json_int_t)f->queries, "common", (json_int_t)f->common,
+        "load_s", f->load_s, "parse_s", f->parse_s, "build_s", f->build_s,
+        "rss_peak", f->rss_peak, "bytes_per_entry", f->bpe, "qps", f->qps,
+        "p50_us", f->p50, "p99_us", f->p99, "top1", f->agree,
+        "top1_common", f->agree_common);
+    if (o && f->dev >= 0)
+        json_object_set_new(o, "dev_top1", json_real(f->dev));
+    return o;
+}
+
+static void print_fig(const char *kb, const char *sys, const fig *f)
+{
+    char dev[16] = "";
+    if (f->dev >= 0)
+        snprintf(dev, sizeof dev, "%5.1f%%", 100 * f->dev);
+    printf("%-7s %-7s %7zu %6zu %9.1f %9.1f %8.1f %8.0f %10.0f %8.1f %8.1f "
+           "%6.1f%% %6.1f%% %s\n", kb, sys, f->entries, f->queries,
+           f->load_s * 1e3, f->build_s * 1e3, f->rss_peak / 1048576.0, f->bpe,
+           f->qps, f->p50, f->p99, 100 * f->agree, 100 * f->agree_common, dev);
+}
+
+static double ratio(double a, double b)
+{
+    return b > 0 ? a / b : 0;
+}
+
+/* faqbot / peer, printed and returned as JSON. */
+static json_t *ratio_row(const char *peer, const fig *me, const fig *p)
+{
+    printf("        faqbot/%-6s  q/s %.1fx  p99 %.3fx  build %.2fx  load "
+           "%.2fx  peak RSS %.2fx  top-1@%zu %+.1f pts\n", peer,
+           ratio(me->qps, p->qps), ratio(me->p99, p->p99),
+           ratio(me->build_s, p->build_s), ratio(me->load_s, p->load_s),
+           ratio(me->rss_peak, p->rss_peak), me->common,
+           100 * (me->agree_common - p->agree_common));
+    return json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "qps",
+                     ratio(me->qps, p->qps), "p99", ratio(me->p99, p->p99),
+                     "build", ratio(me->build_s, p->build_s), "load",
+                     ratio(me->load_s, p->load_s), "rss_peak",
+                     ratio(me->rss_peak, p->rss_peak), "bytes_per_entry",
+                     ratio(me->bpe, p->bpe), "top1_common_diff",
+                     me->agree_common - p->agree_common);
+}
+
+/* ---- goals ------------------------------------------------------------ */
+
+typedef struct goals {
+    json_t *list;
+    int missed;
+} goals;
+
+static void goal(goals *g, const char *what, double value, double target,
+                 int higher_is_better, const char *unit)
+{
+    int ok = higher_is_better ? value >= target : value <= target;
+    g->missed += !ok;
+    printf("  %-4s %-52s %12.2f %s (goal %s %.2f)\n", ok ? "PASS" : "MISS",
+           what, value, unit, higher_is_better ? ">=" : "<=", target);
+    json_array_append_new(g->list, json_pack("{s:s, s:f, s:f, s:s, s:b}",
+                                             "goal", what, "value", value,
+                                             "target", target, "unit", unit,
+                                             "pass", ok));
+}
+
+static void case_goals(goals *g, const bench_case *k, const fig *me,
+                       const fig *xap)
+{
+    char what[128];
+    if (xap->have) {
+        snprintf(what, sizeof what, "%s: q/s vs Xapian", k->name);
+        goal(g, what, ratio(me->qps, xap->qps), 10, 1, "x");
+        snprintf(what, sizeof what, "%s: top-1 minus Xapian's (same %zu q)",
+                 k->name, me->common < xap->common ? me->common : xap->common);
+        double d = me->queries == xap->queries ? me->agree - xap->agree
+                                               : me->agree_common -
+                                                     xap->agree_common;
+        goal(g, what, 100 * d, 0, 1, "pts");
+    }
+    if (k->size >= 100000) {
+        snprintf(what, sizeof what, "%s: index build (load minus JSON parse)",
+                 k->name);
+        goal(g, what, me->build_s * 1e3, 1000, 0, "ms");
+        snprintf(what, sizeof what, "%s: p99 latency", k->name);
+        goal(g, what, me->p99, 500, 0, "us");
+        snprintf(what, sizeof what, "%s: peak RSS", k->name);
+        goal(g, what, me->rss_peak / 1048576.0, 120, 0, "MB");
+    }
+}
+
+/* ---- end to end ------------------------------------------------------- */
+
+static json_t *e2e_report(json_t *runs)
+{
+    size_t n = json_array_size(runs);
+    if (n == 0)
+        return json_null();
+    double qps = med(runs, "qps"), tot = med(runs, "qps_total");
+    double first = med(runs, "first_answer_s"), empty = med(runs,
+                                                            "startup_empty_s");
+    double rss = med(runs, "rss");
+    printf("\nEnd to end, real knowledge base, `faqbot ask --batch` "
+           "(%zu runs, %.0f questions each)\n", n,
+           num(json_array_get(runs, 0), "questions"));
+    printf("  questions/s %.0f (steady; %.0f including start-up)\n", qps, tot);
+    printf("  start-up to first answer %.2f ms; start-up and exit with no "
+           "input %.2f ms; peak RSS %.2f MB\n", first * 1e3, empty * 1e3,
+           rss / 1048576.0);
+    return json_pack("{s:f, s:f, s:f, s:f, s:f, s:O}", "qps", qps, "qps_total",
+                     tot, "first_answer_s", first, "startup_empty_s", empty,
+                     "rss", rss, "runs", runs);
+}
+
+static void e2e_goals(goals *g, json_t *runs)
+{
+    if (json_array_size(runs) == 0)
+        return;
+    goal(g, "end to end: questions/s (ask --batch)", med(runs, "qps"), 300000,
+         1, "q/s");
+    goal(g, "end to end: bot peak RSS", med(runs, "rss") / 1048576.0, 10, 0,
+         "MB");
+    goal(g, "end to end: start-up to first answer",
+         med(runs, "first_answer_s") * 1e3, 20, 0, "ms");
+}
+
+/* ---- the whole report ------------------------------------------------- */
+
+static void print_head(const bench_cfg *c)
+{
+    printf("\nfaqbot benchmark: medians of %d run%s, seed %llu, %ld CPUs; one "
+           "query thread per system\n", c->runs, c->runs == 1 ? "" : "s",
+           (unsigned long long)c->seed, sysconf(_SC_NPROCESSORS_ONLN));
+    printf("load = knowledge dir -> ready (JSON parse + index); build = load "
+           "minus JSON parse; peak = VmHWM of the system's own process;\n"
+           "B/entry = (peak - RSS before loading) / entries; top-1@N = "
+           "agreement on the first N queries, which every system ran.\n\n");
+    printf("%-7s %-7s %7s %6s %9s %9s %8s %8s %10s %8s %8s %7s %7s %s\n", "kb",
+           "system", "entries", "quer.", "load ms", "build ms", "peak MB",
+           "B/entry", "q/s", "p50 us", "p99 us", "top-1", "top-1@N", "dev");
+}
+
+/* Figures of one knowledge base: rows, ratios, goals; its JSON. */
+static json_t *case_report(const bench_cfg *c, const bench_case *k, fig *me,
+                           fig *xap)
+{
+    json_t *sys = json_object(), *rat = json_object();
+    fig f[BENCH_MAX_LIST];
+    for (size_t s = 0; s < c->n_systems; s++) {
+        json_t *runs = json_object_get(k->runs, c->systems[s]);
+        f[s] = fig_of(runs);
+        print_fig(k->name, c->systems[s], &f[s]);
+        json_t *o = fig_json(&f[s]);
+        json_object_set_new(o, "runs", json_incref(runs) ? runs : json_null());
+        json_object_set_new(sys, c->systems[s], o);
+        if (strcmp(c->systems[s], "faqbot") == 0)
+            *me = f[s];
+        if (strcmp(c->systems[s], "xapian") == 0)
+            *xap = f[s];
+    }
+    for (size_t s = 0; me->have && s < c->n_systems; s++) {
+        if (strcmp(c->systems[s], "faqbot") != 0)
+            json_object_set_new(rat, c->systems[s],
+                                ratio_row(c->systems[s], me, &f[s]));
+    }
+    return json_pack("{s:s, s:I, s:I, s:o, s:o}", "name", k->name, "size",
+                     (json_int_t)k->size, "common", (json_int_t)k->common,
+                     "systems", sys, "ratios", rat);
+}
+
+static json_t *meta_json(const bench_cfg *c)
+{
+    char commit[64] = "unknown", date[32], cmd[4200];
+    FILE *p = NULL;
+    int n = snprintf(cmd, sizeof cmd, "git -C '%s' rev-parse --short HEAD "
+                     "2>/dev/null", c->src);
+    if (n > 0 && (size_t)n < sizeof cmd && !strchr(c->src, '\''))
+        p = popen(cmd, "r");
+    if (p) {
+        if (fgets(commit, sizeof commit, p))
+            commit[strcspn(commit, "\n")] = '\0';
+        pclose(p);
+    }
+    time_t now = time(NULL);
+    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "commit", commit,
+                     "date", date, "cpus",
+                     (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "seed",
+                     (json_int_t)c->seed, "runs", (json_int_t)c->runs,
+                     "queries", (json_int_t)c->queries);
+}
+
+int bench_report(const bench_cfg *c, bench_case *cases, size_t n, json_t *e2e)
+{
+    goals g = {json_array(), 0};
+    json_t *jc = json_array();
+    fig me[BENCH_MAX_LIST], xap[BENCH_MAX_LIST];
+    print_head(c);
+    for (size_t i = 0; i < n; i++) {
+        memset(&me[i], 0, sizeof me[i]);
+        memset(&xap[i], 0, sizeof xap[i]);
+        json_array_append_new(jc, case_report(c, &cases[i], &me[i], &xap[i]));
+    }
+    json_t *je = e2e_report(e2e);
+    printf("\nGoals\n");
+    for (size_t i = 0; i < n; i++) {
+        if (me[i].have)
+            case_goals(&g, &cases[i], &me[i], &xap[i]);
+    }
+    e2e_goals(&g, e2e);
+    printf("%d goal%s missed\n", g.missed, g.missed == 1 ? "" : "s");
+    json_t *root = json_pack("{s:o, s:o, s:o, s:o}", "meta", meta_json(c),
+                             "cases", jc, "e2e", je, "goals", g.list);
+    int rc = root && json_dump_file(root, c->out, JSON_INDENT(1)) == 0 ? 0 : -1;
+    if (rc < 0)
+        fprintf(stderr, "faqbot_bench: cannot write %s\n", c->out);
+    else
+        printf("results: %s\n", c->out);
+    json_decref(root);
+    return rc;
+}

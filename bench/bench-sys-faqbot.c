@@ -1,0 +1,83 @@
+/* bench-sys-faqbot.c - faqbot's knowledge engine as a benchmark system:
+ * the real loader (kb_load) and the real matcher (kb_match, no triage). */
+#include "bench.h"
+#include "kb.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef struct fq {
+    kb *k;
+    kb_scratch *s;
+} fq;
+
+/* A pass that only reads and parses the entry files (through the same
+ * reader the peers use), so the index build can be told apart from JSON
+ * parsing, which kb_load() does too. */
+static int fq_count(const bench_doc *d, void *ctx)
+{
+    (void)d;
+    (void)ctx;
+    return 0;
+}
+
+/* Caller frees with fq_close(). */
+static void *fq_open(const char *dir, bench_build *b, char *err, size_t len)
+{
+    fq *h = calloc(1, sizeof *h);
+    if (!h) {
+        snprintf(err, len, "out of memory");
+        return NULL;
+    }
+    double parse = 0;
+    if (bench_corpus_each(dir, fq_count, NULL, &parse, err, len) < 0) {
+        free(h);
+        return NULL;
+    }
+    kb_diag d;
+    kb_diag_init(&d);
+    double t0 = bench_now();
+    h->k = kb_load(dir, &d);
+    b->load_s = bench_now() - t0;
+    b->parse_s = parse;
+    h->s = kb_scratch_new();
+    if (!h->k || !h->s) {
+        char line[512] = "out of memory";
+        if (d.count)
+            kb_diag_format(&d.items[0], line, sizeof line);
+        snprintf(err, len, "kb_load(%s): %s", dir, line);
+        kb_diag_free(&d);
+        kb_scratch_free(h->s);
+        kb_free(h->k);
+        free(h);
+        return NULL;
+    }
+    kb_diag_free(&d);
+    b->entries = kb_entry_count(h->k);
+    return h;
+}
+
+static const char *fq_query(void *vh, const char *text, size_t len, int *fail)
+{
+    fq *h = vh;
+    kb_result r;
+    if (kb_match(h->k, h->s, text, len, &r) < 0) {
+        *fail = 1;
+        return NULL;
+    }
+    if (r.entry)
+        return r.entry->id;
+    return r.n_suggestions ? r.suggestions[0]->id : NULL;
+}
+
+static void fq_close(void *vh)
+{
+    fq *h = vh;
+    if (!h)
+        return;
+    kb_scratch_free(h->s);
+    kb_free(h->k);
+    free(h);
+}
+
+const bench_sys bench_sys_faqbot = {"faqbot", fq_open, fq_query, fq_close};
