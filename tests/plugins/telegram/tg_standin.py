@@ -150,6 +150,7 @@ class Standin:
         self.commands = None
         self.requests = []         # (time, method, params) of every call
         self.faults = []           # [method or "*", kind, arg]
+        self.hanging = 0            # requests held by a "hang" fault
         self.poll_generation = 0
         self.polls_active = 0
         self.server = None
@@ -254,7 +255,8 @@ class Standin:
     def fault(self, kind, method="*", count=1, arg=None):
         """Queue count faults for method: 429 (arg = retry_after), 500,
         502html, garbage, truncated, slow (arg = seconds), drop (close
-        before answering), drop_after (handle, then close), 401, 409."""
+        before answering), drop_after (handle, then close), hang (hold
+        the request arg seconds, then close unanswered), 401, 409."""
         with self.cond:
             for _ in range(count):
                 self.faults.append([method, kind, arg])
@@ -449,6 +451,12 @@ class _Handler(BaseHTTPRequestHandler):
     standin = None
     protocol_version = "HTTP/1.1"
 
+    def setup(self):
+        super().setup()
+        # headers and body go out in separate writes: without this, Nagle
+        # and delayed ACKs add 40 ms to every call
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, fmt, *args):
         pass
 
@@ -508,6 +516,14 @@ class _Handler(BaseHTTPRequestHandler):
         if kind == "slow":
             time.sleep(fault[2] or 3)
         elif kind == "drop":
+            return self._drop()
+        elif kind == "hang":
+            with st.cond:
+                st.hanging += 1
+                st.cond.notify_all()
+            time.sleep(fault[2] or 3)
+            with st.cond:
+                st.hanging -= 1
             return self._drop()
         elif kind in ("429", "500", "401", "409"):
             code = int(kind)
