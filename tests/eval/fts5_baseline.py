@@ -150,9 +150,10 @@ def main(argv):
                       % ("ok  " if ok else "FAIL", n, question,
                          answered or "-", score, "|".join(expected)))
     passed = ins_ok + oos_ok
-    print("in-scope correct: %d/%d (%.1f%%)" % (ins_ok, ins, pct(ins_ok, ins)))
-    print("out-of-scope correct abstain: %d/%d (%.1f%%)" % (oos_ok, oos, pct(oos_ok, oos)))
-    print("urgent recall: %d/%d (%.1f%%)" % (urg_ok, urg, pct(urg_ok, urg)))
+    # Same lines as `faqbot eval` (here in-scope includes the urgent lines).
+    print("in-scope answered correctly: %d/%d = %.1f%%" % (ins_ok, ins, pct(ins_ok, ins)))
+    print("out-of-scope abstained:      %d/%d = %.1f%%" % (oos_ok, oos, pct(oos_ok, oos)))
+    print("urgent recall:               %d/%d = %.1f%%" % (urg_ok, urg, pct(urg_ok, urg)))
     print("%d passed, %d failed" % (passed, len(cases) - passed))
     return 0
 
