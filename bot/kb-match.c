@@ -243,6 +243,42 @@ static double confidence(const kb_params *p, const kb_features *f)
     return 1.0 / (1.0 + exp(-z));
 }
 
+/* Share of the query weight that entries a and b together contain. */
+static double pair_cover(const kb *k, const kb_scratch *s, uint32_t a,
+                         uint32_t b, double qweight)
+{
+    double got = 0;
+    for (size_t i = 0; i < s->qterms.n; i++) {
+        uint32_t t = s->qterms.v[i];
+        if (entry_impact(k, t, a) >= 0 || entry_impact(k, t, b) >= 0)
+            got += k->idf[t];
+    }
+    return qweight > 0 ? got / qweight : 0;
+}
+
+/* A close call: is the pair a good answer together?  It is judged like a
+ * single entry, with the pair's joint cover and its lead over the third. */
+static int pair_confident(const kb *k, const kb_scratch *s, const query *q)
+{
+    const kb_cand *c = s->cand;
+    kb_features f = s->feat;
+    f.cover = pair_cover(k, s, c[0].entry, c[1].entry, q->weight);
+    f.margin = c[1].score - (s->n_cand > 2 ? c[2].score : 0);
+    return confidence(&k->params, &f) >= k->params.conf_answer;
+}
+
+static void suggest(const kb *k, const kb_scratch *s, kb_result *out)
+{
+    const kb_cand *c = s->cand;
+    out->status = KB_AMBIGUOUS;
+    for (size_t i = 0; i < s->n_cand && out->n_suggestions <
+                                            KB_MAX_SUGGESTIONS; i++) {
+        if (c[i].score < k->params.suggest_ratio * c[0].score)
+            break;
+        out->suggestions[out->n_suggestions++] = &k->entries[c[i].entry];
+    }
+}
+
 /* Confidence and decision from the sorted candidates. */
 static void decide(const kb *k, kb_scratch *s, const query *q,
                    kb_result *out)
@@ -257,19 +293,13 @@ static void decide(const kb *k, kb_scratch *s, const query *q,
                             q->weight > 0 ? q->unknown / q->weight : 0};
     out->score = s1;
     out->confidence = confidence(p, &s->feat);
-    int close = s2 >= p->close_ratio * s1;
-    if (out->confidence >= p->conf_answer && !close) {
+    int close = n > 1 && s2 >= p->close_ratio * s1;
+    if (!close && out->confidence >= p->conf_answer) {
         out->status = KB_ANSWERED;
         out->entry = &k->entries[c[0].entry];
-        return;
-    }
-    if (out->confidence < p->conf_ambiguous)
-        return;
-    out->status = KB_AMBIGUOUS;
-    for (size_t i = 0; i < n && out->n_suggestions < KB_MAX_SUGGESTIONS; i++) {
-        if (c[i].score < p->suggest_ratio * s1)
-            break;
-        out->suggestions[out->n_suggestions++] = &k->entries[c[i].entry];
+    } else if (out->confidence >= p->conf_ambiguous ||
+               (close && pair_confident(k, s, q))) {
+        suggest(k, s, out);
     }
 }
 

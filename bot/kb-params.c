@@ -34,7 +34,7 @@ void kb_params_default(kb_params *p)
     p->c_unknown = -1.5;
     p->conf_answer = 0.60;
     p->conf_ambiguous = 0.55;
-    p->close_ratio = 0.97;
+    p->close_ratio = 0.90;
     p->suggest_ratio = 0.75;
     p->candidates = 64;
 }

@@ -1,0 +1,224 @@
+/* Tests for kb-load*.c: schema validation, all-or-nothing loading. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "kb.h"
+
+#define FIX "tests/kb/fixtures/"
+
+static kb_diag d;
+
+static void setup(void)
+{
+    kb_diag_init(&d);
+}
+
+static void teardown(void)
+{
+    kb_diag_free(&d);
+}
+
+/* Loading dir fails with exactly one error: file, entry, message. */
+static void expect_one_error(const char *dir, const char *file,
+                             const char *entry, const char *message)
+{
+    kb *k = kb_load(dir, &d);
+    cr_assert_null(k, "%s loaded but should not", dir);
+    cr_assert_eq(d.errors, 1, "%s: %zu errors", dir, d.errors);
+    const kb_diag_item *it = NULL;
+    for (size_t i = 0; i < d.count; i++) {
+        if (d.items[i].severity == KB_ERROR)
+            it = &d.items[i];
+    }
+    cr_assert_not_null(it);
+    cr_assert_str_eq(it->file, file);
+    if (entry)
+        cr_assert_str_eq(it->entry, entry);
+    else
+        cr_assert_null(it->entry);
+    cr_assert_str_eq(it->message, message);
+}
+
+TestSuite(kb_load, .init = setup, .fini = teardown);
+
+Test(kb_load, good_fixture_loads)
+{
+    kb *k = kb_load(FIX "good", &d);
+    cr_assert_not_null(k);
+    cr_assert_eq(d.errors, 0);
+    cr_assert_eq(kb_entry_count(k), 5);
+    cr_assert_eq(kb_source_count(k), 1);
+    const kb_entry *e = kb_find(k, "sleep");
+    cr_assert_not_null(e);
+    cr_assert_str_eq(e->title, "Massage and sleep");
+    cr_assert_eq(e->n_questions, 8);
+    cr_assert_eq(e->n_keywords, 5);
+    cr_assert_eq(e->n_citations, 1);
+    cr_assert_str_eq(e->citations[0].source_title, "A Test Article");
+    cr_assert_str_eq(e->citations[0].section, "Sleep");
+    cr_assert_eq(e->n_related, 1);
+    cr_assert_str_eq(e->related[0], "session-length");
+    cr_assert_str_eq(e->file, FIX "good/entries/sleep.json");
+    cr_assert_null(kb_find(k, "nope"));
+    const kb_source *s = kb_source_at(k, 0);
+    cr_assert_str_eq(s->id, "src");
+    cr_assert_null(s->url);
+    cr_assert_eq(s->n_sections, 5);
+    cr_assert_null(kb_entry_at(k, 5));
+    kb_free(k);
+}
+
+Test(kb_load, entries_array_file_loads)
+{
+    kb *k = kb_load(FIX "multi", &d);
+    cr_assert_not_null(k);
+    cr_assert_eq(kb_entry_count(k), 2);
+    cr_assert_str_eq(kb_entry_at(k, 0)->id, "sleep");
+    cr_assert_str_eq(kb_entry_at(k, 1)->id, "massage-oil");
+    kb_free(k);
+}
+
+Test(kb_load, json_syntax_error_has_file_and_line)
+{
+    expect_one_error(FIX "broken/syntax", FIX "broken/syntax/entries/sleep.json",
+                     NULL, "string or '}' expected near ','");
+    cr_assert_eq(d.items[0].line, 3);
+    char buf[512];
+    kb_diag_format(&d.items[0], buf, sizeof buf);
+    cr_assert_str_eq(buf, FIX "broken/syntax/entries/sleep.json:3: string or "
+                     "'}' expected near ','");
+}
+
+Test(kb_load, missing_field)
+{
+    expect_one_error(FIX "broken/missing-answer",
+                     FIX "broken/missing-answer/entries/sleep.json", "sleep",
+                     "missing field \"answer\"");
+}
+
+Test(kb_load, bad_id_syntax)
+{
+    expect_one_error(FIX "broken/bad-id", FIX "broken/bad-id/entries/sleep.json",
+                     "Sleep Tips",
+                     "id \"Sleep Tips\" must use only a-z, 0-9 and '-'");
+}
+
+Test(kb_load, duplicate_id_names_both_files)
+{
+    expect_one_error(FIX "broken/dup-id", FIX "broken/dup-id/entries/b.json",
+                     "sleep", "duplicate id \"sleep\" (also in "
+                     FIX "broken/dup-id/entries/a.json)");
+}
+
+Test(kb_load, dangling_related)
+{
+    expect_one_error(FIX "broken/dangling-related",
+                     FIX "broken/dangling-related/entries/sleep.json", "sleep",
+                     "related entry \"nope\" does not exist");
+}
+
+Test(kb_load, citation_unknown_source)
+{
+    expect_one_error(FIX "broken/unknown-source",
+                     FIX "broken/unknown-source/entries/sleep.json", "sleep",
+                     "citations[0]: unknown source \"nope\"");
+}
+
+Test(kb_load, citation_unknown_section)
+{
+    expect_one_error(FIX "broken/unknown-section",
+                     FIX "broken/unknown-section/entries/sleep.json", "sleep",
+                     "citations[0]: source \"src\" has no section \"Nope\"");
+}
+
+Test(kb_load, no_citations)
+{
+    expect_one_error(FIX "broken/no-citations",
+                     FIX "broken/no-citations/entries/sleep.json", "sleep",
+                     "needs \"citations\": an array of at least one "
+                     "{\"source\", \"section\"}");
+}
+
+Test(kb_load, empty_answer)
+{
+    expect_one_error(FIX "broken/empty-answer",
+                     FIX "broken/empty-answer/entries/sleep.json", "sleep",
+                     "answer is empty");
+}
+
+Test(kb_load, answer_over_4096_bytes)
+{
+    expect_one_error(FIX "broken/long-answer",
+                     FIX "broken/long-answer/entries/sleep.json", "sleep",
+                     "answer is 4097 bytes, over the 4096-byte limit");
+}
+
+Test(kb_load, wrong_type)
+{
+    expect_one_error(FIX "broken/questions-type",
+                     FIX "broken/questions-type/entries/sleep.json", "sleep",
+                     "field \"questions\" must be an array of strings");
+}
+
+Test(kb_load, triage_reply_must_exist)
+{
+    expect_one_error(FIX "broken/bad-triage", FIX "broken/bad-triage/triage.json",
+                     NULL, "reply_entry \"missing\" is not an entry");
+}
+
+Test(kb_load, synonym_group_needs_two_members)
+{
+    expect_one_error(FIX "broken/bad-synonyms",
+                     FIX "broken/bad-synonyms/synonyms.json", NULL,
+                     "groups[0]: must be an array of 2 or more strings");
+}
+
+Test(kb_load, all_or_nothing)
+{
+    /* one valid entry and one broken: nothing loads */
+    expect_one_error(FIX "broken/one-bad-one-good",
+                     FIX "broken/one-bad-one-good/entries/sleep.json", "sleep",
+                     "missing field \"title\"");
+}
+
+Test(kb_load, missing_directory)
+{
+    kb *k = kb_load(FIX "does-not-exist", &d);
+    cr_assert_null(k);
+    cr_assert_eq(d.errors, 2);   /* no sources/, no entries/ */
+    cr_assert_str_eq(d.items[0].file, FIX "does-not-exist/sources");
+    cr_assert_str_eq(d.items[0].message,
+                     "cannot open directory: No such file or directory");
+}
+
+Test(kb_load, null_diag_is_allowed)
+{
+    cr_assert_null(kb_load(FIX "broken/syntax", NULL));
+    kb *k = kb_load(FIX "good", NULL);
+    cr_assert_not_null(k);
+    kb_free(k);
+}
+
+Test(kb_load, features_can_be_switched_off)
+{
+    kb_load_opts o = {KB_FEAT_ALL & ~KB_FEAT_SYNONYMS};
+    kb *k = kb_load_ex(FIX "good", &o, &d);
+    cr_assert_not_null(k);
+    cr_assert_eq(kb_entry_count(k), 5);
+    kb_free(k);
+}
+
+Test(kb_load, diag_format)
+{
+    kb_diag_add(&d, KB_ERROR, "a.json", 0, "x", "bad %s", "thing");
+    kb_diag_add(&d, KB_WARNING, NULL, 0, NULL, "plain");
+    char buf[128];
+    kb_diag_format(&d.items[0], buf, sizeof buf);
+    cr_assert_str_eq(buf, "a.json: entry 'x': bad thing");
+    kb_diag_format(&d.items[1], buf, sizeof buf);
+    cr_assert_str_eq(buf, "plain");
+    cr_assert_eq(d.errors, 1);
+    cr_assert_eq(d.warnings, 1);
+    kb_diag_format(&d.items[0], buf, 8);
+    cr_assert_str_eq(buf, "a.json:");
+}

@@ -1,0 +1,124 @@
+/* Tests for bot/kb-text.c: folding, tokens, stemming. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "kb-impl.h"
+
+typedef struct joined {
+    char buf[1024];
+    size_t n;
+} joined;
+
+static int join_cb(const char *tok, size_t len, void *ctx)
+{
+    joined *j = ctx;
+    if (j->n)
+        j->buf[j->n++] = '|';
+    memcpy(j->buf + j->n, tok, len);
+    j->n += len;
+    j->buf[j->n] = '\0';
+    return 0;
+}
+
+static const char *toks(const char *text, size_t len, size_t max)
+{
+    static joined j;
+    memset(&j, 0, sizeof j);
+    cr_assert_eq(kb_text_tokenize(text, len, max, join_cb, &j), 0);
+    return j.buf;
+}
+
+#define TOKS(s) toks((s), strlen(s), (size_t)-1)
+
+Test(kb_text, ascii_words_and_punctuation)
+{
+    cr_assert_str_eq(TOKS("Hello, World! How's it going?"),
+                     "hello|world|how|it|going");
+    cr_assert_str_eq(TOKS("tummy-time...really?!"), "tummy|time|really");
+    cr_assert_str_eq(TOKS(""), "");
+    cr_assert_str_eq(TOKS("  \t\n "), "");
+}
+
+Test(kb_text, accents_and_case_are_folded)
+{
+    cr_assert_str_eq(TOKS("BÉBÉ"), "bebe");
+    cr_assert_str_eq(TOKS("Crème Brûlée"), "creme|brulee");
+    cr_assert_str_eq(TOKS("Straße"), "strasse");
+}
+
+Test(kb_text, compatibility_forms_are_folded)
+{
+    cr_assert_str_eq(TOKS("\xEF\xAC\x81ne"), "fine");            /* ﬁ ligature */
+    cr_assert_str_eq(TOKS("\xEF\xBC\xA2\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xB9"),
+                     "baby");                                   /* fullwidth */
+}
+
+Test(kb_text, apostrophes)
+{
+    cr_assert_str_eq(TOKS("my baby's tummy"), "my|baby|tummy");
+    cr_assert_str_eq(TOKS("baby\xE2\x80\x99s sleep"), "baby|sleep"); /* ’ */
+    cr_assert_str_eq(TOKS("don't"), "dont");
+    cr_assert_str_eq(TOKS("the babies' room"), "the|babies|room");
+    cr_assert_str_eq(TOKS("'quoted'"), "quoted");
+}
+
+Test(kb_text, emoji_and_symbols_separate)
+{
+    cr_assert_str_eq(TOKS("massage\xF0\x9F\x98\x80time"), "massage|time");
+    cr_assert_str_eq(TOKS("\xF0\x9F\x91\xB6\xF0\x9F\x8F\xBD sleep"), "sleep");
+    cr_assert_str_eq(TOKS("<script>alert(1)</script>"),
+                     "script|alert|1|script");
+}
+
+Test(kb_text, invalid_utf8_is_replaced_not_trusted)
+{
+    cr_assert_str_eq(TOKS("ab\xFF" "cd"), "ab|cd");
+    cr_assert_str_eq(TOKS("sle\xC3" "ep"), "sle|ep");   /* truncated sequence */
+    cr_assert_str_eq(TOKS("\xE2\x82"), "");             /* cut at the end */
+}
+
+Test(kb_text, letters_and_digits_split)
+{
+    cr_assert_str_eq(TOKS("IGF-1 igf1 8mo 30weeks"), "igf|1|igf|1|8|mo|30|weeks");
+}
+
+Test(kb_text, long_tokens_are_cut)
+{
+    char big[200];
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    cr_assert_eq(strlen(TOKS(big)), KB_TOKEN_MAX);
+}
+
+Test(kb_text, max_tokens_is_respected)
+{
+    cr_assert_str_eq(toks("one two three four", 18, 2), "one|two");
+}
+
+static void collect_term(const char *term, size_t len, void *ctx)
+{
+    join_cb(term, len, ctx);
+}
+
+Test(kb_text, stemming_joins_word_forms)
+{
+    joined j = {0};
+    int n = kb_text_terms("english", "Sleeping sleeps slept sleep", 27,
+                          collect_term, &j);
+    cr_assert_eq(n, 4);
+    cr_assert_str_eq(j.buf, "sleep|sleep|slept|sleep");
+}
+
+Test(kb_text, terms_drop_builtin_stopwords)
+{
+    joined j = {0};
+    const char *q = "Does massage help my baby's digestion?";
+    cr_assert_eq(kb_text_terms("english", q, strlen(q), collect_term, &j), 4);
+    cr_assert_str_eq(j.buf, "massag|help|babi|digest");
+}
+
+Test(kb_text, unknown_language_fails)
+{
+    joined j = {0};
+    cr_assert_eq(kb_text_terms("klingon", "x", 1, collect_term, &j), -1);
+}
