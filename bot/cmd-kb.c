@@ -1,5 +1,7 @@
-/* cmd-kb.c - `faqbot kb lint [DIR]`: knowledge base tools. */
+/* cmd-kb.c - `faqbot kb lint|new|import|gaps`: knowledge base tools
+ * (lint here, the others in cmd-kb-<name>.c). */
 #include "app.h"
+#include "cmd-kb.h"
 #include "commands.h"
 #include "paths.h"
 
@@ -9,12 +11,23 @@
 
 static int kb_usage(void)
 {
-    printf("usage: faqbot kb lint [DIR]\n\n"
+    printf("usage: faqbot kb lint [DIR]\n"
+           "       faqbot kb new ID [--dir DIR] [--title T] [--force]\n"
+           "       faqbot kb import FILE [--id ID] [--out DIR] [--force]\n"
+           "       faqbot kb gaps [FILE] [--threshold 0.5] [--json]\n\n"
            "lint   validates every file of the knowledge directory (default:\n"
            "       the bundled knowledge/): JSON syntax (file:line), schema,\n"
            "       duplicate ids, dangling related ids, citations of unknown\n"
            "       sources or sections, empty or over-long answers; warns on\n"
-           "       thin or confusable entries.  Exits 1 on any error.\n");
+           "       thin entries, near-duplicate alternates, and alternates\n"
+           "       that match another entry better (confusion).  Exits 1 on\n"
+           "       any error.\n"
+           "new    writes entries/ID.json with every field to fill in.\n"
+           "import drafts a source description and skeleton entries from an\n"
+           "       article (plain text or Markdown).\n"
+           "gaps   groups the logged unanswered questions, most frequent\n"
+           "       first, with the closest entry.\n"
+           "Each takes --help.\n");
     return 0;
 }
 
@@ -35,10 +48,16 @@ static int kb_lint_cmd(const char *dir)
 
 int cmd_kb(int argc, char **argv)
 {
-    if (argc < 1 || cmd_wants_help(argc, argv))
+    if (argc < 1 || cmd_wants_help(1, argv))
         return argc < 1 ? (kb_usage(), 2) : kb_usage();
     if (strcmp(argv[0], "lint") == 0)
         return kb_lint_cmd(argc > 1 ? argv[1] : NULL);
+    if (strcmp(argv[0], "new") == 0)
+        return cmd_kb_new(argc - 1, argv + 1);
+    if (strcmp(argv[0], "import") == 0)
+        return cmd_kb_import(argc - 1, argv + 1);
+    if (strcmp(argv[0], "gaps") == 0)
+        return cmd_kb_gaps(argc - 1, argv + 1);
     fprintf(stderr, "faqbot kb: unknown subcommand '%s'\n", argv[0]);
     return 2;
 }

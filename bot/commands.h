@@ -10,6 +10,9 @@ int cmd_eval(int argc, char **argv);
 int cmd_kb(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_check_config(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_reload(int argc, char **argv);
 
 /* 1 when argv holds -h or --help. */
 int cmd_wants_help(int argc, char **argv);

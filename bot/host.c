@@ -135,6 +135,43 @@ refused:
     return NULL;
 }
 
+int host_probe(const config *cfg, const config_plugin *cp, char *err,
+               size_t errlen)
+{
+    char dir[4096];
+    host h;
+    int rc = -1;
+    memset(&h, 0, sizeof h);
+    h.cfg = cfg;
+    pthread_mutex_init(&h.lock, NULL);
+    pthread_cond_init(&h.cond, NULL);
+    host_plugin *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        goto done;
+    }
+    p->core = &h;
+    p->cfg = cp;
+    pthread_mutex_init(&p->deliver_lock, NULL);
+    route_out_init(&p->out);
+    hp_fill_api(p);
+    err[0] = '\0';
+    paths_plugin_dir(cfg->plugin_dir, dir, sizeof dir);
+    if (plugin_so_open(dir, cp->plugin, &p->so, err, errlen) == 0) {
+        p->self = p->so.desc->create(&p->api, cp->json, err, errlen);
+        if (p->self)
+            rc = 0;
+        else if (!err[0])
+            snprintf(err, errlen, "create() failed");
+    }
+    log_redact(err, errlen);
+    hp_free_instance(p);
+done:
+    pthread_cond_destroy(&h.cond);
+    pthread_mutex_destroy(&h.lock);
+    return rc;
+}
+
 static void *hp_thread(void *arg)
 {
     host_plugin *p = arg;

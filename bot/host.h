@@ -28,6 +28,11 @@ int host_wait(host *h);
  * old only if it loads without error.  0 on success, -1 (logged). */
 int host_reload(host *h);
 
+/* check-config: load plugin cp and create() an instance (no thread, no
+ * state store), then destroy it.  0, or -1 with the reason in err. */
+int host_probe(const config *cfg, const config_plugin *cp, char *err,
+               size_t errlen);
+
 /* Ask every plugin to stop (async-signal-unsafe: call from a thread). */
 void host_request_stop(host *h);
 

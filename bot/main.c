@@ -12,7 +12,10 @@ static const struct {
     {"run", cmd_run, "run the bot with the configured plugins"},
     {"ask", cmd_ask, "answer one question (or --batch: one per line)"},
     {"eval", cmd_eval, "measure answer quality on a TSV of questions"},
-    {"kb", cmd_kb, "knowledge base tools: lint"},
+    {"kb", cmd_kb, "knowledge base tools: lint, new, import, gaps"},
+    {"check-config", cmd_check_config, "validate a config: keys, knowledge, plugins, secrets"},
+    {"stats", cmd_stats, "counts per status and entry (running bot or log)"},
+    {"reload", cmd_reload, "make the running bot reload config and knowledge"},
     {"plugins", cmd_plugins, "list the plugins found and their ABI"},
     {"version", cmd_version, "print the version"},
 };
@@ -23,7 +26,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: faqbot <command> [options]\n\ncommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+        fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].help);
     fprintf(f, "\n'faqbot <command> --help' describes each command.\n");
 }
 
