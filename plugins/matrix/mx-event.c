@@ -84,6 +84,36 @@ char *mx_event_strip_fallback(const char *body)
     return strdup(p);
 }
 
+char *mx_event_strip_html_reply(const char *html)
+{
+    sb b = {0};
+    const char *p = html, *start;
+    while ((start = strstr(p, "<mx-reply>")) != NULL) {
+        sb_addn(&b, p, (size_t)(start - p));
+        const char *end = strstr(start, "</mx-reply>");
+        p = end ? end + strlen("</mx-reply>") : start + strlen(start);
+    }
+    sb_add(&b, p);
+    return sb_take(&b);
+}
+
+int mx_event_html_mentions(const char *html, const char *user_id)
+{
+    static const char link[] = "https://matrix.to/#/";
+    if (!html || !user_id || user_id[0] != '@')
+        return 0;
+    for (const char *p = strstr(html, link); p; p = strstr(p + 1, link)) {
+        const char *id = p + sizeof(link) - 1;
+        size_t n = strlen(user_id);
+        if (!strncmp(id, user_id, n) && strchr("\"'?/", id[n]))
+            return 1;
+        if (!strncmp(id, "%40", 3) && !strncmp(id + 3, user_id + 1, n - 1) &&
+            strchr("\"'?/", id[n + 2]))
+            return 1;
+    }
+    return 0;
+}
+
 static int word_char(unsigned char c)
 {
     return isalnum(c) || c == '_' || c >= 0x80;

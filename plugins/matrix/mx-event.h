@@ -20,6 +20,14 @@ char *mx_event_html_escape(const char *s);
  * free(); NULL on OOM. */
 char *mx_event_strip_fallback(const char *body);
 
+/* Strip a legacy HTML reply fallback (<mx-reply>...</mx-reply>) from a
+ * formatted_body.  Caller frees with free(); NULL on OOM. */
+char *mx_event_strip_html_reply(const char *html);
+
+/* 1 when html (already without its <mx-reply>) holds a mention pill for
+ * user_id: a link to https://matrix.to/#/<user_id> (raw or %40-encoded). */
+int mx_event_html_mentions(const char *html, const char *user_id);
+
 /* The m.room.message content for a reply (msgtype m.notice).  thread_root
  * may be NULL; a reply in a thread stays in that thread.  Returns a new
  * reference (caller json_decref()s), NULL on OOM. */

@@ -138,12 +138,18 @@ static int encryption_notice(mx_bot *b, mx_room_state *room)
 
 /* ---- messages --------------------------------------------------------- */
 
+/* m.mentions, or a pill in the HTML body (not in its reply fallback). */
 static int mentions_self(const mx_bot *b, const mx_event *ev)
 {
     for (size_t i = 0; i < ev->n_mentions; i++)
         if (!strcmp(ev->mentions[i], b->cfg.user_id))
             return 1;
-    return 0;
+    if (!ev->formatted_body)
+        return 0;
+    char *html = mx_event_strip_html_reply(ev->formatted_body);
+    int found = html && mx_event_html_mentions(html, b->cfg.user_id);
+    free(html);
+    return found;
 }
 
 static int has_prefix(const char *text, const char *prefix)

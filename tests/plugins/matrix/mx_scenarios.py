@@ -174,6 +174,14 @@ def sc_dm_answer(w):
     body = w.reply(room, q2)["content"]["body"].lower()
     if "gas" not in body and "colic" not in body:
         raise AssertionError("fallback not stripped; answer: %r" % body[:200])
+    # a question inside a thread is answered in that thread
+    q3 = w.say(room, "can massage help weight gain?",
+               **{"m.relates_to": {"rel_type": "m.thread", "event_id": q,
+                                   "is_falling_back": True,
+                                   "m.in_reply_to": {"event_id": q}}})
+    rel = w.reply(room, q3)["content"]["m.relates_to"]
+    eq(rel, {"rel_type": "m.thread", "event_id": q, "is_falling_back": False,
+             "m.in_reply_to": {"event_id": q3}}, "thread relation")
 
 
 def sc_group_rules(w):
@@ -189,11 +197,21 @@ def sc_group_rules(w):
     by_pill = w.say(room, "what about weight gain?",
                     **{"m.mentions": {"user_ids": [BOT]}})
     bang = w.say(room, "!faq sleep", sender=BOB)
-    for q, who in ((by_name, ALICE), (by_id, BOB), (by_pill, ALICE), (bang, BOB)):
+    html_pill = w.say(room, "hey, what about oil?", sender=BOB, format="org.matrix.custom.html",
+                      formatted_body='<a href="https://matrix.to/#/@faqbot:localhost">hey</a>, '
+                                     'what about oil?')
+    quoting = w.say(room, "> <@faqbot:localhost> Yes, massage helps sleep\n\nthanks, good to know",
+                    sender=BOB, format="org.matrix.custom.html",
+                    formatted_body='<mx-reply><blockquote><a href="https://matrix.to/#/'
+                                   '@faqbot:localhost">@faqbot:localhost</a><br>Yes</blockquote>'
+                                   '</mx-reply>thanks, good to know')
+    for q, who in ((by_name, ALICE), (by_id, BOB), (by_pill, ALICE), (bang, BOB),
+                   (html_pill, BOB)):
         check_answer(w.reply(room, q), q, who)
     time.sleep(1.0)
     eq(w.replies_to(room, chatter), [], "replies to chatter")
-    eq(len(w.bot_events(room)), 4, "bot messages in the group")
+    eq(w.replies_to(room, quoting), [], "replies to a message quoting the bot")
+    eq(len(w.bot_events(room)), 5, "bot messages in the group")
 
 
 def sc_ignored(w):
@@ -447,6 +465,9 @@ def run_one(name, fn):
         fn(w)
         if TOKEN in w.log():
             raise AssertionError("the access token reached the log")
+        for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+            if bad in w.log():
+                raise AssertionError("sanitizer report in the bot's log: " + bad)
         if w.hs.violations:
             raise AssertionError("spec schema violations: %s" % w.hs.violations[:5])
         ok = True

@@ -189,3 +189,30 @@ Test(mx_event, invalid_utf8_in_reply_fails_cleanly)
     r.text = "bad \xff byte";
     cr_assert_null(mx_event_build_reply(&r, NULL));
 }
+
+Test(mx_event, strip_html_reply_fallback)
+{
+    char *s = mx_event_strip_html_reply(
+        "<mx-reply><blockquote><a href=\"https://matrix.to/#/$e\">In reply to</a> "
+        "<a href=\"https://matrix.to/#/@faqbot:localhost\">@faqbot</a><br>old</blockquote>"
+        "</mx-reply>what about <b>gas</b>?");
+    cr_assert_str_eq(s, "what about <b>gas</b>?");
+    free(s);
+    s = mx_event_strip_html_reply("no fallback");
+    cr_assert_str_eq(s, "no fallback");
+    free(s);
+    s = mx_event_strip_html_reply("<mx-reply>unterminated");
+    cr_assert_str_eq(s, "");
+    free(s);
+}
+
+Test(mx_event, html_mention_pills)
+{
+    const char *id = "@faqbot:localhost";
+    cr_assert_eq(mx_event_html_mentions("<a href=\"https://matrix.to/#/@faqbot:localhost\">FAQ</a> hi", id), 1);
+    cr_assert_eq(mx_event_html_mentions("<a href='https://matrix.to/#/%40faqbot:localhost'>FAQ</a>", id), 1);
+    cr_assert_eq(mx_event_html_mentions("<a href=\"https://matrix.to/#/@faqbot:localhost.evil\">x</a>", id), 0);
+    cr_assert_eq(mx_event_html_mentions("<a href=\"https://matrix.to/#/@alice:localhost\">A</a>", id), 0);
+    cr_assert_eq(mx_event_html_mentions("@faqbot:localhost in plain text", id), 0);
+    cr_assert_eq(mx_event_html_mentions(NULL, id), 0);
+}
