@@ -114,8 +114,10 @@ static int ix_alt(kb *k, ix_build *b, uint32_t e, const char *q)
     for (size_t i = 0; i + 1 < n; i++)
         b->bi[b->n_bi++] = (uint64_t)t[i] << 32 | t[i + 1];
     uint32_t *dst = b->alt_terms.v + b->alt_terms.n;
-    memcpy(dst, t, n * sizeof *t);
-    qsort(dst, n, sizeof *dst, u32_cmp);
+    if (n) {
+        memcpy(dst, t, n * sizeof *t);
+        qsort(dst, n, sizeof *dst, u32_cmp);
+    }
     size_t u = 0;
     for (size_t i = 0; i < n; i++) {
         if (u == 0 || dst[u - 1] != dst[i])
@@ -156,7 +158,8 @@ static int ix_entry(kb *k, ix_build *b, uint32_t e)
     len[KB_F_ANSWER] = (float)na;
     for (size_t i = b->cur0; i < b->n_recs; i++)
         b->slot[b->recs[i].term] = 0;
-    qsort(b->bi + b->bi0, b->n_bi - b->bi0, sizeof *b->bi, u64_cmp);
+    if (b->n_bi > b->bi0)
+        qsort(b->bi + b->bi0, b->n_bi - b->bi0, sizeof *b->bi, u64_cmp);
     size_t u = b->bi0;
     for (size_t i = b->bi0; i < b->n_bi; i++) {
         if (u == b->bi0 || b->bi[u - 1] != b->bi[i])

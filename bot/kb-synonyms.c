@@ -118,9 +118,11 @@ static int syn_compile(kb *k, json_t *groups, const char *path, kb_diag *d)
             break;
     }
     kb_lexout_free(&lx);
-    for (int which = 0; which < 2; which++)
-        qsort(k->syn[which].rules, k->syn[which].n, sizeof(kb_syn_rule),
-              rule_cmp);
+    for (int which = 0; which < 2; which++) {
+        if (k->syn[which].n)
+            qsort(k->syn[which].rules, k->syn[which].n, sizeof(kb_syn_rule),
+                  rule_cmp);
+    }
     return rc;
 }
 
