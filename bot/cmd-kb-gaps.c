@@ -27,7 +27,7 @@ static void print_text(const gap_report *r, size_t top)
     printf("%zu questions in %zu groups", r->n_questions, r->n_groups);
     if (r->n_skipped)
         printf(" (%zu lines skipped)", r->n_skipped);
-    printf("\n%6s  %-8s  %-24s  %s\n", "count", "variants", "closest (score)", "example");
+    printf("\n%6s  %-8s  %-24s  %s\n", "count", "variants", "closest (overlap)", "example");
     for (size_t i = 0; i < r->n_groups && i < top; i++) {
         const gap_group *g = &r->groups[i];
         char closest[96];
@@ -43,7 +43,7 @@ static int print_json(const gap_report *r, size_t top)
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < r->n_groups && i < top; i++) {
         const gap_group *g = &r->groups[i];
-        json_t *o = json_pack("{sIsIsssOsf}", "count", (json_int_t)g->count,
+        json_t *o = json_pack("{sIsIsssosf}", "count", (json_int_t)g->count,
                               "variants", (json_int_t)g->n_variants,
                               "example", g->example, "closest",
                               g->closest ? json_string(g->closest->id) : json_null(),

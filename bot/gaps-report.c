@@ -2,6 +2,8 @@
  * similarity and find the nearest entry of each group, see gaps.h. */
 #include "gaps.h"
 
+#include "sbuf.h"
+
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -196,14 +198,64 @@ static int group_cmp(const void *a, const void *b)
     return strcmp(x->example, y->example);
 }
 
+/* Every entry's terms: title, questions and keywords together. */
+static int entry_terms(const kb *k, const char *lang, terms *out)
+{
+    for (size_t i = 0; i < kb_entry_count(k); i++) {
+        const kb_entry *e = kb_entry_at(k, i);
+        sbuf all;
+        sbuf_init(&all);
+        sbuf_add(&all, e->title);
+        for (size_t j = 0; j < e->n_questions; j++)
+            sbuf_addf(&all, "\n%s", e->questions[j]);
+        for (size_t j = 0; j < e->n_keywords; j++)
+            sbuf_addf(&all, "\n%s", e->keywords[j]);
+        int rc = all.oom ? -1 : terms_of(lang, sbuf_str(&all), &out[i]);
+        sbuf_free(&all);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Share of q's terms found in e (0..1). */
+static double containment(const terms *q, const terms *e)
+{
+    size_t i = 0, j = 0, common = 0;
+    while (i < q->n && j < e->n) {
+        int c = strcmp(q->v[i], e->v[j]);
+        common += c == 0;
+        i += c <= 0;
+        j += c >= 0;
+    }
+    return q->n ? (double)common / (double)q->n : 0.0;
+}
+
+static void closest_entry(const kb *k, const terms *et, const terms *q,
+                          gap_group *out)
+{
+    for (size_t i = 0; i < kb_entry_count(k); i++) {
+        const kb_entry *e = kb_entry_at(k, i);
+        const char *urgent = kb_urgent_entry_id(k);
+        if (urgent && strcmp(urgent, e->id) == 0)
+            continue;
+        double c = containment(q, &et[i]);
+        if (c > out->score) {
+            out->score = c;
+            out->closest = e;
+        }
+    }
+}
+
 /* Turn the builder's groups into the report (takes the example texts). */
 static int finish(builder *b, const kb *k, gap_report *r)
 {
-    kb_scratch *s = kb_scratch_new();
-    if (!s || !(r->groups = calloc(b->n + 1, sizeof *r->groups))) {
-        kb_scratch_free(s);
-        return -1;
-    }
+    size_t ne = kb_entry_count(k);
+    terms *et = calloc(ne + 1, sizeof *et);
+    int rc = -1;
+    if (!et || entry_terms(k, b->lang, et) < 0 ||
+        !(r->groups = calloc(b->n + 1, sizeof *r->groups)))
+        goto done;
     for (size_t i = 0; i < b->n; i++) {
         group *g = &b->g[i];
         size_t best = 0;
@@ -215,16 +267,15 @@ static int finish(builder *b, const kb *k, gap_report *r)
         g->v[best].text = NULL;
         out->count = g->count;
         out->n_variants = g->n_v;
-        kb_result res;
-        if (kb_match(k, s, out->example, strlen(out->example), &res) == 0) {
-            out->closest = res.entry ? res.entry
-                           : res.n_suggestions ? res.suggestions[0] : NULL;
-            out->score = res.score;
-        }
+        closest_entry(k, et, &g->key, out);
     }
-    kb_scratch_free(s);
     qsort(r->groups, r->n_groups, sizeof *r->groups, group_cmp);
-    return 0;
+    rc = 0;
+done:
+    for (size_t i = 0; et && i < ne; i++)
+        terms_free(&et[i]);
+    free(et);
+    return rc;
 }
 
 int gap_report_build(const char *file, const kb *k, double threshold,

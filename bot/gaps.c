@@ -53,7 +53,7 @@ static char *gaps_line(const char *status, const char *text,
             json_decref(arr);
             arr = NULL;
         }
-    json_t *o = arr ? json_pack("{sssssso}", "ts", ts, "status", status, "q",
+    json_t *o = arr ? json_pack("{s:s, s:s, s:s, s:o}", "ts", ts, "status", status, "q",
                                 text, "suggestions", arr) : NULL;
     char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);

@@ -27,8 +27,10 @@ typedef struct gap_group {
     char *example;           /* the most frequent wording */
     size_t count;            /* questions in the group */
     size_t n_variants;       /* distinct wordings */
-    const kb_entry *closest; /* nearest entry, or NULL */
-    double score;            /* its match score */
+    const kb_entry *closest; /* entry sharing most of the group's words
+                                (title, questions, keywords), or NULL */
+    double score;            /* share of the group's stemmed words that
+                                entry has, 0..1 */
 } gap_group;
 
 typedef struct gap_report {
