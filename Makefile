@@ -5,7 +5,7 @@ BUILD   ?= build
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 DEB_PKGS = build-essential cmake pkg-config libcurl4-openssl-dev libjansson-dev \
            libstemmer-dev libutf8proc-dev libcriterion-dev python3 valgrind
-TEST_DEB_PKGS = clang libclang-rt-14-dev sqlite3 libsqlite3-dev
+TEST_DEB_PKGS = clang libclang-rt-14-dev sqlite3 libsqlite3-dev python3-matrix-nio
 BENCH_DEB_PKGS = libsqlite3-dev libxapian-dev g++ sqlite3
 
 .PHONY: all deps test-deps build run test asan bench install clean

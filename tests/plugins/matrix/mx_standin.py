@@ -463,6 +463,7 @@ class Homeserver:
 
 # ------------------------------------------------------------------- HTTP
 CS = "/_matrix/client/v3"
+CS_R0 = "/_matrix/client/r0"
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -573,9 +574,12 @@ def route(hs, method, path, query, raw, token):
     """Dispatch one client-server request; returns (status, json)."""
     if path == "/_matrix/client/versions":
         return 200, {"versions": ["v1.1", "v1.5", "v1.11", "v1.12"], "unstable_features": {}}
-    if not path.startswith(CS + "/"):
+    # r0 is the pre-v1.1 prefix that homeservers still serve (older
+    # clients, matrix-nio among them, use it)
+    prefix = CS if path.startswith(CS + "/") else CS_R0
+    if not path.startswith(prefix + "/"):
         raise MatrixError(404, "M_UNRECOGNIZED", "Unrecognized request")
-    seg = [urllib.parse.unquote(s) for s in path[len(CS) + 1:].split("/")]
+    seg = [urllib.parse.unquote(s) for s in path[len(prefix) + 1:].split("/")]
     if seg == ["login"]:
         if method == "GET":
             return 200, {"flows": [{"type": "m.login.password"}]}
