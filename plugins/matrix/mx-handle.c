@@ -202,15 +202,21 @@ static int handle_message(mx_bot *b, mx_room_state *room, const mx_event *ev)
     if (!body || !(text = mx_event_strip_mention(body, b->cfg.user_id,
                                                   b->display_name, &mentioned)))
         goto done;
+    /* a pick is forgotten only once answered, so a retried batch
+     * (deliver failed) picks the same entry again */
     int n = mx_event_pick_number(text, mx_room_pending_count(room, ev->sender));
-    if (n)
-        pick = mx_room_take_pick(room, ev->sender, n);
+    const char *peek = n ? mx_room_peek_pick(room, ev->sender, n) : NULL;
+    if (peek && !(pick = strdup(peek)))
+        goto done;
     if (group && !b->cfg.group_all && !mentioned && !pick &&
         !has_prefix(text, b->cfg.command_prefix)) {
         rc = 0; /* chatter in a group room */
         goto done;
     }
     rc = deliver(b, room, ev, text[0] ? text : "/help", pick, group);
+    peek = pick ? mx_room_peek_pick(room, ev->sender, n) : NULL;
+    if (rc == 0 && peek && !strcmp(peek, pick))
+        free(mx_room_take_pick(room, ev->sender, n));
 done:
     free(body);
     free(text);

@@ -174,6 +174,12 @@ int mx_room_pending_count(const mx_room_state *r, const char *sender)
     return p ? p->n : 0;
 }
 
+const char *mx_room_peek_pick(const mx_room_state *r, const char *sender, int number)
+{
+    const mx_pending *p = find_pending(r, sender);
+    return p && number >= 1 && number <= p->n ? p->entry_ids[number - 1] : NULL;
+}
+
 char *mx_room_take_pick(mx_room_state *r, const char *sender, int number)
 {
     mx_pending *p = find_pending(r, sender);

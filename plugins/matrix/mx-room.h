@@ -60,6 +60,9 @@ int mx_room_set_pending(mx_room_state *r, const char *sender,
                         const faqbot_suggestion *s, size_t n);
 /* How many suggestions sender has pending (0 when none). */
 int mx_room_pending_count(const mx_room_state *r, const char *sender);
+/* The entry id of pick number (1-based) for sender, without taking it,
+ * or NULL.  Valid until the list changes. */
+const char *mx_room_peek_pick(const mx_room_state *r, const char *sender, int number);
 /* Take pick number (1-based) for sender and forget the list.  Returns the
  * entry id (caller frees with free()), or NULL. */
 char *mx_room_take_pick(mx_room_state *r, const char *sender, int number);

@@ -436,6 +436,11 @@ def sc_pick_number(w):
         raise AssertionError("picking 2 did not answer: %r" % ans[:300])
     wait_until(lambda: "status=answered entry=%s " % suggestions[1] in w.log(), 5,
                "the pick to answer entry " + suggestions[1])
+    # the list is used up: another "2" is an ordinary (unknown) question
+    again = w.say(room, "2")
+    w.reply(room, again)
+    time.sleep(0.3)
+    eq(w.log().count("status=answered entry=%s " % suggestions[1]), 1, "answers by pick")
 
 
 def sc_shutdown_fast(w):

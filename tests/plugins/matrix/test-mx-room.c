@@ -54,3 +54,17 @@ Test(mx_room, picks_are_per_sender_and_taken_once)
     free(id);
     mx_rooms_free(&rs);
 }
+
+Test(mx_room, peek_does_not_take)
+{
+    mx_rooms rs = {0};
+    mx_room_state *r = mx_rooms_get(&rs, "!r:l", 1);
+    const faqbot_suggestion s[] = {{"sleep", "Sleep"}, {"gas", "Gas"}};
+    cr_assert_eq(mx_room_set_pending(r, "@a:l", s, 2), 0);
+    cr_assert_str_eq(mx_room_peek_pick(r, "@a:l", 1), "sleep");
+    cr_assert_str_eq(mx_room_peek_pick(r, "@a:l", 2), "gas");
+    cr_assert_null(mx_room_peek_pick(r, "@a:l", 3));
+    cr_assert_null(mx_room_peek_pick(r, "@b:l", 1));
+    cr_assert_eq(mx_room_pending_count(r, "@a:l"), 2);
+    mx_rooms_free(&rs);
+}
