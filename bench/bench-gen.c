@@ -9,8 +9,8 @@
  *
  * Entry i is generated from its own stream (seed mixed with i), so a
  * query can regenerate the entry it paraphrases without keeping the
- * corpus in memory.  Each entry has 10 topic words (Zipf over the content
- * ranks); its 6 questions (6-14 words) and its answer (40-80 words) mix
+ * corpus in memory.  Each entry has 10 distinct topic words (Zipf-Mandelbrot
+ * over the content ranks, offset 100, so no topic word is in every entry); its 6 questions (6-14 words) and its answer (40-80 words) mix
  * topic words with words drawn from the whole vocabulary.
  *
  * A query: 3-7 words sampled from one entry's questions, plus 1-2 noise
@@ -25,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define GEN_VERSION 1
+#define GEN_VERSION 2
 #define GEN_TOPIC 10
 #define GEN_QUESTIONS 6
 #define GEN_QWORDS_MAX 14
@@ -91,8 +91,14 @@ static void gen_make_entry(const gen *g, size_t i, gen_entry *e)
     bench_rng r;
     bench_rng_seed(&r, g->seed ^ bench_mix64(i + 1));
     uint32_t topic[GEN_TOPIC];
-    for (size_t t = 0; t < GEN_TOPIC; t++)
-        topic[t] = (uint32_t)(GEN_CONTENT0 + bench_zipf_draw(&g->topic, &r));
+    for (size_t t = 0; t < GEN_TOPIC; t++) {   /* distinct topic words */
+        size_t u;
+        do {
+            topic[t] = (uint32_t)(GEN_CONTENT0 + bench_zipf_draw(&g->topic, &r));
+            for (u = 0; u < t && topic[u] != topic[t]; u++)
+                ;
+        } while (u < t);
+    }
     for (size_t q = 0; q < GEN_QUESTIONS; q++) {
         e->qn[q] = 6 + bench_rng_below(&r, 9);
         for (size_t w = 0; w < e->qn[q]; w++)
@@ -294,8 +300,8 @@ int bench_gen_synthetic(const char *dir, const char *queries_path,
         return 0;
     gen g = {.vocab = 20000 + 2 * o->entries, .seed = o->seed};
     int rc = -1;
-    if (bench_zipf_init(&g.all, g.vocab, 1.0) < 0 ||
-        bench_zipf_init(&g.topic, g.vocab - GEN_CONTENT0, 1.0) < 0)
+    if (bench_zipf_init(&g.all, g.vocab, 1.0, 0) < 0 ||
+        bench_zipf_init(&g.topic, g.vocab - GEN_CONTENT0, 1.0, 100) < 0)
         goto done;
     snprintf(sub, sizeof sub, "%s/entries", dir);
     if (bench_fs_mkdir_p(sub) < 0)

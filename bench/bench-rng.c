@@ -1,5 +1,6 @@
 /* bench-rng.c - xoshiro256** seeded by splitmix64, and a Zipf sampler
- * (inverse CDF, binary search).  Everything generated from a seed is
+ * (Zipf-Mandelbrot: P(r) ~ 1 / (r + 1 + q)^s; inverse CDF, binary
+ * search).  Everything generated from a seed is
  * reproducible across machines: only integer arithmetic decides, except
  * the Zipf CDF, which is computed the same way everywhere. */
 #include "bench.h"
@@ -52,7 +53,7 @@ double bench_rng_unit(bench_rng *r)
 }
 
 /* Owned by z: bench_zipf_free(). */
-int bench_zipf_init(bench_zipf *z, size_t n, double s)
+int bench_zipf_init(bench_zipf *z, size_t n, double s, double q)
 {
     z->n = n;
     z->cdf = malloc((n ? n : 1) * sizeof *z->cdf);
@@ -60,7 +61,7 @@ int bench_zipf_init(bench_zipf *z, size_t n, double s)
         return -1;
     double sum = 0;
     for (size_t i = 0; i < n; i++) {
-        sum += 1.0 / pow((double)(i + 1), s);
+        sum += 1.0 / pow((double)(i + 1) + q, s);
         z->cdf[i] = sum;
     }
     for (size_t i = 0; i < n; i++)

@@ -56,8 +56,11 @@ int bench_xap_add(bench_xap *x, const bench_doc *d, char *err, size_t len)
             x->tg.index_text(f);
             x->tg.increase_termpos();
         }
-        // Document ids are 1 + the entry's ordinal.
-        x->db.replace_document(Xapian::docid(d->ord + 1), doc);
+        // Documents arrive in ordinal order: ids are 1 + the ordinal.
+        if (x->db.add_document(doc) != Xapian::docid(d->ord + 1)) {
+            xap_err(err, len, "document ids out of step");
+            return -1;
+        }
         return 0;
     } catch (const Xapian::Error &e) {
         xap_err(err, len, e.get_msg().c_str());

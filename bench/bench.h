@@ -56,9 +56,9 @@ typedef struct bench_zipf {
     size_t n;
 } bench_zipf;
 
-/* P(rank r) proportional to 1 / (r + 1)^s, r in 0..n-1.  0, -1 on OOM.
- * Free with bench_zipf_free(). */
-int bench_zipf_init(bench_zipf *z, size_t n, double s);
+/* P(rank r) proportional to 1 / (r + 1 + q)^s, r in 0..n-1 (q = 0:
+ * plain Zipf).  0, -1 on OOM.  Free with bench_zipf_free(). */
+int bench_zipf_init(bench_zipf *z, size_t n, double s, double q);
 void bench_zipf_free(bench_zipf *z);
 size_t bench_zipf_draw(const bench_zipf *z, bench_rng *r);
 
