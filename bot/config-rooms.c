@@ -39,6 +39,8 @@ void config_parse_kbs(json_t *root, config *c, config_errors *e)
         return;
     }
     json_object_foreach(obj, name, v) {
+        if (strcmp(name, "comment") == 0)
+            continue;
         if (!config_valid_name(name) || strcmp(name, "default") == 0) {
             config_err_add(e, "$.knowledge_bases.%s: names use a-z, 0-9, '-' "
                            "and '_' (\"default\" is the knowledge_dir)", name);
@@ -145,7 +147,8 @@ void config_parse_rooms(json_t *root, config *c, config_errors *e)
         return;
     }
     json_object_foreach(obj, key, v)
-        parse_room(key, v, c, e);
+        if (strcmp(key, "comment") != 0)
+            parse_room(key, v, c, e);
 }
 
 /* "gaps": {"file": "state/gaps.jsonl"} and "control_socket": "path" */

@@ -48,6 +48,7 @@ char *paths_plugin_dir(const char *configured, char *out, size_t len)
     else if (configured)
         snprintf(out, len, "%s", configured);
     else if (!try_dir(out, len, exe, "/plugins") &&
+             !try_dir(out, len, exe, "/../" FAQBOT_REL_PLUGINDIR) &&
              !try_dir(out, len, exe, "/../lib/faqbot"))
         snprintf(out, len, "%s", FAQBOT_INSTALL_PLUGINDIR);
     return out;
@@ -61,7 +62,8 @@ char *paths_knowledge_dir(const char *configured, char *out, size_t len)
         snprintf(out, len, "%s", configured);
     else if (env && *env)
         snprintf(out, len, "%s", env);
-    else if (!try_dir(out, len, exe, "/../share/faqbot/knowledge") &&
+    else if (!try_dir(out, len, exe, "/../" FAQBOT_REL_DATADIR "/knowledge") &&
+             !try_dir(out, len, exe, "/../share/faqbot/knowledge") &&
              !try_dir(out, len, exe, "/../knowledge") &&
              !try_dir(out, len, FAQBOT_INSTALL_DATADIR, "/knowledge"))
         snprintf(out, len, "knowledge");

@@ -8,7 +8,8 @@
 const char *paths_exe_dir(void);
 
 /* The plugin directory: $FAQBOT_PLUGIN_DIR, else configured (may be
- * NULL), else <exe>/plugins, else <exe>/../lib/faqbot, else the install
+ * NULL), else <exe>/plugins, else <exe>/../<libdir>/faqbot (the install
+ * layout, wherever the tree sits), <exe>/../lib/faqbot, else the install
  * dir.  Writes into out; returns out. */
 char *paths_plugin_dir(const char *configured, char *out, size_t len);
 
