@@ -13,6 +13,7 @@
 #include "tg-api.h"
 #include "tg-backoff.h"
 #include "tg-config.h"
+#include "tg-cursor.h"
 #include "tg-parse.h"
 
 typedef struct tg_bot {
@@ -22,8 +23,7 @@ typedef struct tg_bot {
     atomic_int stopping;       /* set by stop(), any thread */
     int64_t bot_id;            /* from getMe */
     char *username;            /* from getMe, without '@'; never NULL */
-    int64_t offset;            /* next update_id wanted */
-    int have_offset;           /* offset came from state or an ack */
+    tg_cursor cursor;          /* offset + unanswered updates, persisted */
     int64_t since;             /* first start: skip messages before this */
     tg_backoff backoff;
 } tg_bot;

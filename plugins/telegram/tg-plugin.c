@@ -40,7 +40,7 @@ static void *tg_create(faqbot_host *host, const char *config_json, char *err,
     b->api = tg_api_new(b->cfg.api_url, b->cfg.token, b->cfg.max_response,
                         abort_transfer, b);
     b->username = strdup("");
-    if (!b->api || !b->username) {
+    if (!b->api || !b->username || tg_cursor_init(&b->cursor) != 0) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
@@ -49,6 +49,7 @@ static void *tg_create(faqbot_host *host, const char *config_json, char *err,
                     (unsigned)time(NULL) ^ ((unsigned)getpid() << 16));
     return b;
 fail:
+    tg_cursor_free(&b->cursor);
     tg_api_free(b->api);
     free(b->username);
     tg_config_free(&b->cfg);
@@ -77,6 +78,7 @@ static void tg_destroy(void *self)
     tg_bot *b = self;
     if (!b)
         return;
+    tg_cursor_free(&b->cursor);
     tg_api_free(b->api);
     free(b->username);
     tg_config_free(&b->cfg);

@@ -98,16 +98,21 @@ static void set_commands(tg_bot *b)
     json_decref(p);
 }
 
-/* ---- offset ----------------------------------------------------------- */
+/* ---- cursor ----------------------------------------------------------- */
 
-static void load_offset(tg_bot *b)
+static void load_cursor(tg_bot *b)
 {
-    char *v = b->host->state_get(b->host, "offset");
+    char *v = b->host->state_get(b->host, "cursor");
     char *s = NULL;
-    if (v && sscanf(v, "%" SCNd64, &b->offset) == 1 && b->offset >= 0)
-        b->have_offset = 1;
+    if (v && tg_cursor_load(&b->cursor, v) != 0)
+        b->host->log(b->host, FAQBOT_LOG_WARN, "saved cursor is unreadable;"
+                     " starting without it");
     b->host->free(v);
-    if (b->have_offset || !b->cfg.skip_backlog)
+    if (json_array_size(b->cursor.pending))
+        b->host->log(b->host, FAQBOT_LOG_INFO, "%zu update(s) fetched before "
+                     "the restart are still to be answered",
+                     json_array_size(b->cursor.pending));
+    if (b->cursor.have_offset || !b->cfg.skip_backlog)
         return;
     /* first start: remember when, so a restart before any update still
      * skips only what predates the very first start */
@@ -116,24 +121,21 @@ static void load_offset(tg_bot *b)
         char buf[32];
         b->since = (int64_t)time(NULL);
         snprintf(buf, sizeof buf, "%" PRId64, b->since);
-        b->host->state_set(b->host, "since", buf);
+        if (b->host->state_set(b->host, "since", buf) != 0)
+            b->host->log(b->host, FAQBOT_LOG_WARN, "could not save the "
+                         "start time");
     }
     b->host->free(s);
 }
 
-/* Acknowledge update id: the next poll starts after it, and the offset
- * survives a restart. */
-static void ack(tg_bot *b, int64_t id)
+/* Persist the cursor: call after every change, before acting on it. */
+static void save_cursor(tg_bot *b)
 {
-    char buf[32];
-    if (id < 0 || (b->have_offset && id + 1 <= b->offset))
-        return;
-    b->offset = id + 1;
-    b->have_offset = 1;
-    snprintf(buf, sizeof buf, "%" PRId64, b->offset);
-    if (b->host->state_set(b->host, "offset", buf) != 0)
-        b->host->log(b->host, FAQBOT_LOG_WARN, "could not save offset %s; "
-                     "a restart may answer some messages again", buf);
+    char *text = tg_cursor_dump(&b->cursor);
+    if (!text || b->host->state_set(b->host, "cursor", text) != 0)
+        b->host->log(b->host, FAQBOT_LOG_WARN, "could not save the update "
+                     "cursor; a restart may answer some messages again");
+    free(text);
 }
 
 /* ---- updates ---------------------------------------------------------- */
@@ -218,7 +220,7 @@ static int handle_callback(tg_bot *b, const tg_update *u)
 int tg_poll_handle(tg_bot *b, const tg_update *u)
 {
     if (u->kind == TG_UPD_MESSAGE) {
-        if (!b->have_offset && b->cfg.skip_backlog && u->date &&
+        if (!b->cursor.have_offset && b->cfg.skip_backlog && u->date &&
             u->date < b->since) {
             b->host->log(b->host, FAQBOT_LOG_DEBUG, "update %" PRId64
                          " predates the first start: skipped",
@@ -236,32 +238,44 @@ int tg_poll_handle(tg_bot *b, const tg_update *u)
     return 0;
 }
 
-/* Handle a getUpdates result.  Returns 0 when all were done, -1 when one
- * must be retried (everything before it is acknowledged). */
-static int handle_batch(tg_bot *b, json_t *arr)
+/* Answer the pending updates, oldest first, saving the cursor after
+ * each.  Returns 0 when all are done, -1 when the head must be retried. */
+static int handle_pending(tg_bot *b)
 {
-    size_t i;
-    for (i = 0; i < json_array_size(arr) && !tg_bot_stopping(b); i++) {
+    json_t *head;
+    while ((head = tg_cursor_head(&b->cursor)) != NULL &&
+           !tg_bot_stopping(b)) {
         char err[160];
         tg_update u;
-        int rc = tg_parse_update(json_array_get(arr, i), &u, err,
-                                 sizeof err);
-        if (u.update_id >= 0 && b->have_offset && u.update_id < b->offset) {
-            tg_update_clear(&u);   /* already answered (a loose server) */
-            continue;
-        }
+        int rc = tg_parse_update(head, &u, err, sizeof err);
         if (rc != 0)
             b->host->log(b->host, FAQBOT_LOG_WARN, "skipping a malformed "
                          "update: %s", err);
-        else
-            rc = tg_poll_handle(b, &u) == 0 ? 0 : 1;
-        if (rc <= 0)
-            ack(b, u.update_id);
+        else if (tg_poll_handle(b, &u) != 0)
+            rc = 1;
+        if (rc <= 0) {
+            tg_cursor_done(&b->cursor, u.update_id);
+            save_cursor(b);
+        }
         tg_update_clear(&u);
         if (rc > 0)
             return -1;
     }
     return 0;
+}
+
+/* Journal a getUpdates result, then answer it. */
+static int handle_batch(tg_bot *b, json_t *arr)
+{
+    int added = tg_cursor_add(&b->cursor, arr);
+    if (added < 0) {
+        b->host->log(b->host, FAQBOT_LOG_ERROR, "out of memory queueing "
+                     "updates");
+        return -1;
+    }
+    if (added > 0)
+        save_cursor(b);
+    return handle_pending(b);
 }
 
 /* ---- the loop --------------------------------------------------------- */
@@ -271,8 +285,8 @@ static json_t *poll_params(tg_bot *b)
     json_t *p = json_pack("{s:I, s:i, s:[s,s]}", "timeout",
                           (json_int_t)b->cfg.poll_timeout, "limit", 100,
                           "allowed_updates", "message", "callback_query");
-    if (p && b->have_offset &&
-        json_object_set_new(p, "offset", json_integer(b->offset)) != 0) {
+    if (p && b->cursor.have_offset &&
+        json_object_set_new(p, "offset", json_integer(b->cursor.offset))) {
         json_decref(p);
         return NULL;
     }
@@ -302,13 +316,35 @@ static unsigned poll_failed(tg_bot *b, const tg_result *res, int *conflicts)
     return tg_backoff_next(&b->backoff);
 }
 
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* A long poll that comes back empty at once means the server ignores
+ * "timeout" (emulators do): pace the next poll instead of spinning. */
+static unsigned pace(tg_bot *b, json_t *result, long t0)
+{
+    long spent = now_ms() - t0;
+    if (json_array_size(result) || b->cfg.poll_timeout == 0 || spent >= 1000)
+        return 0;
+    return (unsigned)(1000 - spent);
+}
+
 /* One getUpdates round.  Returns 0 to go on, 1 to stop, -1 fatal. */
 static int poll_once(tg_bot *b, int *conflicts)
 {
     tg_result res;
-    json_t *p = poll_params(b);
+    json_t *p;
     unsigned wait = 0;
+    long t0 = now_ms();
     int st;
+    if (tg_cursor_head(&b->cursor))       /* retry what is still owed */
+        return handle_pending(b) == 0 ? 0
+               : tg_bot_sleep(b, tg_backoff_next(&b->backoff));
+    p = poll_params(b);
     if (!p)
         return tg_bot_sleep(b, 1000) ? 1 : 0;
     st = tg_api_call(b->api, "getUpdates", p,
@@ -321,8 +357,8 @@ static int poll_once(tg_bot *b, int *conflicts)
     if (st == TG_OK) {
         *conflicts = 0;
         tg_backoff_reset(&b->backoff);
-        if (handle_batch(b, res.result) != 0)
-            wait = tg_backoff_next(&b->backoff);
+        wait = handle_batch(b, res.result) != 0
+               ? tg_backoff_next(&b->backoff) : pace(b, res.result, t0);
     } else if (st == TG_E_AUTH) {
         b->host->log(b->host, FAQBOT_LOG_ERROR, "the Bot API rejected the "
                      "bot token (HTTP %ld: %s); telegram stops",
@@ -345,9 +381,11 @@ int tg_poll_run(tg_bot *b)
         return tg_bot_stopping(b) ? 0 : -1;
     if (b->cfg.set_commands)
         set_commands(b);
-    load_offset(b);
-    b->host->log(b->host, FAQBOT_LOG_INFO, "polling for updates (offset %s)",
-                 b->have_offset ? "saved" : "new");
+    load_cursor(b);
+    b->host->log(b->host, FAQBOT_LOG_INFO, "polling for updates (%s)",
+                 b->cursor.have_offset ? "resuming from the saved offset"
+                 : b->cfg.skip_backlog ? "first start: older messages are "
+                 "skipped" : "first start");
     while (rc == 0 && !tg_bot_stopping(b))
         rc = poll_once(b, &conflicts);
     return rc < 0 ? -1 : 0;

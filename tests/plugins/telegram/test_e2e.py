@@ -91,6 +91,9 @@ class Bot:
                 self.proc.wait(5)
                 raise AssertionError("faqbot did not stop within %ds of "
                                      "SIGTERM" % timeout)
+            assert self.proc.returncode == 0, \
+                "faqbot exited with %d after SIGTERM:\n%s" % (
+                    self.proc.returncode, self.output()[-3000:])
         if self.proc and self.proc.stdin:
             self.proc.stdin.close()
 
@@ -108,33 +111,39 @@ class Bot:
                 text += f.read().decode("utf-8", "replace")
         return text
 
-    def saved_offset(self):
-        """The offset in the state store (whatever its file layout)."""
-        for path in glob.glob(os.path.join(self.state, "*")):
-            with open(path, "rb") as f:
-                raw = f.read().decode("utf-8", "replace")
+    def saved_cursor(self):
+        """The plugin's saved cursor {"offset":N,"pending":[...]}, or None.
+        The host's store is a JSON object of string values per instance;
+        find the "cursor" value whatever the nesting."""
+        for path in glob.glob(os.path.join(self.state, "*.json")):
             try:
-                data = json.loads(raw)
+                with open(path, encoding="utf-8") as f:
+                    stack = [json.load(f)]
             except ValueError:
                 continue
-            if isinstance(data, dict) and "offset" in json.dumps(data):
-                stack = [data]
-                while stack:
-                    d = stack.pop()
-                    if isinstance(d, dict):
-                        if "offset" in d and not isinstance(d["offset"],
-                                                            dict):
-                            return int(d["offset"])
-                        stack += list(d.values())
+            while stack:
+                d = stack.pop()
+                if isinstance(d, dict):
+                    if isinstance(d.get("cursor"), str):
+                        return json.loads(d["cursor"])
+                    stack += list(d.values())
         return None
 
+    def saved_offset(self):
+        cur = self.saved_cursor()
+        return cur.get("offset") if cur else None
+
     def assert_no_secret(self):
+        """No token in any output or state file; no sanitizer report."""
         files = list(self.logs) + glob.glob(os.path.join(self.state, "*"))
         for path in files:
             with open(path, "rb") as f:
                 data = f.read().decode("utf-8", "replace")
             for s in SECRETS:
                 assert s not in data, "the token leaked into %s" % path
+            for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+                assert bad not in data, "%s in %s:\n%s" % (bad, path,
+                                                            data[-3000:])
 
 
 # ---- helpers -------------------------------------------------------------
@@ -451,6 +460,7 @@ def main():
         bot = Bot(workdir, api.url).start()
         t0 = time.time()
         try:
+            ready(api, bot)   # also: SIGTERM is handled only from here on
             fn(api, bot)
             bot.stop()
             bot.assert_no_secret()
