@@ -374,6 +374,34 @@ def test_kill9_midstream_loses_nothing(api, bot):
           (sent_at_kill, sum(c - 1 for c in counts)))
 
 
+def test_kill9_with_a_server_that_never_resends(api, bot):
+    """Like the npm emulator, this server forgets an update once fetched:
+    only the plugin's journal can answer what was in flight at the kill."""
+    bot.stop()
+    api.loose = True
+    bot.start()
+    asked = []
+    for i in range(24):
+        user = 500 + i % 8
+        asked.append((user, api.user_message(user, QUESTIONS[i % 8])))
+    wait(lambda: len(api.sent) >= 6, "the first answers", 30, api)
+    api.fault("hang", "sendMessage", 1, 5)
+    wait(lambda: api.hanging > 0, "a reply in flight", 10, api)
+    bot.kill9()
+    pending = len(bot.saved_cursor()["pending"])
+    assert pending > 0, "nothing journaled at the kill"
+    bot.start()
+    for user, mid in asked:
+        replied(api, user, mid, timeout=30)
+    time.sleep(1.5)      # the bot polls an empty server once a second
+    counts = [count_replies(api, u, m) for u, m in asked]
+    assert min(counts) >= 1 and max(counts) <= 2, counts
+    polls = api.calls("getUpdates")
+    assert len(polls) < 40, "polling an emulator must not spin: %d polls" \
+        % len(polls)
+    print("    journal held %d update(s) at the kill" % pending)
+
+
 def test_faults_are_survived_without_loss(api, bot):
     ready(api, bot)
     asked = []
