@@ -264,6 +264,8 @@ static void html_list(sb *b, const char *tag, const faqbot_suggestion *s,
     sb_add(b, tag[0] == 'o' ? "</ol>" : "</ul>");
 }
 
+/* The HTML rendering (formatted_body), every dynamic string escaped.
+ * Caller frees with free(); NULL on OOM. */
 static char *render_html(const faqbot_reply *r)
 {
     sb b = {0};
@@ -289,6 +291,8 @@ static char *render_html(const faqbot_reply *r)
     return sb_take(&b);
 }
 
+/* m.relates_to: reply target, and the thread when there is one.
+ * Returns a new reference (caller json_decref()s), NULL on OOM. */
 static json_t *relates_to(const faqbot_reply *r, const char *thread_root)
 {
     json_t *rel = json_object();

@@ -12,7 +12,7 @@
 #include <string.h>
 
 /* strdup of a JSON string member, NULL when absent or not a string.
- * Sets *oom when the copy fails. */
+ * Sets *oom when the copy fails.  Caller frees with free(). */
 static char *dup_member(json_t *o, const char *key, int *oom)
 {
     const char *s = json_string_value(json_object_get(o, key));
