@@ -66,25 +66,16 @@ static void check_kb(cc *c, const char *path, const char *dir)
     kb_diag_free(&d);
 }
 
-/* A directory the bot writes into: writable if it exists, else its parent. */
+/* A directory the bot writes into: writable, or creatable. */
 static void check_writable_dir(cc *c, const char *path, const char *dir)
 {
-    char copy[PATH_MAX];
-    struct stat st;
-    if (stat(dir, &st) == 0) {
-        if (!S_ISDIR(st.st_mode))
-            problem(c, "%s: %s is not a directory", path, dir);
-        else if (access(dir, W_OK | X_OK) < 0)
-            problem(c, "%s: %s is not writable", path, dir);
-        return;
-    }
-    snprintf(copy, sizeof copy, "%s", dir);
-    const char *parent = dirname(copy);
-    if (access(parent, W_OK | X_OK) < 0)
-        problem(c, "%s: %s does not exist and %s is not writable", path, dir,
-                parent);
+    if (!paths_creatable_dir(dir))
+        problem(c, "%s: %s is not a writable directory and cannot be created",
+                path, dir);
 }
 
+/* A file the bot creates: writable if it exists, else its directory
+ * writable or creatable. */
 static void check_file_dir(cc *c, const char *path, const char *file)
 {
     char copy[PATH_MAX];
@@ -95,7 +86,7 @@ static void check_file_dir(cc *c, const char *path, const char *file)
     }
     snprintf(copy, sizeof copy, "%s", file);
     const char *parent = dirname(copy);
-    if (access(parent, W_OK | X_OK) < 0)
+    if (!paths_creatable_dir(parent))
         problem(c, "%s: directory %s is missing or not writable", path, parent);
 }
 

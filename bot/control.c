@@ -4,6 +4,7 @@
 #include "control.h"
 
 #include "log.h"
+#include "paths.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -118,7 +119,7 @@ control *control_start(const char *path, control_fn fn, void *ctx)
     }
     snprintf(c->path, sizeof c->path, "%s", path);
     mode_t old = umask(0077);
-    int ok = clear_path(path) == 0 &&
+    int ok = paths_mkdirs_for(path, 0700) == 0 && clear_path(path) == 0 &&
              (c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0 &&
              bind(c->fd, (struct sockaddr *)&a, sizeof a) == 0 &&
              listen(c->fd, 8) == 0;

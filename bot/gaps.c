@@ -2,6 +2,7 @@
 #include "gaps.h"
 
 #include "log.h"
+#include "paths.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,9 @@ gaps *gaps_open(const char *file)
     gaps *g = malloc(sizeof *g);
     if (!g)
         return NULL;
+    if (paths_mkdirs_for(file, 0700) < 0)
+        log_msg(LOG_WARN, "gaps", "cannot create the directory of %s: %s", file,
+                strerror(errno));
     g->fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (g->fd < 0) {
         log_msg(LOG_ERROR, "gaps", "cannot open the gap log %s: %s", file,

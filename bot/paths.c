@@ -3,6 +3,8 @@
 
 #include "build-info.h"
 
+#include <errno.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,4 +70,45 @@ char *paths_knowledge_dir(const char *configured, char *out, size_t len)
              !try_dir(out, len, FAQBOT_INSTALL_DATADIR, "/knowledge"))
         snprintf(out, len, "knowledge");
     return out;
+}
+
+int paths_mkdirs_for(const char *file, int mode)
+{
+    char tmp[PATH_MAX];
+    if (snprintf(tmp, sizeof tmp, "%s", file) >= (int)sizeof tmp) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    char *slash = strrchr(tmp, '/');
+    if (!slash || slash == tmp)
+        return 0;
+    *slash = '\0';
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, (mode_t)mode) < 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(tmp, (mode_t)mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int paths_creatable_dir(const char *dir)
+{
+    char tmp[PATH_MAX];
+    struct stat st;
+    if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
+        return 0;
+    for (int i = 0; i < 64; i++) {
+        if (stat(tmp, &st) == 0)
+            return S_ISDIR(st.st_mode) && access(tmp, W_OK | X_OK) == 0;
+        if (errno != ENOENT)
+            return 0;
+        if (strcmp(tmp, ".") == 0 || strcmp(tmp, "/") == 0)
+            return 0;
+        char *parent = dirname(tmp);   /* may point into tmp or be static */
+        memmove(tmp, parent, strlen(parent) + 1);
+    }
+    return 0;
 }

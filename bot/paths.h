@@ -20,4 +20,12 @@ char *paths_knowledge_dir(const char *configured, char *out, size_t len);
 
 int paths_is_dir(const char *path);
 
+/* mkdir -p of the directory part of file (mode for new directories).
+ * 0, or -1 with errno set. */
+int paths_mkdirs_for(const char *file, int mode);
+
+/* 1 when dir exists and is writable, or does not exist and its nearest
+ * existing ancestor is a writable directory (so it can be created). */
+int paths_creatable_dir(const char *dir);
+
 #endif
