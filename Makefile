@@ -8,7 +8,7 @@ DEB_PKGS = build-essential cmake pkg-config libcurl4-openssl-dev libjansson-dev 
 TEST_DEB_PKGS = clang libclang-rt-14-dev sqlite3 libsqlite3-dev python3-matrix-nio
 BENCH_DEB_PKGS = libsqlite3-dev libxapian-dev g++ sqlite3
 
-.PHONY: all deps test-deps build run test asan bench install clean
+.PHONY: all deps test-deps build run test asan fuzz-build fuzz fuzz-smoke bench install clean
 
 all: build
 
@@ -32,11 +32,33 @@ test: test-deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
-# The whole suite again under AddressSanitizer + UBSan.
+# The whole suite again under AddressSanitizer + UBSan (gcc, build-asan):
+# any sanitizer report or leak aborts the test that hit it.
+SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+          UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 asan: test-deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFAQBOT_SANITIZE=ON
 	cmake --build build-asan -j$(JOBS)
-	cd build-asan && ctest --output-on-failure -j$(JOBS)
+	cd build-asan && $(SAN_ENV) ctest --output-on-failure -j$(JOBS)
+
+# libFuzzer harnesses (clang + ASan + UBSan, build-fuzz; tests/fuzz/):
+#   make fuzz                     each harness FUZZ_SECONDS (600) in turn
+#   make fuzz FUZZERS=fuzz_config one of them
+#   make fuzz-smoke               each for 30 s (what CI runs)
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZERS      ?=
+fuzz-build: test-deps
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFAQBOT_SANITIZE=ON -DFAQBOT_FUZZ=ON \
+	  -DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_all
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZERS)
+
+fuzz-smoke: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_BUILD) 30 $(FUZZERS)
 
 # faqbot vs SQLite FTS5 and Xapian, and end to end (bench/README.md);
 # about 10 minutes.  BENCH_ARGS=--quick for a one-minute smoke run.
@@ -50,4 +72,4 @@ install: build
 	cmake --install $(BUILD) $(if $(DESTDIR),,) --prefix $(or $(PREFIX),/usr/local)
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan $(FUZZ_BUILD)

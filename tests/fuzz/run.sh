@@ -22,12 +22,14 @@ for h in $list; do
   mkdir -p "$work"
   cp -n "$here/corpus/$name/"* "$work/" 2>/dev/null
   log="$build/fuzz/logs/$h.log"
+  dict=""
+  [ "$name" != kb_answer ] && dict="-dict=$here/json.dict"
   # -timeout: one input may take 10 s at most; -rss_limit_mb bounds memory;
   # leaks are detected (ASan LeakSanitizer) at exit and per input.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$here/ubsan.supp \
   "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-         -max_len=65536 -print_final_stats=1 \
+         -max_len=65536 -print_final_stats=1 $dict \
          -artifact_prefix="$build/fuzz/artifacts/$name-" "$work" >"$log" 2>&1
   rc=$?
   execs=$(grep -o "stat::number_of_executed_units: *[0-9]*" "$log" | head -1 | grep -o "[0-9]*$")
