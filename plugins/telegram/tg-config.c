@@ -141,7 +141,8 @@ done:
     return tok;
 }
 
-static char *read_token(json_t *root, char *err, size_t errlen)
+static char *read_token(json_t *root, tg_config *c, char *err,
+                        size_t errlen)
 {
     const char *file = get_str(root, "token_file", "", err, errlen);
     const char *env = get_str(root, "token_env", TG_DEFAULT_TOKEN_ENV, err,
@@ -168,6 +169,17 @@ static char *read_token(json_t *root, char *err, size_t errlen)
                  "expected <digits>:<letters>", *file ? "token_file" : env);
         free(tok);
         return NULL;
+    }
+    if (tok) {
+        size_t n = strlen(*file ? file : env) + 2;
+        c->token_from = malloc(n);
+        if (!c->token_from) {
+            snprintf(err, errlen, "out of memory");
+            free(tok);
+            return NULL;
+        }
+        snprintf(c->token_from, n, "%s%s", *file ? "" : "$", *file ? file
+                 : env);
     }
     return tok;
 }
@@ -239,7 +251,7 @@ int tg_config_parse(const char *json, tg_config *out, char *err,
                  err, errlen) ||
         get_bool(root, "set_commands", &out->set_commands, err, errlen))
         goto done;
-    out->token = read_token(root, err, errlen);
+    out->token = read_token(root, out, err, errlen);
     if (out->token)
         rc = 0;
 done:
@@ -261,6 +273,8 @@ void tg_config_free(tg_config *c)
         free(c->token);
     }
     free(c->api_url);
+    free(c->token_from);
+    c->token_from = NULL;
     c->token = NULL;
     c->api_url = NULL;
 }

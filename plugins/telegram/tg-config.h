@@ -12,6 +12,7 @@
 
 typedef struct tg_config {
     char *token;                 /* secret: never log it */
+    char *token_from;            /* "$TELEGRAM_BOT_TOKEN" or the file path */
     char *api_url;               /* no trailing slash */
     long poll_timeout;           /* getUpdates long-poll seconds (30) */
     long request_timeout;        /* other calls, seconds (15) */

@@ -60,9 +60,9 @@ static int start(tg_bot *b)
         int ok = st == TG_OK && take_identity(b, res.result) == 0;
         if (st == TG_E_AUTH)
             b->host->log(b->host, FAQBOT_LOG_ERROR, "the Bot API rejected "
-                         "the bot token (HTTP %ld: %s); check the token; "
-                         "telegram stops, other plugins keep running",
-                         res.error_code, res.desc);
+                         "the bot token (HTTP %ld: %s); check the token in "
+                         "%s; telegram stops, other plugins keep running",
+                         res.error_code, res.desc, b->cfg.token_from);
         else if (!ok && st != TG_E_ABORTED)
             b->host->log(b->host, FAQBOT_LOG_WARN, "getMe failed: %s (%s); "
                          "retrying", tg_status_name(st), res.desc);
@@ -361,8 +361,9 @@ static int poll_once(tg_bot *b, int *conflicts)
                ? tg_backoff_next(&b->backoff) : pace(b, res.result, t0);
     } else if (st == TG_E_AUTH) {
         b->host->log(b->host, FAQBOT_LOG_ERROR, "the Bot API rejected the "
-                     "bot token (HTTP %ld: %s); telegram stops",
-                     res.error_code, res.desc);
+                     "bot token (HTTP %ld: %s); check the token in %s; "
+                     "telegram stops", res.error_code, res.desc,
+                     b->cfg.token_from);
     } else if (st != TG_E_ABORTED) {
         wait = poll_failed(b, &res, conflicts);
     }

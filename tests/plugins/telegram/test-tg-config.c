@@ -22,6 +22,7 @@ Test(tg_config, defaults_with_env_token)
     setenv("TELEGRAM_BOT_TOKEN", TOKEN, 1);
     cr_assert_eq(parse("{\"enabled\":true}", &c, err), 0, "%s", err);
     cr_assert_str_eq(c.token, TOKEN);
+    cr_assert_str_eq(c.token_from, "$TELEGRAM_BOT_TOKEN");
     cr_assert_str_eq(c.api_url, "https://api.telegram.org");
     cr_assert_eq(c.poll_timeout, 30);
     cr_assert_eq(c.skip_backlog, 1);
@@ -105,6 +106,7 @@ Test(tg_config, token_file_private_is_read_and_trimmed)
     snprintf(json, sizeof json, "{\"token_file\":\"%s\"}", path);
     cr_assert_eq(parse(json, &c, err), 0, "%s", err);
     cr_assert_str_eq(c.token, TOKEN);
+    cr_assert_str_eq(c.token_from, path);
     tg_config_free(&c);
     unlink(path);
 }

@@ -56,7 +56,7 @@ class Bot:
         self.console = console
         self.proc = None
         self.logs = []
-        opts = {"api_url": api_url, "poll_timeout": 5,
+        opts = {"api_url": api_url, "poll_timeout": 5, "request_timeout": 3,
                 "backoff_base_ms": 100, "backoff_max_s": 2}
         opts.update(tg_opts)
         self.config = os.path.join(workdir, "faqbot.json")
@@ -416,6 +416,8 @@ def test_faults_are_survived_without_loss(api, bot):
             ("502html", "getUpdates", 1, None),
             ("slow", "getUpdates", 1, 3), ("drop", "getUpdates", 3, None),
             ("409", "getUpdates", 2, None),
+            ("huge", "getUpdates", 1, None),
+            ("slow", "sendMessage", 1, 5),     # beyond request_timeout
             ("500", "sendMessage", 2, None), ("drop", "sendMessage", 1, None),
             ("429", "sendMessage", 1, 1),
             ("drop_after", "sendMessage", 1, None),
@@ -441,6 +443,21 @@ def test_faults_are_survived_without_loss(api, bot):
     assert out.count("a webhook is set for this bot or another instance") \
         == 1, "the 409 explanation should be logged once per streak"
     assert "rate limited by Telegram: waiting 2 s" in out
+    assert "response larger than 4194304 bytes, dropped" in out
+
+
+def test_server_down_and_back(api, bot):
+    mid0 = api.user_message(19, "/help")
+    replied(api, 19, mid0)
+    api.pause()
+    down = [api.user_message(19, q) for q in QUESTIONS[:3]]
+    time.sleep(4)          # several failed polls: backoff is capped at 2 s
+    api.resume()
+    for mid in down:
+        replied(api, 19, mid, timeout=15)
+    assert bot.alive()
+    out = bot.output()
+    assert "getUpdates failed: network error" in out, out[-2000:]
 
 
 def test_shutdown_is_prompt_during_a_long_poll(api, bot):

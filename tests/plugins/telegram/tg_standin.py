@@ -134,6 +134,13 @@ def command_entities(text):
     return ents
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass    # clients dropping connections is part of the tests
+
+
 class Standin:
     def __init__(self, token, username="FaqTestBot", bot_id=7000001,
                  loose=False):
@@ -156,6 +163,7 @@ class Standin:
         self.requests = []         # (time, method, params) of every call
         self.faults = []           # [method or "*", kind, arg]
         self.hanging = 0            # requests held by a "hang" fault
+        self.conns = set()          # open client connections
         self.poll_generation = 0
         self.polls_active = 0
         self.server = None
@@ -169,13 +177,38 @@ class Standin:
         class Handler(_Handler):
             pass
         Handler.standin = standin
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever,
                                        kwargs={"poll_interval": 0.1},
                                        daemon=True)
         self.thread.start()
         return self
+
+    def pause(self):
+        """Go down: stop listening and cut every open connection."""
+        self.port = self.server.server_address[1]
+        self.server.shutdown()
+        self.server.server_close()
+        with self.cond:
+            conns, self.conns = list(self.conns), set()
+            self.poll_generation += 1
+            self.cond.notify_all()
+        for c in conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def resume(self):
+        """Come back on the same port."""
+        handler = self.server.RequestHandlerClass
+        self.server = _Server(("127.0.0.1", self.port), handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever,
+                                       kwargs={"poll_interval": 0.1},
+                                       daemon=True)
+        self.thread.start()
 
     @property
     def url(self):
@@ -261,7 +294,8 @@ class Standin:
         """Queue count faults for method: 429 (arg = retry_after), 500,
         502html, garbage, truncated, slow (arg = seconds), drop (close
         before answering), drop_after (handle, then close), hang (hold
-        the request arg seconds, then close unanswered), 401, 409."""
+        the request arg seconds, then close unanswered), huge (a 5 MB
+        body), 401, 409."""
         with self.cond:
             for _ in range(count):
                 self.faults.append([method, kind, arg])
@@ -465,6 +499,15 @@ class _Handler(BaseHTTPRequestHandler):
         # headers and body go out in separate writes: without this, Nagle
         # and delayed ACKs add 40 ms to every call
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self.standin.cond:
+            self.standin.conns.add(self.connection)
+
+    def finish(self):
+        try:
+            super().finish()
+        finally:
+            with self.standin.cond:
+                self.standin.conns.discard(self.connection)
 
     def log_message(self, fmt, *args):
         pass
@@ -549,6 +592,9 @@ class _Handler(BaseHTTPRequestHandler):
                                b"</html>", "text/html")
         elif kind == "garbage":
             return self._reply(200, b"\x00\xff{not json at all", "text/plain")
+        elif kind == "huge":
+            return self._reply(200, b'{"ok":true,"result":[' +
+                               b'{"update_id":1},' * (5 << 16) + b']}')
         elif kind == "truncated":
             return self._reply(200, b'{"ok":true,"result":[{"update_id":')
         try:
