@@ -18,6 +18,8 @@
  *   cc -std=c11 -shared -fPIC $(pkg-config --cflags faqbot-plugin jansson) \
  *      example.c -o example.so $(pkg-config --libs jansson)
  */
+#define _POSIX_C_SOURCE 200809L  /* strdup() under -std=c11 */
+
 #include <faqbot/plugin.h>   /* the whole ABI: nothing else from faqbot */
 
 #include <jansson.h>
