@@ -295,22 +295,38 @@ def sc_kill9(w):
     room = w.dm()
     questions = ["does massage help my baby sleep?", "how does massage help with gas?",
                  "can massage help weight gain?", "!faq sleep", "is massage good for bonding?",
-                 "how long should a massage session be?"]
+                 "how long should a massage session be?", "!faq gas", "!faq oil",
+                 "does massage help with colic?", "!faq weight"]
     asked = []
     for i, text in enumerate(questions):
         asked.append(w.say(room, text))
+        if rng.random() < 0.5:   # a second question in the same batch
+            asked.append(w.say(room, "!faq bonding"))
         if i % 2 == 1:   # the answer is sent, its acknowledgement is lost
             w.hs.add_fault("drop_after", 1, "/_matrix/client/v3/rooms/", "PUT")
-        time.sleep(rng.uniform(0.0, 0.6))
+        time.sleep(rng.uniform(0.0, 0.5))
         w.stop(signal.SIGKILL)
+        if rng.random() < 0.3:   # a question while the bot is down
+            asked.append(w.say(room, "!faq sleep"))
         w.start(wait_sync=False)
     for q in asked:
         w.reply(room, q, timeout=20)
-    time.sleep(2.0)
+    # the worst moment: the answer is stored by the homeserver, the bot
+    # dies before it hears so (and before it saves the since token)
+    for text in ("!faq sleep", "!faq gas", "!faq oil"):
+        victim = w.proc
+        w.hs.after_send = lambda user, eid, p=victim: p.kill()
+        q = w.say(room, text)
+        asked.append(q)
+        w.reply(room, q, timeout=20)
+        w.hs.after_send = None
+        victim.wait(10)
+        hits = w.hs.txn_hits
+        w.start()
+        wait_until(lambda: w.hs.txn_hits > hits, 10, "the resend of the answer to " + text)
+    time.sleep(1.0)
     for q in asked:
         eq(len(w.replies_to(room, q)), 1, "answers to " + q)
-    if w.hs.txn_hits == 0:
-        raise AssertionError("no resend was de-duplicated by txnId (expected at least one)")
 
 
 def sc_faults(w):

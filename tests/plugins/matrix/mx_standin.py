@@ -197,6 +197,7 @@ class Homeserver:
         self.requests = []      # (method, path, status)
         self.violations = []
         self.sync_calls = []    # (user, since, timeout)
+        self.after_send = None  # test hook: fn(user, event_id) after a PUT send
 
     # ---- users, tokens
     def add_user(self, user_id, password=None, displayname=None, token=None,
@@ -642,7 +643,10 @@ def room_route(hs, method, seg, raw, user, device):
     if what == "send" and len(seg) == 5 and method == "PUT":
         etype, txn = seg[3], seg[4]
         content = parse_body(hs, raw, etype if etype in SCHEMAS else None, "send " + etype)
-        return 200, {"event_id": hs.send(rid, user, etype, content, txn, device)}
+        eid = hs.send(rid, user, etype, content, txn, device)
+        if hs.after_send:
+            hs.after_send(user, eid)
+        return 200, {"event_id": eid}
     raise MatrixError(404, "M_UNRECOGNIZED", "Unrecognized request")
 
 
@@ -693,6 +697,12 @@ class Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", port), Handler)
         self.hs = Homeserver()
         self.thread = None
+
+    def handle_error(self, request, client_address):
+        # a client killed mid-request (kill -9 tests) is not an error here
+        if isinstance(sys.exc_info()[1], (ConnectionError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
     @property
     def url(self):
