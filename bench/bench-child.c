@@ -12,7 +12,7 @@
 
 typedef struct pass {
     size_t n, agree, agree_common, fail;
-    double wall_s, p50_us, p99_us;
+    double wall_s, cpu_s, p50_us, p99_us;
 } pass;
 
 /* Time every query of qs; latencies in lat (qs->n doubles). */
@@ -21,7 +21,7 @@ static void child_pass(const bench_sys *sys, void *h, const bench_qset *qs,
 {
     memset(p, 0, sizeof *p);
     p->n = qs->n;
-    double t0 = bench_now();
+    double t0 = bench_now(), c0 = bench_cpu_now();
     for (size_t i = 0; i < qs->n; i++) {
         const bench_query *q = &qs->q[i];
         int fail = 0;
@@ -35,6 +35,7 @@ static void child_pass(const bench_sys *sys, void *h, const bench_qset *qs,
         }
     }
     p->wall_s = bench_now() - t0;
+    p->cpu_s = bench_cpu_now() - c0;
     bench_sort(lat, qs->n);
     p->p50_us = bench_percentile(lat, qs->n, 50) * 1e6;
     p->p99_us = bench_percentile(lat, qs->n, 99) * 1e6;
@@ -51,7 +52,7 @@ static void child_warmup(const bench_sys *sys, void *h, const bench_qset *qs,
 
 static json_t *child_json(const bench_child_args *a, const bench_build *b,
                           const pass *p, const pass *dev, long long base,
-                          long long built)
+                          long long built, double load_cpu)
 {
     json_t *o = json_pack(
         "{s:s, s:I, s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, "
@@ -68,6 +69,13 @@ static json_t *child_json(const bench_child_args *a, const bench_build *b,
         "agree", (json_int_t)p->agree, "common", (json_int_t)a->common,
         "agree_common", (json_int_t)p->agree_common,
         "errors", (json_int_t)(p->fail + dev->fail));
+    /* CPU-time figures: less sensitive to other work on the machine */
+    if (o && (json_object_set_new(o, "load_cpu_s", json_real(load_cpu)) < 0 ||
+              json_object_set_new(o, "qps_cpu", json_real(
+                  p->cpu_s > 0 ? (double)p->n / p->cpu_s : 0.0)) < 0)) {
+        json_decref(o);
+        return NULL;
+    }
     if (o && dev->n &&
         (json_object_set_new(o, "dev_queries", json_integer((json_int_t)dev->n)) < 0 ||
          json_object_set_new(o, "dev_agree", json_integer((json_int_t)dev->agree)) < 0)) {
@@ -84,7 +92,9 @@ static int child_measure(const bench_child_args *a, const bench_sys *sys,
     char err[512] = "";
     bench_build b = {0};
     long long base = bench_proc_bytes("VmRSS");
+    double c0 = bench_cpu_now();
     void *h = sys->open(a->kb_dir, &b, err, sizeof err);
+    double load_cpu = bench_cpu_now() - c0;
     if (!h) {
         fprintf(stderr, "faqbot_bench: %s: %s\n", sys->name, err);
         return 1;
@@ -95,7 +105,7 @@ static int child_measure(const bench_child_args *a, const bench_sys *sys,
     child_pass(sys, h, qs, a->common, lat, &p);
     if (dev->n)
         child_pass(sys, h, dev, 0, lat, &pd);
-    json_t *o = child_json(a, &b, &p, &pd, base, built);
+    json_t *o = child_json(a, &b, &p, &pd, base, built, load_cpu);
     int rc = o && json_dumpf(o, stdout, JSON_COMPACT) == 0 &&
              fputc('\n', stdout) != EOF && fflush(stdout) == 0 ? 0 : 1;
     json_decref(o);

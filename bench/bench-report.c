@@ -14,6 +14,7 @@ typedef struct fig {
     int have;
     size_t entries, queries, common, dev_n, runs;
     double load_s, parse_s, build_s, rss_peak, bpe, qps, p50, p99;
+    double load_cpu_s, qps_cpu;
     double agree, agree_common, dev;       /* fractions; dev < 0: none */
 } fig;
 
@@ -62,6 +63,8 @@ static fig fig_of(json_t *runs)
     f.qps = med(runs, "qps");
     f.p50 = med(runs, "p50_us");
     f.p99 = med(runs, "p99_us");
+    f.load_cpu_s = med(runs, "load_cpu_s");
+    f.qps_cpu = med(runs, "qps_cpu");
     /* answers are deterministic: the first run's counts */
     f.agree = f.queries ? num(r0, "agree") / (double)f.queries : 0;
     f.agree_common = f.common ? num(r0, "agree_common") / (double)f.common : 0;
@@ -80,6 +83,10 @@ static json_t *fig_json(const fig *f)
         "rss_peak", f->rss_peak, "bytes_per_entry", f->bpe, "qps", f->qps,
         "p50_us", f->p50, "p99_us", f->p99, "top1", f->agree,
         "top1_common", f->agree_common);
+    if (o) {
+        json_object_set_new(o, "load_cpu_s", json_real(f->load_cpu_s));
+        json_object_set_new(o, "qps_cpu", json_real(f->qps_cpu));
+    }
     if (o && f->dev >= 0)
         json_object_set_new(o, "dev_top1", json_real(f->dev));
     return o;

@@ -65,6 +65,10 @@ static const char *fq_query(void *vh, const char *text, size_t len, int *fail)
         *fail = 1;
         return NULL;
     }
+#ifdef FAQBOT_BENCH_KB_HAS_BEST
+    if (r.best)            /* the ranking's top, whatever the decision */
+        return r.best->id;
+#endif
     if (r.entry)
         return r.entry->id;
     return r.n_suggestions ? r.suggestions[0]->id : NULL;

@@ -24,6 +24,7 @@ extern "C" {
 /* ---- clock, statistics, process memory (bench-stats.c) ---------------- */
 
 double bench_now(void);                    /* monotonic seconds */
+double bench_cpu_now(void);                /* this process's CPU seconds */
 /* Median of v[0..n) (sorts v); 0 when n == 0. */
 double bench_median(double *v, size_t n);
 /* p-th percentile (0..100) of v[0..n), which must be sorted ascending. */
