@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,33 +219,52 @@ static int entry_terms(const kb *k, const char *lang, terms *out)
     return 0;
 }
 
-/* Share of q's terms found in e (0..1). */
-static double containment(const terms *q, const terms *e)
+static int has_term(const terms *t, const char *term)
 {
-    size_t i = 0, j = 0, common = 0;
-    while (i < q->n && j < e->n) {
-        int c = strcmp(q->v[i], e->v[j]);
-        common += c == 0;
-        i += c <= 0;
-        j += c >= 0;
-    }
-    return q->n ? (double)common / (double)q->n : 0.0;
+    return bsearch(&term, t->v, t->n, sizeof *t->v, str_cmp) != NULL;
 }
 
-static void closest_entry(const kb *k, const terms *et, const terms *q,
-                          gap_group *out)
+/* How telling each of q's terms is: log((N + 1) / (df + 1)), where df is
+ * the number of entries using it ("massage" tells little, "teething"
+ * much).  Fills w[0..q->n). */
+static void term_weights(const terms *et, size_t ne, const terms *q, double *w)
 {
-    for (size_t i = 0; i < kb_entry_count(k); i++) {
-        const kb_entry *e = kb_entry_at(k, i);
-        const char *urgent = kb_urgent_entry_id(k);
-        if (urgent && strcmp(urgent, e->id) == 0)
+    for (size_t i = 0; i < q->n; i++) {
+        size_t df = 0;
+        for (size_t e = 0; e < ne; e++)
+            df += has_term(&et[e], q->v[i]);
+        w[i] = log((double)(ne + 1) / (double)(df + 1)) + 1e-6;
+    }
+}
+
+/* The entry sharing the most telling part of q's words: score = weight of
+ * the shared terms / weight of all of q's terms (0..1). */
+static int closest_entry(const kb *k, const terms *et, const terms *q,
+                         gap_group *out)
+{
+    size_t ne = kb_entry_count(k);
+    const char *urgent = kb_urgent_entry_id(k);
+    double *w = calloc(q->n + 1, sizeof *w), total = 0;
+    if (!w)
+        return -1;
+    term_weights(et, ne, q, w);
+    for (size_t i = 0; i < q->n; i++)
+        total += w[i];
+    for (size_t e = 0; e < ne && total > 0; e++) {
+        const kb_entry *en = kb_entry_at(k, e);
+        double shared = 0;
+        if (urgent && strcmp(urgent, en->id) == 0)
             continue;
-        double c = containment(q, &et[i]);
-        if (c > out->score) {
-            out->score = c;
-            out->closest = e;
+        for (size_t i = 0; i < q->n; i++)
+            if (has_term(&et[e], q->v[i]))
+                shared += w[i];
+        if (shared / total > out->score + 1e-9) {
+            out->score = shared / total;
+            out->closest = en;
         }
     }
+    free(w);
+    return 0;
 }
 
 /* Turn the builder's groups into the report (takes the example texts). */
@@ -267,7 +287,8 @@ static int finish(builder *b, const kb *k, gap_report *r)
         g->v[best].text = NULL;
         out->count = g->count;
         out->n_variants = g->n_v;
-        closest_entry(k, et, &g->key, out);
+        if (closest_entry(k, et, &g->key, out) < 0)
+            goto done;
     }
     qsort(r->groups, r->n_groups, sizeof *r->groups, group_cmp);
     rc = 0;

@@ -27,10 +27,10 @@ typedef struct gap_group {
     char *example;           /* the most frequent wording */
     size_t count;            /* questions in the group */
     size_t n_variants;       /* distinct wordings */
-    const kb_entry *closest; /* entry sharing most of the group's words
-                                (title, questions, keywords), or NULL */
-    double score;            /* share of the group's stemmed words that
-                                entry has, 0..1 */
+    const kb_entry *closest; /* entry sharing the most telling part of the
+                                group's words (title, questions, keywords;
+                                words rare among entries weigh more) */
+    double score;            /* that share, 0..1 (idf-weighted) */
 } gap_group;
 
 typedef struct gap_report {
