@@ -216,7 +216,8 @@ static void print_head(const bench_cfg *c)
     printf("load = knowledge dir -> ready (JSON parse + index); build = load "
            "minus JSON parse; peak = VmHWM of the system's own process;\n"
            "B/entry = (peak - RSS before loading) / entries; top-1@N = "
-           "agreement on the first N queries, which every system ran.\n\n");
+           "agreement on the first N queries, which every system ran;\n"
+           "faqbot's top-1 is %s.\n\n", bench_faqbot_top1);
     printf("%-7s %-7s %7s %6s %9s %9s %8s %8s %10s %8s %8s %7s %7s %s\n", "kb",
            "system", "entries", "quer.", "load ms", "build ms", "peak MB",
            "B/entry", "q/s", "p50 us", "p99 us", "top-1", "top-1@N", "dev");
@@ -265,7 +266,8 @@ static json_t *meta_json(const bench_cfg *c)
     }
     time_t now = time(NULL);
     strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "commit", commit,
+    return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "faqbot_top1",
+                     bench_faqbot_top1, "commit", commit,
                      "date", date, "cpus",
                      (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "seed",
                      (json_int_t)c->seed, "runs", (json_int_t)c->runs,

@@ -84,4 +84,11 @@ static void fq_close(void *vh)
     free(h);
 }
 
+#ifdef FAQBOT_BENCH_KB_HAS_BEST
+const char *const bench_faqbot_top1 = "the best-ranked entry (kb_result.best)";
+#else
+const char *const bench_faqbot_top1 =
+    "the answered entry or first suggestion; a decline counts as a miss";
+#endif
+
 const bench_sys bench_sys_faqbot = {"faqbot", fq_open, fq_query, fq_close};

@@ -128,6 +128,8 @@ typedef struct bench_sys {
 } bench_sys;
 
 extern const bench_sys bench_sys_faqbot, bench_sys_fts5, bench_sys_xapian;
+/* What faqbot's top-1 is, for the report. */
+extern const char *const bench_faqbot_top1;
 const bench_sys *bench_sys_find(const char *name);
 
 /* Streaming reader of a knowledge directory for the peers: calls fn once
