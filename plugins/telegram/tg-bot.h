@@ -32,6 +32,10 @@ typedef struct tg_bot {
  * Returns 0 on a clean stop, -1 on a fatal error (logged: bad token). */
 int tg_poll_run(tg_bot *b);
 
+/* Webhook mode, after getMe: setWebhook, then serve the local listener
+ * until stop.  Returns 0 on a clean stop, -1 on a fatal error (logged). */
+int tg_webhook_run(tg_bot *b);
+
 /* Process one update: deliver it to the host or ignore it.  Returns 0
  * when it is done (answered or ignored: acknowledge it), -1 when the
  * reply could not be sent (retry it later). */

@@ -20,7 +20,8 @@ static const char *const known_keys[] = {
     "poll_timeout", "request_timeout", "skip_backlog",
     "answer_all_in_groups", "set_commands", "backoff_base_ms",
     "backoff_max_s", "max_message_chars", "max_response_bytes", "comment",
-    NULL};
+    "mode", "webhook_url", "webhook_listen", "webhook_port",
+    "webhook_secret_env", NULL};
 
 int tg_config_token_ok(const char *tok)
 {
@@ -229,6 +230,67 @@ static int parse_numbers(json_t *root, tg_config *c, char *err,
     return 0;
 }
 
+/* 1 when s is a valid secret_token: 1-256 of A-Z a-z 0-9 _ - */
+static int secret_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 1 || n > 256)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+            return 0;
+    return 1;
+}
+
+static int dup_into(char **dst, const char *src, char *err, size_t errlen)
+{
+    *dst = strdup(src);
+    if (!*dst)
+        snprintf(err, errlen, "out of memory");
+    return *dst ? 0 : -1;
+}
+
+static int parse_webhook(json_t *root, tg_config *c, char *err,
+                         size_t errlen)
+{
+    const char *mode = get_str(root, "mode", "polling", err, errlen);
+    const char *url, *listen, *senv, *secret;
+    if (!mode)
+        return -1;
+    if (strcmp(mode, "polling") == 0)
+        return 0;
+    if (strcmp(mode, "webhook") != 0) {
+        snprintf(err, errlen, "\"mode\" must be \"polling\" or \"webhook\"");
+        return -1;
+    }
+    c->webhook = 1;
+    c->webhook_port = 8443;
+    url = get_str(root, "webhook_url", "", err, errlen);
+    listen = get_str(root, "webhook_listen", "127.0.0.1", err, errlen);
+    senv = get_str(root, "webhook_secret_env", "", err, errlen);
+    if (!url || !listen || !senv ||
+        get_long(root, "webhook_port", 0, 65535, &c->webhook_port, err,
+                 errlen))
+        return -1;
+    if (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) {
+        snprintf(err, errlen, "webhook mode needs \"webhook_url\": the "
+                 "https:// address Telegram posts updates to");
+        return -1;
+    }
+    if (*senv) {
+        secret = getenv(senv);
+        if (!secret || !secret_ok(secret)) {
+            snprintf(err, errlen, "environment variable %s must hold the "
+                     "webhook secret (1-256 of A-Z a-z 0-9 _ -)", senv);
+            return -1;
+        }
+        if (dup_into(&c->webhook_secret, secret, err, errlen))
+            return -1;
+    }
+    return dup_into(&c->webhook_url, url, err, errlen) ||
+           dup_into(&c->webhook_listen, listen, err, errlen) ? -1 : 0;
+}
+
 int tg_config_parse(const char *json, tg_config *out, char *err,
                     size_t errlen)
 {
@@ -249,7 +311,8 @@ int tg_config_parse(const char *json, tg_config *out, char *err,
         get_bool(root, "skip_backlog", &out->skip_backlog, err, errlen) ||
         get_bool(root, "answer_all_in_groups", &out->answer_all_in_groups,
                  err, errlen) ||
-        get_bool(root, "set_commands", &out->set_commands, err, errlen))
+        get_bool(root, "set_commands", &out->set_commands, err, errlen) ||
+        parse_webhook(root, out, err, errlen))
         goto done;
     out->token = read_token(root, out, err, errlen);
     if (out->token)
@@ -274,6 +337,10 @@ void tg_config_free(tg_config *c)
     }
     free(c->api_url);
     free(c->token_from);
+    free(c->webhook_url);
+    free(c->webhook_listen);
+    free(c->webhook_secret);
+    c->webhook_url = c->webhook_listen = c->webhook_secret = NULL;
     c->token_from = NULL;
     c->token = NULL;
     c->api_url = NULL;

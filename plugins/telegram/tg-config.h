@@ -23,6 +23,12 @@ typedef struct tg_config {
     unsigned backoff_max_ms;     /* retry delay cap (60000) */
     size_t max_message;          /* split replies above this (4096) */
     size_t max_response;         /* refuse larger HTTP bodies (4 MiB) */
+    int webhook;                 /* "mode": "webhook" (else polling) */
+    char *webhook_url;           /* public URL Telegram posts to */
+    char *webhook_listen;        /* local address (127.0.0.1) */
+    long webhook_port;           /* local port (8443; 0 = any) */
+    char *webhook_secret;        /* from webhook_secret_env, or NULL:
+                                    a random one per start */
 } tg_config;
 
 /* Parse the instance object (JSON text) into *out and read the token from

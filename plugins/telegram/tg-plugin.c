@@ -33,6 +33,8 @@ static void *tg_create(faqbot_host *host, const char *config_json, char *err,
         return NULL;
     }
     host->add_secret(host, b->cfg.token);
+    if (b->cfg.webhook_secret)
+        host->add_secret(host, b->cfg.webhook_secret);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         snprintf(err, errlen, "libcurl initialisation failed");
         goto fail;

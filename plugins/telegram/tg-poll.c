@@ -383,6 +383,8 @@ int tg_poll_run(tg_bot *b)
     if (b->cfg.set_commands)
         set_commands(b);
     load_cursor(b);
+    if (b->cfg.webhook)
+        return tg_webhook_run(b);
     b->host->log(b->host, FAQBOT_LOG_INFO, "polling for updates (%s)",
                  b->cursor.have_offset ? "resuming from the saved offset"
                  : b->cfg.skip_backlog ? "first start: older messages are "

@@ -133,3 +133,31 @@ Test(tg_config, token_shape)
     cr_assert_eq(tg_config_token_ok("12:ab c"), 0);
     cr_assert_eq(tg_config_token_ok(NULL), 0);
 }
+
+Test(tg_config, webhook_mode)
+{
+    tg_config c;
+    char err[200] = "";
+    setenv("TELEGRAM_BOT_TOKEN", TOKEN, 1);
+    cr_assert_eq(parse("{\"mode\":\"webhook\",\"webhook_url\":"
+                       "\"https://bot.example/tg\",\"webhook_port\":9000}",
+                       &c, err), 0, "%s", err);
+    cr_assert_eq(c.webhook, 1);
+    cr_assert_str_eq(c.webhook_url, "https://bot.example/tg");
+    cr_assert_str_eq(c.webhook_listen, "127.0.0.1");
+    cr_assert_eq(c.webhook_port, 9000);
+    cr_assert_null(c.webhook_secret);
+    tg_config_free(&c);
+    cr_assert_eq(parse("{\"mode\":\"webhook\"}", &c, err), -1);
+    cr_assert_str_eq(err, "webhook mode needs \"webhook_url\": the https:// "
+                     "address Telegram posts updates to");
+    cr_assert_eq(parse("{\"mode\":\"push\"}", &c, err), -1);
+    cr_assert_str_eq(err, "\"mode\" must be \"polling\" or \"webhook\"");
+    setenv("TG_HOOK_SECRET", "bad secret!", 1);
+    cr_assert_eq(parse("{\"mode\":\"webhook\",\"webhook_url\":\"https://b/\","
+                       "\"webhook_secret_env\":\"TG_HOOK_SECRET\"}", &c, err),
+                 -1);
+    cr_assert_str_eq(err, "environment variable TG_HOOK_SECRET must hold the "
+                     "webhook secret (1-256 of A-Z a-z 0-9 _ -)");
+    cr_assert_null(strstr(err, "bad secret"));
+}

@@ -460,6 +460,80 @@ def test_server_down_and_back(api, bot):
     assert "getUpdates failed: network error" in out, out[-2000:]
 
 
+def free_port():
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def post(url, body, headers=None, method="POST"):
+    import urllib.error
+    import urllib.request
+    req = urllib.request.Request(url, body, headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def test_webhook_mode(api, bot):
+    bot.stop()
+    port = free_port()
+    hook_url = "http://127.0.0.1:%d/tg-hook" % port
+    wh = Bot(bot.workdir, api.url, mode="webhook", webhook_url=hook_url,
+             webhook_port=port).start()
+    try:
+        wait(lambda: api.webhook, "setWebhook", 15, api)
+        secret = api.webhook["secret_token"]
+        assert api.webhook["url"] == hook_url
+        assert len(secret) == 64, secret
+        mid = api.user_message(41, "does massage help my baby sleep?")
+        r = replied(api, 41, mid)[0]
+        assert first_paragraph_html("sleep") in r["_html"]
+        wait(lambda: not api.updates, "the delivery acknowledged", 10, api)
+        # the listener refuses what does not come from Telegram
+        upd = json.dumps({"update_id": 1, "message": {
+            "message_id": 1, "date": int(time.time()), "text": "/help",
+            "chat": {"id": 41, "type": "private"},
+            "from": {"id": 41, "is_bot": False, "first_name": "X"}}}).encode()
+        ctype = {"Content-Type": "application/json"}
+        assert post(hook_url, upd, ctype) == 401
+        assert post(hook_url, upd, dict(
+            ctype, **{"X-Telegram-Bot-Api-Secret-Token": "x" * 64})) == 401
+        good = dict(ctype, **{"X-Telegram-Bot-Api-Secret-Token": secret})
+        assert post(hook_url + "x", upd, good) == 404
+        assert post(hook_url, None, good, method="GET") == 405
+        assert post(hook_url, b"{not json", good) == 400
+        # an oversized body is refused from its Content-Length alone
+        import socket
+        with socket.create_connection(("127.0.0.1", port), 10) as c:
+            c.sendall(("POST /tg-hook HTTP/1.1\r\nHost: x\r\n"
+                       "X-Telegram-Bot-Api-Secret-Token: %s\r\n"
+                       "Content-Length: %d\r\n\r\n" % (secret, 2 << 20))
+                      .encode())
+            assert c.recv(100).startswith(b"HTTP/1.1 413 "), "want 413"
+        time.sleep(0.5)
+        assert len(api.sent_in(41)) == 1, "a refused request was answered"
+        # a failed reply is answered 500, so Telegram delivers it again
+        api.fault("500", "sendMessage", 7)
+        mid2 = api.user_message(41, "/topics")
+        replied(api, 41, mid2, timeout=30)
+        wait(lambda: not api.updates, "the redelivery acknowledged", 10, api)
+        statuses = [st for (_, st) in api.webhook_posts]
+        assert statuses[0] == 200 and 500 in statuses and \
+            statuses[-1] == 200, statuses
+        out = wh.output()
+        assert secret not in out, "the webhook secret leaked into the log"
+        assert "refused a request without the right secret token" in out
+    finally:
+        wh.stop()
+        wh.assert_no_secret()
+
+
 def test_shutdown_is_prompt_during_a_long_poll(api, bot):
     ready(api, bot)
     time.sleep(1.0)       # inside a 5 s long poll now

@@ -17,7 +17,9 @@ import json
 import socket
 import threading
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MAX_TEXT = 4096
@@ -164,6 +166,9 @@ class Standin:
         self.faults = []           # [method or "*", kind, arg]
         self.hanging = 0            # requests held by a "hang" fault
         self.conns = set()          # open client connections
+        self.webhook = None         # {"url", "secret_token"} once set
+        self.webhook_posts = []     # (update_id, HTTP status) per delivery
+        self.pusher = None
         self.poll_generation = 0
         self.polls_active = 0
         self.server = None
@@ -221,6 +226,9 @@ class Standin:
         if self.server:
             self.server.shutdown()
             self.server.server_close()
+            self.server = None
+        if self.pusher:
+            self.pusher.join(20)
 
     # ---- control: the user side -------------------------------------------
 
@@ -374,7 +382,76 @@ class Standin:
         except (TypeError, ValueError):
             raise ApiError(400, "Bad Request: wrong parameter %s" % key)
 
+    # ---- webhooks ----------------------------------------------------------
+
+    def api_setWebhook(self, p):
+        url, secret = p.get("url", ""), p.get("secret_token", "")
+        if not url.startswith(("https://", "http://")):
+            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must "
+                                "be provided for webhook")
+        if secret and not (len(secret) <= 256 and all(
+                c.isalnum() or c in "_-" for c in secret)):
+            raise ApiError(400, "Bad Request: secret token contains "
+                                "unallowed characters")
+        with self.cond:
+            self.webhook = {"url": url, "secret_token": secret}
+            self.cond.notify_all()
+        if not self.pusher:
+            self.pusher = threading.Thread(target=self._push_webhook,
+                                           daemon=True)
+            self.pusher.start()
+        return True
+
+    def api_deleteWebhook(self, p):
+        with self.cond:
+            self.webhook = None
+        return True
+
+    def api_getWebhookInfo(self, p):
+        with self.cond:
+            return {"url": (self.webhook or {}).get("url", ""),
+                    "has_custom_certificate": False,
+                    "pending_update_count": len(self.updates)}
+
+    def _post_update(self, hook, upd):
+        headers = {"Content-Type": "application/json"}
+        if hook["secret_token"]:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = hook["secret_token"]
+        req = urllib.request.Request(hook["url"], json.dumps(upd).encode(),
+                                     headers)
+        try:
+            with urllib.request.urlopen(req, timeout=15) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+        except OSError:
+            return 0
+
+    def _push_webhook(self):
+        """Deliver updates one at a time, in order, until the bot answers
+        2xx (Telegram retries failed deliveries)."""
+        while self.server is not None:
+            with self.cond:
+                hook = self.webhook
+                upd = self.updates[0] if self.updates and hook else None
+                if upd is None:
+                    self.cond.wait(0.2)
+                    continue
+            status = self._post_update(hook, upd)
+            with self.cond:
+                self.webhook_posts.append((upd["update_id"], status))
+                if 200 <= status < 300 and self.updates and \
+                        self.updates[0] is upd:
+                    self.updates.pop(0)
+                    self.cond.notify_all()
+                else:
+                    self.cond.wait(0.3)
+
     def api_getUpdates(self, p):
+        if self.webhook:
+            raise ApiError(409, "Conflict: can't use getUpdates method while "
+                                "webhook is active; use deleteWebhook to "
+                                "delete the webhook first")
         if self.loose:
             with self.cond:
                 out, self.updates = self.updates, []
