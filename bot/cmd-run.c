@@ -13,7 +13,9 @@ static int run_usage(void)
 {
     printf("usage: faqbot run [--config FILE]\n\n"
            "Runs the bot: loads the knowledge base and every enabled plugin\n"
-           "and answers until SIGINT/SIGTERM (SIGHUP reloads the knowledge).\n"
+           "and answers until SIGINT/SIGTERM.  SIGHUP (or `faqbot reload`)\n"
+           "reloads the config file and knowledge; anything broken is refused\n"
+           "with its reasons logged, and the bot keeps what it had.\n"
            "Without --config, the built-in config/faqbot.json is used: the\n"
            "console plugin only, reading questions from stdin.\n");
     return 0;

@@ -9,8 +9,10 @@
 
 typedef struct host host;
 
-/* Takes ownership of k (freed by host_free, or now on failure).
- * knowledge_dir is re-read on SIGHUP.  Caller frees with host_free(). */
+/* Takes ownership of k, the default knowledge base (freed by host_free,
+ * or now on failure); the config's knowledge_bases are loaded here, and
+ * its control socket opened.  knowledge_dir is re-read on SIGHUP.  Caller
+ * frees with host_free(). */
 host *host_new(const config *cfg, kb *k, const char *knowledge_dir);
 void host_free(host *h);
 
@@ -19,13 +21,14 @@ void host_free(host *h);
  * number of plugins running. */
 int host_start(host *h);
 
-/* Wait for SIGINT/SIGTERM (stop), SIGHUP (reload knowledge), or every
+/* Wait for SIGINT/SIGTERM (stop), SIGHUP (host_reload), or every
  * plugin thread ending.  Stops all plugins (deadline: 1.5 s) and returns
  * the process exit status. */
 int host_wait(host *h);
 
-/* Reload the knowledge base from its directory: the new one replaces the
- * old only if it loads without error.  0 on success, -1 (logged). */
+/* Reload the config file (when the bot was started with one) and every
+ * knowledge base; the new snapshot replaces the old only if all of it
+ * loads without error (host-reload.c).  Thread-safe.  0, or -1 (logged). */
 int host_reload(host *h);
 
 /* check-config: load plugin cp and create() an instance (no thread, no
