@@ -33,6 +33,13 @@ check "installed telegram.so" test -f "$LIBDIR/faqbot/telegram.so"
 check "example plugin not installed" test ! -e "$LIBDIR/faqbot/example.so"
 check "unit runs the installed binary" grep -q "^ExecStart=$PREFIX/bin/faqbot run --config $PREFIX/etc/faqbot/faqbot.json$" "$P/lib/systemd/system/faqbot.service"
 check "unit is hardened" bash -c "grep -q '^DynamicUser=yes' '$P/lib/systemd/system/faqbot.service' && grep -q '^ProtectSystem=strict' '$P/lib/systemd/system/faqbot.service' && grep -q '^StateDirectory=faqbot' '$P/lib/systemd/system/faqbot.service'"
+if command -v systemd-analyze >/dev/null; then
+  # verify the unit as installed, with its paths pointed into the DESTDIR
+  sed "s|$PREFIX/|$P/|g" "$P/lib/systemd/system/faqbot.service" >faqbot.service
+  MANPATH=$P/share/man systemd-analyze verify ./faqbot.service >verify.txt 2>&1; rc=$?
+  check "systemd-analyze verify (rc $rc)" test "$rc" = 0 -a ! -s verify.txt
+  [ -s verify.txt ] && cat verify.txt
+fi
 check "man page names the commands" grep -q 'check-config' "$P/share/man/man1/faqbot.1"
 if command -v man >/dev/null; then
   check "man page renders" bash -c "MANWIDTH=80 man -l '$P/share/man/man1/faqbot.1' 2>/dev/null | grep -q 'faqbot - an FAQ chatbot'"
