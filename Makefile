@@ -66,6 +66,7 @@ bench: build
 	@./.ci/deps.sh $(BENCH_DEB_PKGS)
 	cmake -S . -B $(BUILD)
 	cmake --build $(BUILD) -j$(JOBS) --target faqbot_bench
+	$(BUILD)/bench/faqbot_bench --self-test
 	$(BUILD)/bench/faqbot_bench $(BENCH_ARGS)
 
 install: build

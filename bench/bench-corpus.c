@@ -52,8 +52,8 @@ static int path_cmp(const void *a, const void *b)
 static char **corpus_list(const char *dir, size_t *n)
 {
     char sub[4096];
-    snprintf(sub, sizeof sub, "%s/entries", dir);
-    DIR *d = opendir(sub);
+    DIR *d = bench_path(sub, sizeof sub, "%s/entries", dir) == 0
+                 ? opendir(sub) : NULL;
     char **v = NULL;
     size_t cap = 0;
     struct dirent *de;

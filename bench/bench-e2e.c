@@ -123,8 +123,8 @@ int bench_e2e_run(const char *faqbot, const char *kdir, const char *qfile,
     double wall, wall0;
     long long rss0;
     memset(out, 0, sizeof *out);
-    snprintf(input, sizeof input, "%s/e2e-questions.txt", workdir);
-    if (e2e_prepare(qfile, lines, input, &out->questions) < 0 ||
+    if (bench_path(input, sizeof input, "%s/e2e-questions.txt", workdir) < 0 ||
+        e2e_prepare(qfile, lines, input, &out->questions) < 0 ||
         e2e_batch(faqbot, kdir, "/dev/null", &wall0, &rss0) < 0 ||
         e2e_batch(faqbot, kdir, input, &wall, &out->rss_bytes) < 0 ||
         e2e_first(faqbot, kdir, &out->first_answer_s) < 0) {

@@ -2,9 +2,23 @@
 #include "bench.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+
+int bench_path(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, len, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= len) {
+        fprintf(stderr, "faqbot_bench: path too long\n");
+        return -1;
+    }
+    return 0;
+}
 
 int bench_fs_mkdir_p(const char *path)
 {

@@ -222,11 +222,13 @@ static void gen_query_text(const gen *g, bench_rng *r, const gen_entry *e,
     }
     size_t len = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < nw && len + 17 < cap; i++) {
+    for (size_t i = 0; i < nw; i++) {
         char word[16];
         gen_word(w[i], word);
-        len += (size_t)snprintf(buf + len, cap - len, "%s%s", i ? " " : "",
-                                word);
+        int n = snprintf(buf + len, cap - len, "%s%s", i ? " " : "", word);
+        if (n < 0 || (size_t)n >= cap - len)
+            break;
+        len += (size_t)n;
     }
 }
 
@@ -258,15 +260,15 @@ static int gen_write_queries(const gen *g, const char *path, size_t n_entries,
 static void gen_clear(const char *dir)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/entries", dir);
-    DIR *d = opendir(path);
+    DIR *d = bench_path(path, sizeof path, "%s/entries", dir) == 0
+                 ? opendir(path) : NULL;
     struct dirent *de;
     while (d && (de = readdir(d))) {
         size_t n = strlen(de->d_name);
         if (n > 5 && strcmp(de->d_name + n - 5, ".json") == 0) {
             char f[4400];
-            snprintf(f, sizeof f, "%s/%s", path, de->d_name);
-            unlink(f);
+            if (bench_path(f, sizeof f, "%s/%s", path, de->d_name) == 0)
+                unlink(f);
         }
     }
     if (d)
@@ -280,7 +282,8 @@ static int gen_all(gen *g, const char *dir, const char *qpath,
     gen_clear(dir);
     if (gen_write_source(dir) < 0 || gen_write_entries(g, dir, o->entries) < 0)
         return -1;
-    snprintf(path, sizeof path, "%s/stopwords.txt", dir);
+    if (bench_path(path, sizeof path, "%s/stopwords.txt", dir) < 0)
+        return -1;
     if (o->stopwords && bench_fs_copy(o->stopwords, path) < 0) {
         fprintf(stderr, "faqbot_bench: cannot copy %s\n", o->stopwords);
         return -1;
@@ -295,7 +298,8 @@ int bench_gen_synthetic(const char *dir, const char *queries_path,
     snprintf(stamp, sizeof stamp, "faqbot-bench-gen v%d entries=%zu "
              "queries=%zu seed=%llu\n", GEN_VERSION, o->entries, o->queries,
              (unsigned long long)o->seed);
-    snprintf(path, sizeof path, "%s/STAMP", dir);
+    if (bench_path(path, sizeof path, "%s/STAMP", dir) < 0)
+        return -1;
     if (bench_fs_same(path, stamp) && access(queries_path, R_OK) == 0)
         return 0;
     gen g = {.vocab = 20000 + 2 * o->entries, .seed = o->seed};
@@ -303,11 +307,10 @@ int bench_gen_synthetic(const char *dir, const char *queries_path,
     if (bench_zipf_init(&g.all, g.vocab, 1.0, 0) < 0 ||
         bench_zipf_init(&g.topic, g.vocab - GEN_CONTENT0, 1.0, 100) < 0)
         goto done;
-    snprintf(sub, sizeof sub, "%s/entries", dir);
-    if (bench_fs_mkdir_p(sub) < 0)
-        goto done;
-    snprintf(sub, sizeof sub, "%s/sources", dir);
-    if (bench_fs_mkdir_p(sub) < 0)
+    if (bench_path(sub, sizeof sub, "%s/entries", dir) < 0 ||
+        bench_fs_mkdir_p(sub) < 0 ||
+        bench_path(sub, sizeof sub, "%s/sources", dir) < 0 ||
+        bench_fs_mkdir_p(sub) < 0)
         goto done;
     unlink(path);
     if (gen_all(&g, dir, queries_path, o) == 0 && bench_fs_write(path, stamp) == 0)

@@ -32,7 +32,8 @@ static int usage(int rc)
            "Runs faqbot's matcher, SQLite FTS5 and Xapian on the real knowledge\n"
            "base and on synthetic ones, and faqbot end to end (ask --batch).\n"
            "Prints a table; writes JSON to --out (default %s/results.json).\n"
-           "--quick: one run, sizes real,1000,10000, 2000 queries.\n",
+           "--quick: one run, sizes real,1000,10000, 2000 queries.\n"
+           "--self-test: check the benchmark itself (alone).\n",
            FAQBOT_BENCH_OUT);
     return rc;
 }
@@ -181,6 +182,8 @@ int main(int argc, char **argv)
         }
         return bench_child_main(&a);
     }
+    if (argc == 2 && strcmp(argv[1], "--self-test") == 0)
+        return bench_selftest();
     bench_cfg c;
     cfg_defaults(&c);
     for (int i = 1; i < argc; i++) {

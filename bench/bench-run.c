@@ -32,17 +32,21 @@ static int run_prepare(const bench_cfg *c, bench_case *k, size_t size)
     k->size = size;
     if (size == 0) {
         snprintf(k->name, sizeof k->name, "real");
-        snprintf(k->kb_dir, sizeof k->kb_dir, "%s", c->kdir);
-        snprintf(k->queries, sizeof k->queries, "%s/queries-real.tsv", c->work);
+        if (bench_path(k->kb_dir, sizeof k->kb_dir, "%s", c->kdir) < 0 ||
+            bench_path(k->queries, sizeof k->queries, "%s/queries-real.tsv",
+                       c->work) < 0)
+            return -1;
         k->dev = c->dev;
         rc = bench_gen_real(c->kdir, k->queries, c->queries, c->seed);
     } else {
-        snprintf(k->name, sizeof k->name, "%zu", size);
-        snprintf(k->kb_dir, sizeof k->kb_dir, "%s/kb-%zu", c->work, size);
-        snprintf(k->queries, sizeof k->queries, "%s/queries-%zu.tsv", c->work,
-                 size);
         char stop[4096];
-        snprintf(stop, sizeof stop, "%s/stopwords.txt", c->kdir);
+        snprintf(k->name, sizeof k->name, "%zu", size);
+        if (bench_path(k->kb_dir, sizeof k->kb_dir, "%s/kb-%zu", c->work,
+                       size) < 0 ||
+            bench_path(k->queries, sizeof k->queries, "%s/queries-%zu.tsv",
+                       c->work, size) < 0 ||
+            bench_path(stop, sizeof stop, "%s/stopwords.txt", c->kdir) < 0)
+            return -1;
         bench_gen_opts o = {size, c->queries, c->seed,
                             access(stop, R_OK) == 0 ? stop : NULL};
         rc = bench_gen_synthetic(k->kb_dir, k->queries, &o);

@@ -35,6 +35,9 @@ long long bench_proc_bytes(const char *field);
 
 /* ---- files (bench-fs.c): 0, or -1 (errno set) ------------------------ */
 
+/* snprintf into buf; -1 (with a message) when it does not fit. */
+int bench_path(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 int bench_fs_mkdir_p(const char *path);
 int bench_fs_copy(const char *from, const char *to);
 int bench_fs_same(const char *path, const char *text);   /* 1 if equal */
@@ -175,6 +178,9 @@ int bench_child_main(const bench_child_args *a);
  * wait4().  Returns a new reference (caller decrefs) or NULL. */
 json_t *bench_spawn_child(const char *self, const bench_child_args *a,
                           long long *maxrss_bytes);
+
+/* `faqbot_bench --self-test` (bench-selftest.c).  Exit code. */
+int bench_selftest(void);
 
 /* ---- end to end through the faqbot binary (bench-e2e.c) --------------- */
 
