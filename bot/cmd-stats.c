@@ -56,7 +56,8 @@ static int from_socket(const char *sock, sbuf *json)
     return rc == 0 ? 0 : -1;
 }
 
-/* The socket named by --socket or by the config; NULL if none. */
+/* The socket named by --socket or by the config, or NULL if none.
+ * Caller frees with free(). */
 static char *socket_of(const char *sock, const char *cfg_path)
 {
     config cfg;

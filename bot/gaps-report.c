@@ -64,7 +64,8 @@ static int str_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted, unique stemmed terms of text.  0, or -1 on OOM. */
+/* Sorted, unique stemmed terms of text into *t.  0, or -1 on OOM.
+ * Caller frees with terms_free() either way. */
 static int terms_of(const char *lang, const char *text, terms *t)
 {
     memset(t, 0, sizeof *t);
@@ -199,7 +200,8 @@ static int group_cmp(const void *a, const void *b)
     return strcmp(x->example, y->example);
 }
 
-/* Every entry's terms: title, questions and keywords together. */
+/* Every entry's terms (title, questions and keywords together) into
+ * out[0..n entries); caller frees each with terms_free(). */
 static int entry_terms(const kb *k, const char *lang, terms *out)
 {
     for (size_t i = 0; i < kb_entry_count(k); i++) {
