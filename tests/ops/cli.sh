@@ -182,5 +182,23 @@ PY
 "$FAQBOT" stats --socket "$tmp/none.sock" >/dev/null 2>stats-err.txt; rc=$?
 check "stats without a bot: exit 1 and says so" bash -c "test $rc = 1 && grep -q 'cannot reach the bot' stats-err.txt"
 
+# 8. a room picks its knowledge base: the console's chat is "console"
+cp -r "$SRC/knowledge" alt
+python3 - alt/entries/sleep.json <<'PY'
+import json, sys
+e = json.load(open(sys.argv[1])); e["answer"] = "ALT-KB-ANSWER about sleep."
+json.dump(e, open(sys.argv[1], "w"))
+PY
+cat >rooms.json <<JSON
+{"knowledge_dir": "kb", "state_dir": "state", "knowledge_bases": {"alt": "alt"},
+ "rooms": {"console/console": {"knowledge": "alt"}}, "plugins": {"console": {}}}
+JSON
+out=$(echo "does massage help my baby sleep" | "$FAQBOT" run --config rooms.json 2>rooms.err)
+check "room answered from its knowledge base" grep -q 'ALT-KB-ANSWER' <<<"$out"
+check "event names the knowledge base" grep -q 'entry=sleep .* kb=alt' rooms.err
+sed -i 's|"console/console"|"console/elsewhere"|' rooms.json
+echo "does massage help my baby sleep" | "$FAQBOT" run --config rooms.json >rooms2.out 2>rooms2.err
+check "other rooms use the default" bash -c '! grep -q ALT-KB-ANSWER rooms2.out && grep -q "entry=sleep .* kb=default" rooms2.err'
+
 echo "$pass passed, $fails failed"
 [ "$fails" = 0 ]
