@@ -21,6 +21,7 @@ typedef struct tg_bot {
     tg_config cfg;
     tg_api *api;
     atomic_int stopping;       /* set by stop(), any thread */
+    int token_rejected;        /* a send got 401/404: stop polling */
     int64_t bot_id;            /* from getMe */
     char *username;            /* from getMe, without '@'; never NULL */
     tg_cursor cursor;          /* offset + unanswered updates, persisted */

@@ -3,6 +3,8 @@
  */
 #include "tg-parse.h"
 
+#include "tg-utf8.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,11 +68,30 @@ static void parse_error(json_t *root, long http, tg_result *out)
     }
 }
 
+json_t *tg_parse_json(const char *body, size_t len, json_error_t *jerr)
+{
+    char *clean;
+    json_t *root;
+    if (!body)
+        return json_loadb("", 0, 0, jerr);
+    if (tg_utf8_valid(body, len))
+        return json_loadb(body, len, 0, jerr);
+    clean = tg_utf8_clean(body, len, &len);
+    if (!clean) {
+        snprintf(jerr->text, sizeof jerr->text, "out of memory");
+        jerr->position = 0;
+        return NULL;
+    }
+    root = json_loadb(clean, len, 0, jerr);
+    free(clean);
+    return root;
+}
+
 void tg_parse_response(const char *body, size_t len, long http,
                        tg_result *out)
 {
     json_error_t jerr;
-    json_t *root = json_loadb(body ? body : "", body ? len : 0, 0, &jerr);
+    json_t *root = tg_parse_json(body, len, &jerr);
     json_t *ok;
     memset(out, 0, sizeof *out);
     out->http = http;

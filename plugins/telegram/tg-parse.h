@@ -36,6 +36,11 @@ typedef struct tg_result {
 void tg_result_clear(tg_result *r);
 const char *tg_status_name(int status);
 
+/* Parse JSON text; invalid UTF-8 (which jansson refuses outright) is
+ * repaired to U+FFFD first, so one bad byte cannot make a whole batch
+ * unreadable forever.  Returns a new reference, or NULL with jerr set. */
+json_t *tg_parse_json(const char *body, size_t len, json_error_t *jerr);
+
 /* Classify a response body (len bytes, need not be NUL-terminated) of an
  * HTTP exchange that completed with status http.  Fills *out; never
  * fails (an unusable body becomes TG_E_MALFORMED or TG_E_SERVER). */

@@ -341,9 +341,17 @@ static int poll_once(tg_bot *b, int *conflicts)
     unsigned wait = 0;
     long t0 = now_ms();
     int st;
-    if (tg_cursor_head(&b->cursor))       /* retry what is still owed */
-        return handle_pending(b) == 0 ? 0
-               : tg_bot_sleep(b, tg_backoff_next(&b->backoff));
+    if (tg_cursor_head(&b->cursor)) {     /* retry what is still owed */
+        if (handle_pending(b) == 0)
+            return 0;
+        if (b->token_rejected) {
+            b->host->log(b->host, FAQBOT_LOG_ERROR, "the Bot API rejected "
+                         "the bot token while sending; check the token in "
+                         "%s; telegram stops", b->cfg.token_from);
+            return -1;
+        }
+        return tg_bot_sleep(b, tg_backoff_next(&b->backoff));
+    }
     p = poll_params(b);
     if (!p)
         return tg_bot_sleep(b, 1000) ? 1 : 0;

@@ -3,6 +3,8 @@
  */
 #include "tg-render.h"
 
+#include "tg-utf8.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,39 +13,10 @@
 
 /* ---- UTF-8 and escaping ---------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (left bytes available), or 0
- * when the byte there starts no valid sequence. */
-static size_t utf8_seq(const unsigned char *s, size_t left)
-{
-    size_t n, i;
-    unsigned cp;
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF)
-        n = 2, cp = s[0] & 0x1F;
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-        n = 3, cp = s[0] & 0x0F;
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-        n = 4, cp = s[0] & 0x07;
-    else
-        return 0;
-    if (n > left)
-        return 0;
-    for (i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))
-        || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 /* Output bytes for the character at s, and its input length in *step. */
 static size_t char_cost(const char *s, size_t left, int escape, size_t *step)
 {
-    size_t n = utf8_seq((const unsigned char *)s, left);
+    size_t n = tg_utf8_seq((const unsigned char *)s, left);
     *step = n ? n : 1;
     if (!n)
         return 3;

@@ -81,6 +81,8 @@ static int call_retrying(tg_bot *b, const char *method, json_t *params)
             return 0;
         if (st == TG_E_REQUEST)
             return 1;
+        if (st == TG_E_AUTH)
+            b->token_rejected = 1;
         if (st == TG_E_ABORTED || st == TG_E_AUTH || st == TG_E_NOMEM ||
             attempt + 1 == SEND_ATTEMPTS || tg_bot_sleep(b, wait))
             break;

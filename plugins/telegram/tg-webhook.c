@@ -93,7 +93,7 @@ static int register_webhook(tg_bot *b, const char *secret)
 static int handle_body(tg_bot *b, const char *body, size_t len)
 {
     json_error_t jerr;
-    json_t *upd = json_loadb(body, len, 0, &jerr);
+    json_t *upd = tg_parse_json(body, len, &jerr);
     char err[160];
     tg_update u;
     int status = 200;

@@ -287,3 +287,20 @@ Test(tg_parse_u16, conversions)
     cr_assert_eq(tg_parse_u16_to_byte(t, 5), 8);
     cr_assert_eq(tg_parse_u16_to_byte(t, 6), (size_t)-1);
 }
+
+Test(tg_parse_response, invalid_utf8_is_repaired_not_refused)
+{
+    const char body[] = "{\"ok\":true,\"result\":[{\"update_id\":3,\"message\":"
+                        "{\"message_id\":1,\"chat\":{\"id\":1,\"type\":"
+                        "\"private\"},\"text\":\"a\xff" "b\"}}]}";
+    tg_result r;
+    tg_update u;
+    char err[100];
+    tg_parse_response(body, sizeof body - 1, 200, &r);
+    cr_assert_eq(r.status, TG_OK, "%s", r.desc);
+    cr_assert_eq(tg_parse_update(json_array_get(r.result, 0), &u, err,
+                                 sizeof err), 0);
+    cr_assert_str_eq(u.text, "a\xEF\xBF\xBD" "b");
+    tg_update_clear(&u);
+    tg_result_clear(&r);
+}

@@ -374,6 +374,35 @@ def test_kill9_midstream_loses_nothing(api, bot):
           (sent_at_kill, sum(c - 1 for c in counts)))
 
 
+def test_invalid_utf8_from_the_server_is_repaired(api, bot):
+    api.fault("badutf8", "getUpdates", 3)
+    mid = api.user_message(20, "does massage help my baby @@BAD@@ sleep?")
+    r = replied(api, 20, mid)[0]
+    assert "<i>Source: " in r["_html"], r["_html"]
+    assert bot.alive()
+    out = bot.output()
+    assert "getUpdates failed" not in out, "the batch was refused:\n" + out
+
+
+def test_flood_limit_and_oversized_messages(api, bot):
+    mids = [api.user_message(23, "does massage help my baby sleep?")
+            for _ in range(25)]
+    wait(lambda: len(api.sent_in(23)) >= 21, "20 answers and a notice", 30,
+         api)
+    time.sleep(1.0)
+    texts = [m["text"] for m in api.sent_in(23)]
+    notices = [t for t in texts if "faster than I can answer" in t]
+    assert len(texts) == 21 and len(notices) == 1, texts[-3:]
+    assert api.replies_to(23, mids[20])[0]["text"] == notices[0]
+    for mid in mids[21:]:
+        assert count_replies(api, 23, mid) == 0
+    long_mid = api.user_message(24, "why " * 1100)
+    r = replied(api, 24, long_mid)[0]
+    assert "too long" in r["text"], r["text"]
+    wait(lambda: bot.saved_cursor() and not bot.saved_cursor()["pending"],
+         "every update acknowledged", 10)
+
+
 def test_kill9_with_a_server_that_never_resends(api, bot):
     """Like the npm emulator, this server forgets an update once fetched:
     only the plugin's journal can answer what was in flight at the kill."""

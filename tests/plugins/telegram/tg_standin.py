@@ -303,7 +303,8 @@ class Standin:
         502html, garbage, truncated, slow (arg = seconds), drop (close
         before answering), drop_after (handle, then close), hang (hold
         the request arg seconds, then close unanswered), huge (a 5 MB
-        body), 401, 409."""
+        body), badutf8 (bytes 0xff 0xfe where a text says @@BAD@@), 401,
+        409."""
         with self.cond:
             for _ in range(count):
                 self.faults.append([method, kind, arg])
@@ -339,10 +340,12 @@ class Standin:
 
     # ---- the API ----------------------------------------------------------
 
-    def take_fault(self, method):
+    LATE_FAULTS = ("badutf8",)    # applied to a response with results
+
+    def take_fault(self, method, late=False):
         with self.cond:
             for i, f in enumerate(self.faults):
-                if f[0] in ("*", method):
+                if f[0] in ("*", method) and (f[1] in self.LATE_FAULTS) == late:
                     return self.faults.pop(i)
         return None
 
@@ -622,6 +625,46 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
+    def _fault_response(self, fault):
+        """Answer as the fault says instead of the API.  Returns True when
+        the request is done with, False to go on normally (slow)."""
+        st, kind, arg = self.standin, fault[1], fault[2]
+        if kind == "slow":
+            time.sleep(arg or 3)
+            return False
+        if kind == "drop":
+            self._drop()
+        elif kind == "hang":
+            with st.cond:
+                st.hanging += 1
+                st.cond.notify_all()
+            time.sleep(arg or 3)
+            with st.cond:
+                st.hanging -= 1
+            self._drop()
+        elif kind in ("429", "500", "401", "409"):
+            code = int(kind)
+            desc = {429: "Too Many Requests: retry after %d" % (arg or 1),
+                    500: "Internal Server Error", 401: "Unauthorized",
+                    409: "Conflict: can't use getUpdates method while "
+                         "webhook is active; use deleteWebhook to delete "
+                         "the webhook first"}[code]
+            err = ApiError(code, desc, (arg or 1) if code == 429 else None)
+            self._reply(code, err.body())
+        elif kind == "502html":
+            self._reply(502, b"<html><body>502 Bad Gateway</body></html>",
+                        "text/html")
+        elif kind == "garbage":
+            self._reply(200, b"\x00\xff{not json at all", "text/plain")
+        elif kind == "huge":
+            self._reply(200, b'{"ok":true,"result":[' +
+                        b'{"update_id":1},' * (5 << 16) + b']}')
+        elif kind == "truncated":
+            self._reply(200, b'{"ok":true,"result":[{"update_id":')
+        else:
+            return False        # drop_after: handled after the call
+        return True
+
     def do_GET(self):
         self.do_POST()
 
@@ -640,47 +683,32 @@ class _Handler(BaseHTTPRequestHandler):
                 404, "Not Found")
             return self._reply(err.code, err.body())
         method = parts[1]
-        fault = st.take_fault(method)
-        kind = fault[1] if fault else None
-        if kind == "slow":
-            time.sleep(fault[2] or 3)
-        elif kind == "drop":
-            return self._drop()
-        elif kind == "hang":
-            with st.cond:
-                st.hanging += 1
-                st.cond.notify_all()
-            time.sleep(fault[2] or 3)
-            with st.cond:
-                st.hanging -= 1
-            return self._drop()
-        elif kind in ("429", "500", "401", "409"):
-            code = int(kind)
-            desc = {429: "Too Many Requests: retry after %d" % (fault[2] or 1),
-                    500: "Internal Server Error", 401: "Unauthorized",
-                    409: "Conflict: can't use getUpdates method while "
-                         "webhook is active; use deleteWebhook to delete "
-                         "the webhook first"}[code]
-            err = ApiError(code, desc, (fault[2] or 1) if code == 429
-                           else None)
-            return self._reply(code, err.body())
-        elif kind == "502html":
-            return self._reply(502, b"<html><body>502 Bad Gateway</body>"
-                               b"</html>", "text/html")
-        elif kind == "garbage":
-            return self._reply(200, b"\x00\xff{not json at all", "text/plain")
-        elif kind == "huge":
-            return self._reply(200, b'{"ok":true,"result":[' +
-                               b'{"update_id":1},' * (5 << 16) + b']}')
-        elif kind == "truncated":
-            return self._reply(200, b'{"ok":true,"result":[{"update_id":')
+        # getUpdates faults strike when the poll returns, with whatever it
+        # fetched: the bot must fetch those updates again
+        late_poll = method == "getUpdates"
+        fault = None if late_poll else st.take_fault(method)
+        if fault and self._fault_response(fault):
+            return
         try:
             result = st.call(method, params)
             body, code = {"ok": True, "result": result}, 200
         except ApiError as e:
             body, code = e.body(), e.code
+        if late_poll:
+            fault = st.take_fault(method)
+            if fault and self._fault_response(fault):
+                return
+        kind = fault[1] if fault else None
         if kind == "drop_after":
             return self._drop()
+        if kind is None and body.get("result"):
+            late = st.take_fault(method, late=True)
+            kind = late[1] if late else None
+        if kind == "badutf8":
+            # invalid UTF-8 where the text says @@BAD@@ (real servers never
+            # send it; a broken proxy might)
+            body = json.dumps(body, ensure_ascii=False).encode().replace(
+                b"@@BAD@@", b"\xff\xfe")
         try:
             self._reply(code, body)
         except OSError:
