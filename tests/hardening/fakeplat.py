@@ -62,6 +62,8 @@ class FakePlatform:
         self.order = []           # qids in injection order
         self.answers = {}         # qid -> number of answers sent
         self.answer_times = {}    # qid -> [time of each answer]
+        self.answer_text = {}     # qid -> first reply text
+        self.ask_times = {}       # qid -> time it was asked
         self.replies = []         # every reply body (text / html / content)
         self.unmatched = 0        # replies not tied to a question
         self.txn_seen = {}        # matrix: txn -> event id
@@ -150,6 +152,7 @@ class FakePlatform:
                     "sender": uid, "origin_server_ts": int(time.time() * 1000),
                     "content": {"msgtype": "m.text", "body": text}}))
             self.questions[qid] = (uid, text)
+            self.ask_times[qid] = time.time()
             self.order.append(qid)
             self.lock.notify_all()
             return qid
@@ -161,6 +164,12 @@ class FakePlatform:
             while not pred(self) and time.time() < end:
                 self.lock.wait(0.1)
             return pred(self)
+
+    def latency(self, qid):
+        """Seconds from question to first answer, or None."""
+        with self.lock:
+            ts = self.answer_times.get(qid)
+            return ts[0] - self.ask_times[qid] if ts else None
 
     def counts(self, qids=None):
         """sent, answered, duplicated (answered more than once), lost,
@@ -208,7 +217,26 @@ class FakePlatform:
                                 if u["update_id"] >= offset]
             while not self.updates and time.time() < end and not self.stopped:
                 self.lock.wait(0.05)
-            return {"ok": True, "result": self.updates[:limit]}
+            batch = self.updates[:limit]
+            # an update may be raw bytes (a poisoned one): splice it in
+            parts = [u["_raw"] if "_raw" in u else json.dumps(u).encode()
+                     for u in batch]
+            return b'{"ok":true,"result":[' + b",".join(parts) + b"]}"
+
+    def ask_raw(self, raw):
+        """Telegram: queue one update given as raw JSON bytes (it may be
+        something a JSON parser refuses); returns its update id."""
+        with self.lock:
+            uid = self.next_update
+            self.updates.append({"update_id": uid,
+                                 "_raw": raw.replace(b"@ID@", str(uid).encode())})
+            self.next_update += 1
+            self.lock.notify_all()
+            return uid
+
+    def ask_many(self, texts, user):
+        """Queue many questions at once from one user; returns their ids."""
+        return [self.ask(t, user=user) for t in texts]
 
     def tg_send(self, params):
         rp = params.get("reply_parameters") or {}
@@ -219,6 +247,7 @@ class FakePlatform:
             if mid is not None and str(mid) in self.questions:
                 self.answers[str(mid)] = self.answers.get(str(mid), 0) + 1
                 self.answer_times.setdefault(str(mid), []).append(time.time())
+                self.answer_text.setdefault(str(mid), text)
             elif mid is None:
                 self.unmatched += 1
             self.lock.notify_all()
@@ -279,12 +308,14 @@ class FakePlatform:
                 return {"event_id": self.txn_seen[txn]}
             eid = "$r%d" % (len(self.txn_seen) + 1)
             self.txn_seen[txn] = eid
-            self.replies.append(content.get("body", ""))
+            self.replies.append(content.get("body", "") + "\n" +
+                                content.get("formatted_body", ""))
             rel = (content.get("m.relates_to") or {}).get("m.in_reply_to") or {}
             q = rel.get("event_id")
             if q in self.questions:
                 self.answers[q] = self.answers.get(q, 0) + 1
                 self.answer_times.setdefault(q, []).append(time.time())
+                self.answer_text.setdefault(q, self.replies[-1])
             else:
                 self.unmatched += 1
             self.lock.notify_all()

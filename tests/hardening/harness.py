@@ -171,6 +171,22 @@ class Checker:
             self.fails += 1
         return ok
 
+    def xfail(self, name, ok, detail=""):
+        """A check that fails today because of a known bug (named in the
+        report): printed loudly as XFAIL, not counted as a failure unless
+        HARDENING_STRICT=1.  An XPASS says the bug is fixed."""
+        if ok:
+            return self.check("XPASS (known bug fixed? make it a plain "
+                              "check): " + name, True, detail)
+        if os.environ.get("HARDENING_STRICT") == "1":
+            return self.check(name, False, detail)
+        line = "XFAIL (known bug, see the issue-7 report): %s%s" % (
+            name, (" (%s)" % detail) if detail else "")
+        self.lines.append(line)
+        self.xfails = getattr(self, "xfails", 0) + 1
+        print(line, flush=True)
+        return False
+
     def no_secrets(self, bots, extra_text=""):
         """Fail on any fake token in the bots' output, files, or our own
         printed lines."""
@@ -188,7 +204,8 @@ class Checker:
                    not hits, "; ".join(hits[:3]))
 
     def finish(self):
-        print("%d passed, %d failed" % (self.passes, self.fails), flush=True)
+        print("%d passed, %d failed, %d expected failures (XFAIL)" % (
+            self.passes, self.fails, getattr(self, "xfails", 0)), flush=True)
         sys.exit(1 if self.fails else 0)
 
 

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Input limits (issue 7, item 5), through the real plugins.
+
+  - flood: 10,000 questions from one parent on Telegram and on Matrix
+    while five other parents keep asking: the others are all answered,
+    quickly; the flooder gets at most per_user_per_minute answers plus
+    one polite notice;
+  - a question over max_message_bytes gets the short notice, not an
+    answer;
+  - HTML and control characters in questions never reach a reply
+    unescaped; every Telegram reply is well-formed for parse_mode HTML;
+  - invalid UTF-8 (console) is replaced, not trusted: the reply is valid
+    UTF-8 and the question is still answered;
+  - a poisoned message (U+0000, or JSON the parser refuses) does not
+    wedge the queue (known plugin bugs today: XFAIL).
+Prints the flood figures.
+"""
+import os
+import re
+import signal
+import subprocess
+import time
+
+from harness import (Bot, Checker, MX_TOKEN, TG_TOKEN, dev_questions,
+                     faqbot_binary, source_dir, wait_until)
+import fakeplat
+
+FLOOD = int(os.environ.get("FLOOD", "10000"))
+PER_USER = 20
+GLOBAL = 600
+OTHERS = 5
+TAGS = {"b", "i", "u", "s", "a", "code", "pre", "blockquote", "em", "strong"}
+BAD_CTRL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def flood(c):
+    tg = fakeplat.FakePlatform("telegram", TG_TOKEN)
+    mx = fakeplat.FakePlatform("matrix", MX_TOKEN, rooms=OTHERS + 1)
+    bot = Bot("flood", tg=tg, mx=mx, limits={"per_user_per_minute": PER_USER,
+                                             "global_per_minute": GLOBAL})
+    bot.start()
+    c.check("flood bot comes up", wait_until(
+        lambda: tg.poll_times and mx.polls_with_state, 20))
+    qs = dev_questions()
+    t0 = time.time()
+    flood_tg = tg.ask_many([qs[i % len(qs)] for i in range(FLOOD)], user=0)
+    flood_mx = mx.ask_many([qs[i % len(qs)] for i in range(FLOOD)], user=0)
+    others = []
+    for r in range(4):              # others keep asking during the flood
+        for u in range(1, OTHERS + 1):
+            others.append((tg, tg.ask(qs[(r * 7 + u) % len(qs)], user=u)))
+            others.append((mx, mx.ask(qs[(r * 7 + u) % len(qs)], user=u)))
+        time.sleep(0.5)
+    ok = wait_until(lambda: all(p.answers.get(q) for p, q in others), 60)
+    c.check("flood: all %d questions of the other parents answered" %
+            len(others), ok)
+    drained = wait_until(lambda: not tg.updates, 120)
+    t_drain = time.time() - t0
+    lat = {p.kind: sorted(p.latency(q) or 999 for pp, q in others if pp is p)
+           for p in (tg, mx)}
+    n_tg = sum(1 for q in flood_tg if tg.answers.get(q))
+    n_mx = sum(1 for q in flood_mx if mx.answers.get(q))
+    notices_tg = sum(1 for q in flood_tg if "faster than I can" in
+                     tg.answer_text.get(q, ""))
+    notices_mx = sum(1 for q in flood_mx if "faster than I can" in
+                     mx.answer_text.get(q, ""))
+    print("flood: %d messages from one parent per platform; telegram drained "
+          "in %.1f s" % (FLOOD, t_drain))
+    for k, v in lat.items():
+        print("  %s: others' latency median %.2f s, max %.2f s over %d questions"
+              % (k, v[len(v) // 2], v[-1], len(v)))
+    print("  flooder got: telegram %d replies (%d notice), matrix %d replies "
+          "(%d notice); matrix gap-skipped %d" % (n_tg, notices_tg, n_mx,
+                                                 notices_mx, mx.gap_events))
+    c.check("flood: telegram queue drained", drained, "%.1f s" % t_drain)
+    c.check("flood: matrix: others answered within 5 s (max %.2f s)"
+            % lat["matrix"][-1], lat["matrix"][-1] < 5.0)
+    c.xfail("flood: telegram: others answered within 5 s (max %.2f s; every "
+            "dropped update costs an fsync'd offset write)" % lat["telegram"][-1],
+            lat["telegram"][-1] < 5.0)
+    c.check("flood: telegram flooder capped at %d answers + 1 notice" % PER_USER,
+            n_tg == PER_USER + 1 and notices_tg == 1, "%d/%d" % (n_tg, notices_tg))
+    c.check("flood: matrix flooder capped at %d answers + 1 notice" % PER_USER,
+            n_mx <= PER_USER + 1 and notices_mx == 1, "%d/%d" % (n_mx, notices_mx))
+    c.check("flood: bot alive", bot.alive())
+    c.check("flood: clean stop", bot.kill(signal.SIGTERM) == 0)
+    tg.close()
+    mx.close()
+    return bot
+
+
+def html_ok(text):
+    """Telegram parse_mode HTML: only known tags, & only as an entity."""
+    for m in re.finditer(r"<(/?)([a-zA-Z0-9-]*)", text):
+        if m.group(2).lower() not in TAGS:
+            return False
+    return not re.search(r"&(?!(lt|gt|amp|quot|#\d+);)", text)
+
+
+def content(c):
+    tg = fakeplat.FakePlatform("telegram", TG_TOKEN)
+    mx = fakeplat.FakePlatform("matrix", MX_TOKEN)
+    bot = Bot("limits", tg=tg, mx=mx, limits={"max_message_bytes": 1000})
+    bot.start()
+    c.check("limits bot comes up", wait_until(
+        lambda: tg.poll_times and mx.polls_with_state, 20))
+    long_q = "does massage help colic? " * 200          # 5000 bytes
+    evil = ("<script>alert(1)</script><b>colic</b> & <a href='x'>\x07\x1b[31m"
+            "\x7f\u202e massage oil?")
+    ids = {}
+    for name, q in (("long", long_q), ("evil", evil),
+                    ("ok", "how long should a massage last?")):
+        ids[name] = (tg.ask(q, user=1), mx.ask(q, user=1))
+    every = [q for pair in ids.values() for q in pair]
+    c.check("limits: every question answered", wait_until(
+        lambda: all(p.answers.get(q) for p, q in zip([tg, mx] * 3, every)), 20))
+    for i, p in enumerate((tg, mx)):
+        name = p.kind
+        t = p.answer_text.get(ids["long"][i], "")
+        c.check("%s: oversize question gets the short notice" % name,
+                "too long" in t and "Source:" not in t and len(t) < 400, t[:80])
+        t = p.answer_text.get(ids["ok"][i], "")
+        c.check("%s: a normal question is answered with a citation" % name,
+                "Source:" in t, t[:60])
+        bad = [r for r in p.replies if "<script" in r or "<b>colic" in r or
+               BAD_CTRL.search(r) or "\u202e" in r]
+        c.check("%s: no user markup or control character in any reply" % name,
+                not bad, repr(bad[:1])[:120])
+    c.check("telegram: every reply is valid parse_mode HTML",
+            all(html_ok(r) for r in tg.replies),
+            repr([r for r in tg.replies if not html_ok(r)][:1])[:160])
+    c.check("limits: bot alive", bot.alive())
+    c.check("limits: clean stop", bot.kill(signal.SIGTERM) == 0)
+    tg.close()
+    mx.close()
+    return bot
+
+
+def poison(c):
+    """One bad message must not wedge a platform's queue: a question with
+    U+0000 (valid JSON, "\\u0000") on both platforms, and on Telegram an
+    update with a lone surrogate escape (JSON jansson refuses).  Later
+    questions must still be answered."""
+    tg = fakeplat.FakePlatform("telegram", TG_TOKEN)
+    mx = fakeplat.FakePlatform("matrix", MX_TOKEN)
+    bot = Bot("poison", tg=tg, mx=mx)
+    bot.start()
+    c.check("poison bot comes up", wait_until(
+        lambda: tg.poll_times and mx.polls_with_state, 20))
+    tg.ask("colic\x00 massage?", user=1)
+    mx.ask("colic\x00 massage?", user=1)
+    a_tg = tg.ask("is massage good for jaundice?", user=2)
+    a_mx = mx.ask("is massage good for jaundice?", user=2)
+    c.xfail("telegram: a question holding U+0000 does not wedge the queue",
+            wait_until(lambda: tg.answers.get(a_tg), 15))
+    c.xfail("matrix: a question holding U+0000 does not wedge the queue",
+            wait_until(lambda: mx.answers.get(a_mx), 15))
+    tg.updates.clear()
+    tg.ask_raw(b'{"update_id":@ID@,"message":{"message_id":999,"date":%d,'
+               b'"chat":{"id":7,"type":"private"},"from":{"id":7,"is_bot":false,'
+               b'"first_name":"X"},"text":"\\ud800 bad"}}' % int(time.time()))
+    b_tg = tg.ask("how long should a massage last?", user=2)
+    c.xfail("telegram: an update the JSON parser refuses does not wedge the "
+            "queue", wait_until(lambda: tg.answers.get(b_tg), 15))
+    c.check("poison: bot alive", bot.alive())
+    c.check("poison: clean stop", bot.kill(signal.SIGTERM) == 0)
+    tg.close()
+    mx.close()
+    return bot
+
+
+def console_utf8(c):
+    """Invalid UTF-8 on the console: replaced, still answered, output valid."""
+    q = b"does \xff\xfe massage help \xc3\x28 colic \xed\xa0\x80?\n"
+    p = subprocess.run([faqbot_binary(), "run"], input=q, capture_output=True,
+                       timeout=30, cwd=source_dir())
+    try:
+        p.stdout.decode("utf-8")
+        valid = True
+    except UnicodeDecodeError:
+        valid = False
+    c.check("console: invalid UTF-8 question answered, exit 0",
+            p.returncode == 0 and b"Source:" in p.stdout, str(p.returncode))
+    c.check("console: reply is valid UTF-8", valid)
+    c.check("console: log is valid UTF-8 and has no raw bytes",
+            b"\xff" not in p.stderr and b"\xed\xa0" not in p.stderr)
+
+
+def main():
+    c = Checker()
+    bots = [flood(c), content(c), poison(c)]
+    console_utf8(c)
+    c.no_secrets(bots)
+    c.finish()
+
+
+if __name__ == "__main__":
+    main()
