@@ -60,6 +60,21 @@ static int read_cmd(int fd, char *cmd, size_t len)
     return n ? 0 : -1;
 }
 
+/* send() without SIGPIPE (a client may hang up first).  0, or -1. */
+static int send_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
 static void serve_one(control *c, int fd)
 {
     char cmd[CONTROL_CMD_MAX];
@@ -68,8 +83,8 @@ static void serve_one(control *c, int fd)
     if (read_cmd(fd, cmd, sizeof cmd) == 0) {
         int rc = c->fn(c->ctx, cmd, &reply);
         const char *head = rc == 0 ? "ok " : "error ";
-        if (write(fd, head, strlen(head)) < 0 ||
-            write(fd, sbuf_str(&reply), reply.len) < 0 || write(fd, "\n", 1) < 0)
+        if (send_all(fd, head, strlen(head)) < 0 ||
+            send_all(fd, sbuf_str(&reply), reply.len) < 0 || send_all(fd, "\n", 1) < 0)
             log_msg(LOG_WARN, "control", "reply not written: %s", strerror(errno));
     }
     sbuf_free(&reply);
@@ -180,7 +195,7 @@ int control_request(const char *path, const char *cmd, sbuf *reply,
     }
     if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
         connect(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
-        write(fd, cmd, strlen(cmd)) < 0 || write(fd, "\n", 1) < 0 ||
+        send_all(fd, cmd, strlen(cmd)) < 0 || send_all(fd, "\n", 1) < 0 ||
         read_reply(fd, &raw) < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         goto done;

@@ -152,26 +152,30 @@ static int split(char *text, int markdown, paras *ps)
     sbuf cur;
     int lines = 0, rc = 0, level;
     const char *rest;
+    int fence = 0;   /* inside a Markdown ``` block: never a heading */
     sbuf_init(&cur);
     for (char *save = NULL, *l = strtok_r(text, "\n", &save); l && rc == 0;
          l = strtok_r(NULL, "\n", &save)) {
         l = trim(l);
-        if (markdown && md_atx(l, &level, &rest)) {
+        if (markdown && (strncmp(l, "```", 3) == 0 || strncmp(l, "~~~", 3) == 0))
+            fence = !fence;
+        if (markdown && !fence && md_atx(l, &level, &rest)) {
             rc = flush(ps, &cur, lines, markdown);
             lines = 0;
             if (rc == 0)
                 rc = paras_push(ps, md_heading_text((char *)rest), 1, level);
             continue;
         }
-        if (markdown && lines == 1 && (level = md_underline(l)) != 0) {
+        if (markdown && !fence && lines == 1 && (level = md_underline(l)) != 0) {
             rc = paras_push(ps, sbuf_str(&cur), 1, level);
             sbuf_reset(&cur);
             lines = 0;
             continue;
         }
         if (*l == '\0') {
-            rc = flush(ps, &cur, lines, markdown);
-            lines = 0;
+            if (!fence)
+                rc = flush(ps, &cur, lines, markdown);
+            lines = fence ? lines : 0;
             continue;
         }
         sbuf_addf(&cur, "%s%s", cur.len ? " " : "", l);

@@ -60,6 +60,16 @@ Test(import, markdown_atx_and_setext)
     import_doc_free(&d);
 }
 
+Test(import, markdown_code_fences_hold_no_headings)
+{
+    import_doc d;
+    parse("# T\n\n## Setup\n\n```sh\n# not a heading\n\nmake\n```\n\nDone.\n", 1, &d);
+    cr_assert_eq(d.n_sections, 1);
+    cr_assert_str_eq(d.sections[0].heading, "Setup");
+    cr_assert_str_eq(d.sections[0].text, "```sh # not a heading make ```\n\nDone.");
+    import_doc_free(&d);
+}
+
 Test(import, empty_input_has_no_sections)
 {
     import_doc d;
