@@ -115,11 +115,26 @@ static int sync_once(mx_bot *b, mx_result *r)
     return rc ? 1 : 0;
 }
 
+/* A since token the homeserver keeps refusing (4xx, e.g. after a server
+ * reset) is dropped: the next sync starts afresh, like a first start. */
+static void drop_since(mx_bot *b, const mx_result *r)
+{
+    b->host->log(b->host, FAQBOT_LOG_WARN,
+                 "the homeserver refuses the saved since token (%s); starting a fresh "
+                 "sync (messages sent meanwhile are not answered)", r->error);
+    if (b->host->state_set(b->host, "since", NULL) == 0) {
+        free(b->since);
+        b->since = NULL;
+    }
+}
+
 static int mx_run(void *self)
 {
     mx_bot *b = self;
     mx_result r = {0};
-    b->since = b->host->state_get(b->host, "since");
+    char *saved = b->host->state_get(b->host, "since");
+    b->since = saved ? strdup(saved) : NULL;
+    b->host->free(saved);
     if (mx_auth_start(b))
         return mx_bot_stopping(b) && !b->fatal ? 0 : -1;
     int attempt = 0;
@@ -130,6 +145,10 @@ static int mx_run(void *self)
         }
         if (r.status == MX_ABORTED)
             break;
+        if (r.status == MX_FAIL && b->since && attempt >= 3) {
+            drop_since(b, &r);
+            attempt = 0;
+        }
         if (r.status == MX_FAIL)
             r.status = MX_RETRY; /* e.g. a 400 on the filter: keep trying */
         if (!mx_retry_again(b, "sync", &r, attempt++, 0))

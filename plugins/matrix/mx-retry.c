@@ -31,12 +31,16 @@ unsigned mx_retry_backoff_ms(mx_bot *b, int attempt)
 
 static void bad_token(mx_bot *b, const char *what, mx_result *r)
 {
+    int from_env = b->cfg.token_env && getenv(b->cfg.token_env) &&
+                   getenv(b->cfg.token_env)[0];
     if (!b->fatal)
         b->host->log(b->host, FAQBOT_LOG_ERROR,
                      "the homeserver rejected the access token (%s) during %s; "
-                     "stopping this plugin: set a valid token in $%s or log in again",
+                     "stopping this plugin: %s%s",
                      r->errcode[0] ? r->errcode : "M_UNKNOWN_TOKEN", what,
-                     b->cfg.token_env ? b->cfg.token_env : b->cfg.password_env);
+                     from_env ? "put a valid access token in $" :
+                                "restart to log in again with the password in $",
+                     from_env ? b->cfg.token_env : b->cfg.password_env);
     b->fatal = 1;
 }
 

@@ -289,6 +289,24 @@ def sc_first_sync_backlog(w):
     eq(w.replies_to(room, old), [], "answers to backlog")
 
 
+def sc_stale_since(w):
+    w.start()
+    room = w.dm()
+    w.reply(room, w.say(room, "!faq sleep"))
+    w.stop()
+    path = os.path.join(w.dir, "state", "matrix.json")
+    st = json.load(open(path))
+    st["data"]["since"] = "s999999_1"     # e.g. the homeserver was reset
+    json.dump(st, open(path, "w"))
+    w.start(wait_sync=False)
+    wait_until(lambda: "refuses the saved since token" in w.log(), 10, "the since token to be dropped")
+    wait_until(lambda: any(c[1] is None for c in w.hs.sync_calls[-3:]), 10, "a fresh sync")
+    time.sleep(0.5)
+    q = w.say(room, "!faq gas")
+    w.reply(room, q)
+    eq(len(w.bot_events(room)), 2, "bot messages")
+
+
 def sc_kill9(w):
     rng = random.Random(int(os.environ.get("MX_SEED", "1234")))
     w.start()
@@ -472,7 +490,8 @@ def sc_shutdown_fast(w):
 
 SCENARIOS = [("dm_answer", sc_dm_answer), ("group_rules", sc_group_rules),
              ("ignored_events", sc_ignored), ("encrypted_room", sc_encrypted),
-             ("restart_resume", sc_restart_resume), ("first_sync_backlog", sc_first_sync_backlog),
+             ("restart_resume", sc_restart_resume), ("stale_since", sc_stale_since),
+             ("first_sync_backlog", sc_first_sync_backlog),
              ("kill9_exactly_once", sc_kill9), ("faults_429_5xx", sc_faults),
              ("bad_token", sc_bad_token), ("password_login", sc_password_login),
              ("allowlist_and_leave", sc_allowlist_and_leave), ("pick_number", sc_pick_number),
