@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define IMPORT_MAX_BYTES (16u << 20)
 
@@ -29,7 +30,10 @@ static int import_usage(void)
            "                          the section \"Introduction\")\n"
            "  drafts/ID/NN-slug.json  one skeleton entry per section, citing it,\n"
            "                          with the section's text as source_text\n"
-           "ID defaults to the file name.  Drafts are not loaded: complete one\n"
+           "ID defaults to the file name.  When sources/ID.json exists (and no\n"
+           "--force), nothing is written: its headings are compared with the\n"
+           "article's (exit 0 when they match, 1 with the differences).\n"
+           "Drafts are not loaded: complete one\n"
            "(questions, an answer in your own words), delete source_text, move\n"
            "it to entries/ and run `faqbot kb lint`.\n");
     return 0;
@@ -80,6 +84,54 @@ typedef struct imp {
     int markdown, force;
 } imp;
 
+static int in_doc(const import_doc *doc, const char *heading)
+{
+    for (size_t i = 0; i < doc->n_sections; i++)
+        if (strcmp(doc->sections[i].heading, heading) == 0)
+            return 1;
+    return 0;
+}
+
+/* The source already exists (and no --force): compare its sections with
+ * the article's, so a maintainer sees whether the article drifted.
+ * Returns 0 when they are identical, 1 when not (or unreadable). */
+static int compare_existing(const char *path, const import_doc *doc)
+{
+    json_t *old = json_load_file(path, 0, NULL), *secs, *v;
+    size_t i, j, diff = 0;
+    secs = json_object_get(old, "sections");
+    if (!json_is_array(secs)) {
+        fprintf(stderr, "faqbot kb import: %s exists and is not a source; "
+                "use --force to overwrite\n", path);
+        json_decref(old);
+        return 1;
+    }
+    json_array_foreach(secs, i, v) {
+        const char *h = json_string_value(v);
+        if (h && !in_doc(doc, h)) {
+            printf("  only in %s: \"%s\"\n", path, h);
+            diff++;
+        }
+    }
+    for (i = 0; i < doc->n_sections; i++) {
+        int found = 0;
+        json_array_foreach(secs, j, v)
+            found |= json_is_string(v) &&
+                     strcmp(json_string_value(v), doc->sections[i].heading) == 0;
+        if (!found) {
+            printf("  only in the article: \"%s\"\n", doc->sections[i].heading);
+            diff++;
+        }
+    }
+    if (!diff && json_array_size(secs) != doc->n_sections)
+        diff = 1;   /* same headings, repeated */
+    printf("%s exists: %s the article's %zu section headings%s\n", path,
+           diff ? "differs from" : "matches", doc->n_sections,
+           diff ? " (use --force to overwrite)" : "; nothing written");
+    json_decref(old);
+    return diff ? 1 : 0;
+}
+
 static int write_all(const imp *o, const import_doc *doc)
 {
     char path[PATH_MAX], err[PATH_MAX + 64], slug[48];
@@ -89,6 +141,10 @@ static int write_all(const imp *o, const import_doc *doc)
     if (!src || scaffold_mkdirs(path) < 0)
         rc = -1;
     snprintf(path, sizeof path, "%s/sources/%s.json", o->out, o->id);
+    if (rc == 0 && !o->force && access(path, F_OK) == 0) {
+        json_decref(src);
+        return compare_existing(path, doc) ? -1 : 1;
+    }
     if (rc == 0 && (rc = scaffold_write(path, src, o->force, err, sizeof err)) < 0)
         fprintf(stderr, "faqbot kb import: %s\n", err);
     json_decref(src);
@@ -173,7 +229,7 @@ int cmd_kb_import(int argc, char **argv)
         fprintf(stderr, "faqbot kb import: %s: no sections found\n", o.file);
     else {
         printf("title:  %s\n", doc.title ? doc.title : "(none found; using the id)");
-        rc = write_all(&o, &doc);
+        rc = write_all(&o, &doc);   /* 1: existing source compared */
     }
     rc = doc.n_sections == 0 || rc < 0 ? 1 : 0;
     import_doc_free(&doc);

@@ -96,9 +96,14 @@ assert d["citations"] == [{"source": "infant-massage-benefits", "section": "Impr
 assert d["title"] == "Improves sleep and digestion" and d["answer"] == "" and d["questions"] == []
 assert d["source_text"].startswith("Some nights feel endless."), d["source_text"][:40]
 PY
-"$FAQBOT" kb import "$ARTICLE" --out imported >/dev/null 2>import2.txt; rc=$?
-check "re-import refuses to overwrite (rc $rc)" test "$rc" = 1
-check "re-import says --force" grep -q 'use --force' import2.txt
+"$FAQBOT" kb import "$ARTICLE" --out imported >import2.txt 2>&1; rc=$?
+check "re-import compares, writes nothing (rc $rc)" test "$rc" = 0
+check "re-import says the headings match" grep -q 'exists: matches the article.s 24 section headings; nothing written' import2.txt
+sed -i 's/"Improves sleep and digestion"/"Improves sleep"/' imported/sources/infant-massage-benefits.json
+"$FAQBOT" kb import "$ARTICLE" --out imported >import3.txt 2>&1; rc=$?
+check "drifted headings: exit 1 (rc $rc)" test "$rc" = 1
+check "drifted headings listed" bash -c 'grep -q "only in the article: \"Improves sleep and digestion\"" import3.txt && grep -q "only in .*infant-massage-benefits.json: \"Improves sleep\"" import3.txt && grep -q "use --force" import3.txt'
+check "nothing overwritten" grep -q '"Improves sleep",' imported/sources/infant-massage-benefits.json
 printf '# My article\n\nIntro text here.\n\n## First part\n\nBody one.\n\n## Second part ##\n\nBody two.\n' >art.md
 "$FAQBOT" kb import art.md --out md >/dev/null
 check "markdown import" python3 - md/sources/art.json <<'PY'
