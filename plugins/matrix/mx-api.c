@@ -347,7 +347,7 @@ oom:
     st = fail(r, MX_RETRY, "out of memory%s", NULL);
 done:
     if (text) {
-        memset(text, 0, strlen(text)); /* the password */
+        explicit_bzero(text, strlen(text)); /* the password */
         free(text);
     }
     json_decref(body);
