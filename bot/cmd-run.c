@@ -4,10 +4,12 @@
 #include "host.h"
 #include "log.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 static int run_usage(void)
 {
@@ -34,6 +36,15 @@ static void block_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* The running bot holds platform tokens in memory: no core file may carry
+ * them to disk (issue 7).  Hard limit too, so nothing below re-enables it. */
+static void no_core_dumps(void)
+{
+    struct rlimit none = {0, 0};
+    if (setrlimit(RLIMIT_CORE, &none) != 0)
+        log_msg(LOG_WARN, "faqbot", "cannot disable core dumps: %s", strerror(errno));
+}
+
 int cmd_run(int argc, char **argv)
 {
     const char *cfg_path = NULL;
@@ -55,6 +66,7 @@ int cmd_run(int argc, char **argv)
         return 1;
     }
     log_msg(LOG_INFO, "faqbot", "knowledge: %zu entries from %s", kb_entry_count(k), dir);
+    no_core_dumps();
     block_signals();
     int status = 1;
     host *h = host_new(&cfg, k, dir);
