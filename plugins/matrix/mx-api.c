@@ -4,6 +4,7 @@
  * Matrix error bodies classified into enum mx_status.
  */
 #include "mx-api.h"
+#include "mx-json.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -211,6 +212,8 @@ static int classify(mx_api *a, long http, mx_buf *buf, mx_result *r)
     r->retry_after_ms = buf->retry_after_ms;
     json_error_t jerr;
     r->json = buf->len ? json_loadb(buf->data, buf->len, 0, &jerr) : NULL;
+    if (!r->json && buf->len && (r->repaired = mx_json_repair(buf->data, buf->len)))
+        r->json = json_loadb(buf->data, buf->len, 0, &jerr);
     if (r->json && !json_is_object(r->json)) {
         json_decref(r->json);
         r->json = NULL;

@@ -27,6 +27,7 @@ typedef struct mx_result {
     json_t *json;           /* parsed body (object) or NULL; owned */
     char errcode[64];       /* Matrix errcode, "" when none */
     char error[256];        /* one line, token-free, "" when OK */
+    size_t repaired;        /* bad Unicode sequences replaced in the body */
 } mx_result;
 
 typedef struct mx_api mx_api;

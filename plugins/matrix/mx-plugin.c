@@ -96,6 +96,10 @@ static int sync_once(mx_bot *b, mx_result *r)
     mx_api_sync(b->api, b->since, b->filter, b->cfg.sync_timeout_ms, r);
     if (r->status != MX_OK)
         return 1;
+    if (r->repaired)
+        b->host->log(b->host, FAQBOT_LOG_WARN,
+                     "/sync: replaced %zu invalid Unicode sequence(s) in the response",
+                     r->repaired);
     if (mx_sync_from_json(r->json, b->cfg.user_id, &s, err, sizeof(err))) {
         r->status = MX_BAD_JSON;
         snprintf(r->error, sizeof(r->error), "/sync: %s", err);

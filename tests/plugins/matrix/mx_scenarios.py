@@ -289,6 +289,28 @@ def sc_first_sync_backlog(w):
     eq(w.replies_to(room, old), [], "answers to backlog")
 
 
+def sc_bad_input(w):
+    w.start()
+    room = w.dm()
+    # a lone surrogate escape (jansson refuses it) and raw invalid UTF-8
+    w.hs.corrupt = {b"BADUTF8": b"\xff\xfe\xc3("}
+    q1 = w.say(room, "\ud800 does massage help my baby sleep?")
+    check_answer(w.reply(room, q1), q1, ALICE)
+    q2 = w.say(room, "BADUTF8 how does massage help with gas?")
+    check_answer(w.reply(room, q2), q2, ALICE)
+    if "invalid Unicode sequence" not in w.log():
+        raise AssertionError("no log line about the repaired response")
+    # a huge message gets the host's polite notice, as a reply
+    q3 = w.say(room, "sleep " * 3000)
+    body = w.reply(room, q3)["content"]["body"]
+    if "too long" not in body:
+        raise AssertionError("huge message: %r" % body[:200])
+    w.hs.corrupt = {}
+    q4 = w.say(room, "!faq sleep")
+    w.reply(room, q4)
+    eq(len(w.bot_events(room)), 4, "bot messages")
+
+
 def sc_stale_since(w):
     w.start()
     room = w.dm()
@@ -491,6 +513,7 @@ def sc_shutdown_fast(w):
 SCENARIOS = [("dm_answer", sc_dm_answer), ("group_rules", sc_group_rules),
              ("ignored_events", sc_ignored), ("encrypted_room", sc_encrypted),
              ("restart_resume", sc_restart_resume), ("stale_since", sc_stale_since),
+             ("bad_input", sc_bad_input),
              ("first_sync_backlog", sc_first_sync_backlog),
              ("kill9_exactly_once", sc_kill9), ("faults_429_5xx", sc_faults),
              ("bad_token", sc_bad_token), ("password_login", sc_password_login),

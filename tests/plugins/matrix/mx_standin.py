@@ -198,6 +198,7 @@ class Homeserver:
         self.violations = []
         self.sync_calls = []    # (user, since, timeout)
         self.after_send = None  # test hook: fn(user, event_id) after a PUT send
+        self.corrupt = {}       # bytes -> bytes replaced in every API response
 
     # ---- users, tokens
     def add_user(self, user_id, password=None, displayname=None, token=None,
@@ -489,6 +490,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_json(self, status, obj, headers=None, raw=None):
         data = raw if raw is not None else json.dumps(obj).encode()
+        for old, new in self.server.hs.corrupt.items():   # broken-server faults
+            data = data.replace(old, new)
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
