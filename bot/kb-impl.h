@@ -90,6 +90,9 @@ int kb_text_stem(struct sb_stemmer *st, const char *tok, size_t len,
  * knowledge base has no stopwords.txt). */
 extern const char *const kb_text_default_stopwords[];
 
+/* 1 if text contains an HTML/XML tag, else 0. */
+int kb_text_has_markup(const char *text, size_t len);
+
 /* Number of code points in a UTF-8 string (assumed valid). */
 size_t kb_text_chars(const char *s, size_t len);
 
@@ -114,9 +117,11 @@ typedef struct kb_typo_word {
 } kb_typo_word;
 
 typedef struct kb_typo {
-    kb_typo_word *words;   /* sorted by len */
+    kb_typo_word *words;   /* sorted by first byte, then length */
     size_t n;
-    size_t by_len[KB_TOKEN_MAX + 2];  /* first index with len >= i */
+    /* first index of words starting with byte c and length >= l:
+     * start[c * (KB_TOKEN_MAX + 2) + l] */
+    uint32_t *start;
 } kb_typo;
 
 /* ---- triage (kb-triage.c) --------------------------------------------- */
@@ -164,12 +169,14 @@ enum { KB_F_Q = 0, KB_F_KW, KB_F_TITLE, KB_F_ANSWER, KB_NFIELDS };
 
 typedef struct kb_alt {
     uint32_t entry;
-    uint32_t off, n;       /* unique sorted terms in kb->alt_terms */
-    float weight;          /* sum of idf of its terms */
+    uint32_t off, n;       /* its terms, in order, in kb->alt_terms */
+    float weight;          /* sum of idf of its distinct terms */
 } kb_alt;
 
 struct kb {
     kb_arena arena;
+    kb_arena keys;         /* lexicon keys, kept together for locality */
+    double t_read, t_index;    /* kb_load_times() */
     unsigned features;
     const char *language;
     kb_params params;
@@ -198,6 +205,7 @@ struct kb {
     uint32_t *post_off;    /* n_terms + 1 */
     uint32_t *post_doc;
     float *post_imp;
+    float *term_max;       /* highest impact of each term (pruning) */
 
     /* alternate questions */
     kb_alt *alts;
@@ -205,9 +213,6 @@ struct kb {
     uint32_t *alt_terms;
     uint32_t *entry_alt_off;   /* n_entries + 1 */
 
-    /* adjacent term pairs of each entry's questions, sorted */
-    uint64_t *bigrams;
-    uint32_t *entry_bi_off;    /* n_entries + 1 */
 
     kb_typo typo;
 
@@ -306,6 +311,11 @@ void kb_triage_free(kb *k);
 
 /* ---- scratch & matching ----------------------------------------------- */
 
+typedef struct kb_cursor {
+    uint32_t p, end;       /* position in, and end of, a term's postings */
+    float max;             /* the term's highest impact */
+} kb_cursor;
+
 typedef struct kb_cand {
     uint32_t entry;
     float bm25, alt, bigram, score;
@@ -321,14 +331,18 @@ typedef struct kb_features {
 struct kb_scratch {
     struct sb_stemmer *stem;
     char *stem_lang;
-    float *acc;            /* per entry, all zero between queries */
-    size_t cap_acc;
     uint32_t *qmark;       /* per term, all zero between queries */
     size_t cap_qmark;
-    kb_u32buf touched, qterms;
+    kb_u32buf qterms;
     uint64_t *qbi;         /* query's adjacent term pairs */
     float *qbi_w;          /* their weights */
     size_t cap_qbi, cap_qbi_w;
+    uint32_t *qseen;       /* per query term: stamp of the last alternate */
+    size_t cap_qseen;
+    uint32_t stamp;
+    kb_cursor *cur;        /* per query term (kb-topk.c) */
+    float *ub;             /* running sums of the cursors' highest impacts */
+    size_t cap_cur, cap_ub;
     kb_cand *cand;
     size_t cap_cand;
     kb_lexout lex;
@@ -336,6 +350,10 @@ struct kb_scratch {
     kb_features feat;      /* of the last query, for tools and tests */
     size_t n_cand;         /* candidates of the last query, best first */
 };
+
+/* The best params.candidates entries by BM25F for the marked query
+ * terms, into s->cand (unordered); returns how many. */
+size_t kb_topk(const kb *k, kb_scratch *s);
 
 /* Make s ready for k: sizes, stemmer.  0, -1 on OOM. */
 int kb_scratch_ready(kb_scratch *s, const kb *k);

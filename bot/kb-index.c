@@ -2,8 +2,8 @@
  * kb-index.c - builds the immutable index of a loaded kb:
  *   - per term, the entries containing it with a precomputed BM25F impact
  *     (fields: alternate questions > keywords > title > answer);
- *   - per alternate question, its sorted unique terms and idf mass;
- *   - per entry, the sorted adjacent term pairs of its questions.
+ *   - per alternate question, its terms in order and their idf mass (the
+ *     order gives the adjacent pairs used as phrase evidence).
  * One pass over the text collects (term, tf per field) per entry; a second
  * pass over those records, once df and average lengths are known, writes
  * the postings in entry order.
@@ -30,8 +30,7 @@ typedef struct ix_build {
     kb_u32buf alt_terms;
     kb_alt *alts;
     size_t n_alts, cap_alts;
-    uint64_t *bi;
-    size_t n_bi, cap_bi, bi0;
+    uint32_t uniq[KB_QUERY_MAX_TOKENS * KB_SYN_MAX];
 } ix_build;
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
@@ -87,49 +86,46 @@ static long ix_field(kb *k, ix_build *b, const char *text, int f)
     return (long)b->lx.terms.n;
 }
 
-static int u32_cmp(const void *a, const void *b)
+/* Sorts a short array in place (alternates have a dozen terms). */
+static void u32_isort(uint32_t *v, size_t n)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        size_t j = i;
+        while (j > 0 && v[j - 1] > x) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
 }
 
-static int u64_cmp(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* One alternate question: its unique terms, counts, adjacent pairs. */
+/* One alternate question: its terms in order, counted once each. */
 static int ix_alt(kb *k, ix_build *b, uint32_t e, const char *q)
 {
     if (ix_field(k, b, q, KB_F_Q) < 0)
         return -1;
     const uint32_t *t = b->lx.terms.v;
     size_t n = b->lx.terms.n;
-    if (grow((void **)&b->bi, &b->cap_bi, b->n_bi + n, sizeof *b->bi) < 0 ||
-        grow((void **)&b->alts, &b->cap_alts, b->n_alts + 1,
+    if (n > sizeof b->uniq / sizeof b->uniq[0])
+        n = sizeof b->uniq / sizeof b->uniq[0];
+    if (grow((void **)&b->alts, &b->cap_alts, b->n_alts + 1,
              sizeof *b->alts) < 0 ||
         kb_u32buf_reserve(&b->alt_terms, b->alt_terms.n + n) < 0)
         return -1;
-    for (size_t i = 0; i + 1 < n; i++)
-        b->bi[b->n_bi++] = (uint64_t)t[i] << 32 | t[i + 1];
-    uint32_t *dst = b->alt_terms.v + b->alt_terms.n;
-    if (n) {
-        memcpy(dst, t, n * sizeof *t);
-        qsort(dst, n, sizeof *dst, u32_cmp);
-    }
-    size_t u = 0;
+    if (n)
+        memcpy(b->alt_terms.v + b->alt_terms.n, t, n * sizeof *t);
+    if (n)
+        memcpy(b->uniq, t, n * sizeof *t);
+    u32_isort(b->uniq, n);
     for (size_t i = 0; i < n; i++) {
-        if (u == 0 || dst[u - 1] != dst[i])
-            dst[u++] = dst[i];
-    }
-    for (size_t i = 0; i < u; i++) {
-        if (ix_count(b, dst[i], KB_F_Q) < 0)
+        if ((i == 0 || b->uniq[i - 1] != b->uniq[i]) &&
+            ix_count(b, b->uniq[i], KB_F_Q) < 0)
             return -1;
     }
-    b->alts[b->n_alts++] = (kb_alt){e, (uint32_t)b->alt_terms.n, (uint32_t)u,
+    b->alts[b->n_alts++] = (kb_alt){e, (uint32_t)b->alt_terms.n, (uint32_t)n,
                                     0.0f};
-    b->alt_terms.n += u;
+    b->alt_terms.n += n;
     return 0;
 }
 
@@ -138,7 +134,6 @@ static int ix_entry(kb *k, ix_build *b, uint32_t e)
     const kb_entry *en = &k->entries[e];
     float *len = &b->flen[(size_t)e * KB_NFIELDS];
     b->cur0 = b->n_recs;
-    b->bi0 = b->n_bi;
     for (size_t i = 0; i < en->n_questions; i++) {
         if (ix_alt(k, b, e, en->questions[i]) < 0)
             return -1;
@@ -158,14 +153,6 @@ static int ix_entry(kb *k, ix_build *b, uint32_t e)
     len[KB_F_ANSWER] = (float)na;
     for (size_t i = b->cur0; i < b->n_recs; i++)
         b->slot[b->recs[i].term] = 0;
-    if (b->n_bi > b->bi0)
-        qsort(b->bi + b->bi0, b->n_bi - b->bi0, sizeof *b->bi, u64_cmp);
-    size_t u = b->bi0;
-    for (size_t i = b->bi0; i < b->n_bi; i++) {
-        if (u == b->bi0 || b->bi[u - 1] != b->bi[i])
-            b->bi[u++] = b->bi[i];
-    }
-    b->n_bi = u;
     b->rec_off[e + 1] = (uint32_t)b->n_recs;
     return 0;
 }
@@ -179,7 +166,6 @@ static void ix_build_free(ix_build *b)
     free(b->flen);
     kb_u32buf_free(&b->alt_terms);
     free(b->alts);
-    free(b->bi);
 }
 
 /* df, cf, idf of every term. */
@@ -236,7 +222,9 @@ static int ix_postings(kb *k, const ix_build *b)
     k->post_off = malloc((nt + 1) * sizeof *k->post_off);
     k->post_doc = malloc((b->n_recs + 1) * sizeof *k->post_doc);
     k->post_imp = malloc((b->n_recs + 1) * sizeof *k->post_imp);
-    if (!pos || !k->post_off || !k->post_doc || !k->post_imp) {
+    k->term_max = calloc(nt + 1, sizeof *k->term_max);
+    if (!pos || !k->post_off || !k->post_doc || !k->post_imp ||
+        !k->term_max) {
         free(pos);
         return -1;
     }
@@ -256,29 +244,35 @@ static int ix_postings(kb *k, const ix_build *b)
         for (uint32_t i = b->rec_off[e]; i < b->rec_off[e + 1]; i++) {
             const ix_rec *r = &b->recs[i];
             uint32_t p = pos[r->term]++;
+            float imp = ix_impact(k, r, len, avg);
             k->post_doc[p] = (uint32_t)e;
-            k->post_imp[p] = ix_impact(k, r, len, avg);
+            k->post_imp[p] = imp;
+            if (imp > k->term_max[r->term])
+                k->term_max[r->term] = imp;
         }
     }
     free(pos);
     return 0;
 }
 
-/* Hand the alternates and pairs over to k. */
+/* Hand the alternates over to k, with their idf mass (each distinct term
+ * once). */
 static void ix_adopt(kb *k, ix_build *b)
 {
     k->alts = b->alts;
     k->n_alts = b->n_alts;
     k->alt_terms = b->alt_terms.v;
-    k->bigrams = b->bi;
     b->alts = NULL;
     b->alt_terms.v = NULL;
-    b->bi = NULL;
     for (size_t a = 0; a < k->n_alts; a++) {
         kb_alt *al = &k->alts[a];
+        memcpy(b->uniq, k->alt_terms + al->off, al->n * sizeof *b->uniq);
+        u32_isort(b->uniq, al->n);
         double w = 0;
-        for (uint32_t i = 0; i < al->n; i++)
-            w += k->idf[k->alt_terms[al->off + i]];
+        for (uint32_t i = 0; i < al->n; i++) {
+            if (i == 0 || b->uniq[i - 1] != b->uniq[i])
+                w += k->idf[b->uniq[i]];
+        }
         al->weight = (float)w;
     }
 }
@@ -292,15 +286,14 @@ int kb_index_build(kb *k)
     b.rec_off = calloc(ne + 1, sizeof *b.rec_off);
     b.flen = calloc(ne * KB_NFIELDS + 1, sizeof *b.flen);
     k->entry_alt_off = calloc(ne + 1, sizeof *k->entry_alt_off);
-    k->entry_bi_off = calloc(ne + 1, sizeof *k->entry_bi_off);
-    if (!b.rec_off || !b.flen || !k->entry_alt_off || !k->entry_bi_off ||
-        slot_fit(&b, k->n_terms + 1) < 0)
+    if (!b.rec_off || !b.flen || !k->entry_alt_off ||
+        slot_fit(&b, k->n_terms + 1) < 0 ||
+        grow((void **)&b.recs, &b.cap_recs, ne * 48 + 64, sizeof *b.recs) < 0)
         goto done;
     for (uint32_t e = 0; e < ne; e++) {
         if (ix_entry(k, &b, e) < 0)
             goto done;
         k->entry_alt_off[e + 1] = (uint32_t)b.n_alts;
-        k->entry_bi_off[e + 1] = (uint32_t)b.n_bi;
     }
     if (ix_stats(k, &b) < 0 || ix_postings(k, &b) < 0)
         goto done;
@@ -322,6 +315,5 @@ void kb_index_free(kb *k)
     free(k->alts);
     free(k->alt_terms);
     free(k->entry_alt_off);
-    free(k->bigrams);
-    free(k->entry_bi_off);
+    free(k->term_max);
 }

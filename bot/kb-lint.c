@@ -14,11 +14,31 @@
 #define LINT_MIN_QUESTIONS 8
 #define LINT_DUP_JACCARD 0.85
 
+/* Distinct terms of alternate a, sorted, into out (at most cap). */
+static size_t alt_set(const kb *k, const kb_alt *a, uint32_t *out, size_t cap)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < a->n && n < cap; i++) {
+        uint32_t t = k->alt_terms[a->off + i];
+        size_t j = n;
+        while (j > 0 && out[j - 1] > t) {
+            j--;
+        }
+        if (j > 0 && out[j - 1] == t)
+            continue;
+        memmove(out + j + 1, out + j, (n - j) * sizeof *out);
+        out[j] = t;
+        n++;
+    }
+    return n;
+}
+
 static double alt_jaccard(const kb *k, const kb_alt *a, const kb_alt *b)
 {
-    const uint32_t *x = k->alt_terms + a->off, *y = k->alt_terms + b->off;
+    uint32_t x[256], y[256];
+    size_t nx = alt_set(k, a, x, 256), ny = alt_set(k, b, y, 256);
     size_t i = 0, j = 0, common = 0;
-    while (i < a->n && j < b->n) {
+    while (i < nx && j < ny) {
         if (x[i] == y[j]) {
             common++;
             i++;
@@ -29,7 +49,7 @@ static double alt_jaccard(const kb *k, const kb_alt *a, const kb_alt *b)
             j++;
         }
     }
-    size_t uni = a->n + b->n - common;
+    size_t uni = nx + ny - common;
     return uni ? (double)common / (double)uni : 1.0;
 }
 

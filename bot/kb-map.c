@@ -80,7 +80,7 @@ static int map_grow(kb_map *m)
 int kb_map_put(kb_map *m, const char *s, size_t len, uint32_t val,
                const char **key_out)
 {
-    if ((m->count + 1) * 4 > m->cap * 3 && map_grow(m) < 0)
+    if ((m->count + 1) * 2 > m->cap && map_grow(m) < 0)
         return -1;
     uint32_t h = kb_map_hash(s, len);
     kb_map_slot *sl = map_slot(m, s, len, h);

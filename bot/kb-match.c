@@ -3,11 +3,13 @@
  *   1. text -> query terms (typo repair, synonyms); words the vocabulary
  *      does not know still count in the query's weight, so a question
  *      mostly about something else scores low;
- *   2. BM25F over the entry postings (term at a time, touched-list
- *      accumulator), keeping the best `candidates` entries;
- *   3. each candidate rescored: best single alternate question (coverage
- *      of the query and of the alternate), BM25F share, adjacent pairs;
- *   4. a calibrated confidence and the decision.
+ *   2. the best `candidates` entries by BM25F over the entry postings
+ *      (kb-topk.c: document at a time, MaxScore);
+ *   3. each candidate rescored: its best alternate question (coverage of
+ *      the query and of the alternate, adjacent pairs in that alternate)
+ *      mixed with its BM25F share;
+ *   4. a calibrated confidence (kb-params.c) and the decision.
+ * No allocation: everything lives in the kb_scratch.
  */
 #include "kb-impl.h"
 
@@ -20,6 +22,25 @@ typedef struct query {
     size_t n_bi;
     double bi_weight;      /* sum of the pairs' weights */
 } query;
+
+/* Adjacent pairs of known query terms, weighted by their weaker word. */
+static void query_pairs(const kb *k, kb_scratch *s, query *q)
+{
+    const kb_lexout *lx = &s->lex;
+    q->n_bi = 0;
+    q->bi_weight = 0;
+    if (!(k->features & KB_FEAT_BIGRAMS))
+        return;
+    for (size_t i = 0; i + 1 < lx->terms.n; i++) {
+        uint32_t a = lx->terms.v[i], b = lx->terms.v[i + 1];
+        if (a == KB_TERM_NONE || b == KB_TERM_NONE || !k->df[a] || !k->df[b])
+            continue;
+        float w = k->idf[a] < k->idf[b] ? k->idf[a] : k->idf[b];
+        s->qbi[q->n_bi] = (uint64_t)a << 32 | b;
+        s->qbi_w[q->n_bi++] = w;
+        q->bi_weight += w;
+    }
+}
 
 /* Query terms: unique, known to some entry, marked in s->qmark. */
 static void query_terms(const kb *k, kb_scratch *s, query *q)
@@ -44,172 +65,91 @@ static void query_terms(const kb *k, kb_scratch *s, query *q)
     }
     q->unknown = (double)unknown * k->params.unknown_weight * k->idf_max;
     q->weight += q->unknown;
-    q->n_bi = 0;
-    q->bi_weight = 0;
-    if (!(k->features & KB_FEAT_BIGRAMS))
-        return;
-    for (size_t i = 0; i + 1 < lx->terms.n; i++) {
-        uint32_t a = lx->terms.v[i], b = lx->terms.v[i + 1];
-        if (a == KB_TERM_NONE || b == KB_TERM_NONE || !k->df[a] || !k->df[b])
+    query_pairs(k, s, q);
+}
+
+/* ---- rescoring --------------------------------------------------------- */
+
+/* Weight of the query pairs (a, b) found at adjacent positions. */
+static double pair_hits(const kb_scratch *s, const query *q, uint32_t a,
+                        uint32_t b)
+{
+    uint64_t key = (uint64_t)a << 32 | b;
+    for (size_t i = 0; i < q->n_bi; i++) {
+        if (s->qbi[i] == key)
+            return s->qbi_w[i];
+    }
+    return 0;
+}
+
+/* One alternate: idf mass of the query terms it has (each once), and the
+ * weight of the query's adjacent pairs it has. */
+static double alt_overlap(const kb *k, kb_scratch *s, const kb_alt *al,
+                          const query *q, double *pairs)
+{
+    const uint32_t *t = k->alt_terms + al->off;
+    double ov = 0;
+    *pairs = 0;
+    uint32_t stamp = ++s->stamp;
+    for (uint32_t i = 0; i < al->n; i++) {
+        uint32_t slot = s->qmark[t[i]];
+        if (!slot)
             continue;
-        /* a pair is as telling as its weaker word */
-        float w = k->idf[a] < k->idf[b] ? k->idf[a] : k->idf[b];
-        s->qbi[q->n_bi] = (uint64_t)a << 32 | b;
-        s->qbi_w[q->n_bi++] = w;
-        q->bi_weight += w;
-    }
-}
-
-/* BM25F, term at a time. */
-static void query_accumulate(const kb *k, kb_scratch *s)
-{
-    float *acc = s->acc;
-    s->touched.n = 0;
-    for (size_t i = 0; i < s->qterms.n; i++) {
-        uint32_t t = s->qterms.v[i];
-        for (uint32_t p = k->post_off[t]; p < k->post_off[t + 1]; p++) {
-            uint32_t d = k->post_doc[p];
-            if (acc[d] == 0.0f)
-                s->touched.v[s->touched.n++] = d;
-            acc[d] += k->post_imp[p];
+        if (s->qseen[slot - 1] != stamp) {
+            s->qseen[slot - 1] = stamp;
+            ov += k->idf[t[i]];
         }
+        if (q->n_bi && i + 1 < al->n && s->qmark[t[i + 1]])
+            *pairs += pair_hits(s, q, t[i], t[i + 1]);
     }
+    return ov;
 }
 
-/* Keep the best n touched entries by BM25F in s->cand (a min-heap while
- * filling); returns how many. */
-static size_t query_candidates(const kb *k, kb_scratch *s)
+/* Best alternate question of c's entry, and the best phrase evidence. */
+static void score_alts(const kb *k, kb_scratch *s, kb_cand *c,
+                       const query *q)
 {
-    size_t cap = k->params.candidates, n = 0;
-    kb_cand *h = s->cand;
-    for (size_t i = 0; i < s->touched.n; i++) {
-        uint32_t d = s->touched.v[i];
-        float v = s->acc[d];
-        if (n == cap && v <= h[0].bm25)
-            continue;
-        size_t j;
-        if (n < cap) {
-            j = n++;
-            while (j > 0 && h[(j - 1) / 2].bm25 > v) {
-                h[j] = h[(j - 1) / 2];
-                j = (j - 1) / 2;
-            }
-        } else {   /* replace the root, sift down */
-            j = 0;
-            for (;;) {
-                size_t c = 2 * j + 1;
-                if (c >= n)
-                    break;
-                if (c + 1 < n && h[c + 1].bm25 < h[c].bm25)
-                    c++;
-                if (h[c].bm25 >= v)
-                    break;
-                h[j] = h[c];
-                j = c;
-            }
-        }
-        h[j] = (kb_cand){d, v, 0, 0, 0, 0, 0};
+    double best = 0, best_pairs = 0;
+    uint32_t e = c->entry;
+    if (s->stamp > UINT32_MAX - 64) {
+        memset(s->qseen, 0, s->cap_qseen * sizeof *s->qseen);
+        s->stamp = 0;
     }
-    return n;
-}
-
-/* Best alternate question of entry e for this query. */
-static float score_alts(const kb *k, const kb_scratch *s, uint32_t e,
-                        double qweight)
-{
-    double best = 0;
     for (uint32_t a = k->entry_alt_off[e]; a < k->entry_alt_off[e + 1]; a++) {
         const kb_alt *al = &k->alts[a];
         if ((long)a == s->skip_alt || al->weight <= 0)
             continue;
-        double ov = 0;
-        for (uint32_t i = 0; i < al->n; i++) {
-            uint32_t t = k->alt_terms[al->off + i];
-            if (s->qmark[t])
-                ov += k->idf[t];
-        }
-        double qc = ov / qweight, ac = ov / al->weight;
+        double pairs;
+        double ov = alt_overlap(k, s, al, q, &pairs);
+        double qc = ov / q->weight, ac = ov / al->weight;
         double v = qc * (0.6 + 0.4 * ac);
         if (v > best)
             best = v;
+        if (pairs > best_pairs)
+            best_pairs = pairs;
     }
-    return (float)best;
+    c->alt = (float)best;
+    c->bigram = q->bi_weight > 0 ? (float)(best_pairs / q->bi_weight) : 0;
 }
 
-/* Weighted share of the query's adjacent pairs found in e's questions. */
-static float score_bigrams(const kb *k, const kb_scratch *s, uint32_t e,
-                           const query *q)
-{
-    const uint64_t *lo0 = k->bigrams + k->entry_bi_off[e];
-    size_t n = k->entry_bi_off[e + 1] - k->entry_bi_off[e];
-    double found = 0;
-    for (size_t i = 0; i < q->n_bi; i++) {
-        size_t lo = 0, hi = n;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (lo0[mid] < s->qbi[i])
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < n && lo0[lo] == s->qbi[i])
-            found += s->qbi_w[i];
-    }
-    return q->bi_weight > 0 ? (float)(found / q->bi_weight) : 0.0f;
-}
-
-/* Impact of term t in entry e, or -1 when e does not contain t. */
-static float entry_impact(const kb *k, uint32_t t, uint32_t e)
-{
-    uint32_t lo = k->post_off[t], hi = k->post_off[t + 1];
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (k->post_doc[mid] < e)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo < k->post_off[t + 1] && k->post_doc[lo] == e)
-        return k->post_imp[lo];
-    return -1.0f;
-}
-
-/* How much of the query the entry contains at all, and its best word
- * (by impact: a rare word that is what the entry is about). */
-static void score_cover(const kb *k, const kb_scratch *s, kb_cand *c,
-                        const query *q)
-{
-    double got = 0, strong = 0;
-    for (size_t i = 0; i < s->qterms.n; i++) {
-        uint32_t t = s->qterms.v[i];
-        float imp = entry_impact(k, t, c->entry);
-        if (imp < 0)
-            continue;
-        got += k->idf[t];
-        if (imp > strong)
-            strong = imp;
-    }
-    c->cover = (float)(got / q->weight);
-    c->strong = (float)(k->idf_max > 0 ? strong / k->idf_max : 0);
-}
-
-static void score_candidate(const kb *k, const kb_scratch *s, kb_cand *c,
+static void score_candidate(const kb *k, kb_scratch *s, kb_cand *c,
                             const query *q)
 {
     const kb_params *p = &k->params;
     c->bm25 = (float)(c->bm25 / q->weight);
-    c->alt = (k->features & KB_FEAT_ALTS) ? score_alts(k, s, c->entry,
-                                                       q->weight)
-                                          : c->bm25;
+    if (k->features & KB_FEAT_ALTS) {
+        score_alts(k, s, c, q);
+    } else {
+        c->alt = c->bm25;
+        c->bigram = 0;
+    }
     double mix = p->mix_alt + p->mix_bm25;
     double v = p->mix_alt * c->alt + p->mix_bm25 * c->bm25;
-    if (q->bi_weight > 0) {
-        c->bigram = score_bigrams(k, s, c->entry, q);
+    if (q->bi_weight > 0 && (k->features & KB_FEAT_ALTS)) {
         v += p->mix_bigram * c->bigram;
         mix += p->mix_bigram;
     }
     c->score = (float)(v / mix);
-    score_cover(k, s, c, q);
 }
 
 static int cand_cmp(const kb_cand *a, const kb_cand *b)
@@ -233,6 +173,44 @@ static void cand_sort(kb_cand *c, size_t n)
     }
 }
 
+/* ---- confidence and decision ----------------------------------------- */
+
+/* Impact of term t in entry e, or -1 when e does not contain t. */
+static float entry_impact(const kb *k, uint32_t t, uint32_t e)
+{
+    uint32_t lo = k->post_off[t], hi = k->post_off[t + 1];
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (k->post_doc[mid] < e)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < k->post_off[t + 1] && k->post_doc[lo] == e)
+        return k->post_imp[lo];
+    return -1.0f;
+}
+
+/* Share of the query weight that entry a (or b, unless b is a) contains,
+ * and the best impact among the words a contains. */
+static double cover(const kb *k, const kb_scratch *s, uint32_t a, uint32_t b,
+                    double qweight, double *strong)
+{
+    double got = 0;
+    *strong = 0;
+    for (size_t i = 0; i < s->qterms.n; i++) {
+        uint32_t t = s->qterms.v[i];
+        float imp = entry_impact(k, t, a);
+        if (imp > *strong)
+            *strong = imp;
+        if (imp >= 0 || (b != a && entry_impact(k, t, b) >= 0))
+            got += k->idf[t];
+    }
+    if (k->idf_max > 0)
+        *strong /= k->idf_max;
+    return qweight > 0 ? got / qweight : 0;
+}
+
 /* The calibrated confidence: a logistic model over a few features of
  * the best candidate, fitted on score distributions (see kb-params.c). */
 static double confidence(const kb_params *p, const kb_features *f)
@@ -243,26 +221,14 @@ static double confidence(const kb_params *p, const kb_features *f)
     return 1.0 / (1.0 + exp(-z));
 }
 
-/* Share of the query weight that entries a and b together contain. */
-static double pair_cover(const kb *k, const kb_scratch *s, uint32_t a,
-                         uint32_t b, double qweight)
-{
-    double got = 0;
-    for (size_t i = 0; i < s->qterms.n; i++) {
-        uint32_t t = s->qterms.v[i];
-        if (entry_impact(k, t, a) >= 0 || entry_impact(k, t, b) >= 0)
-            got += k->idf[t];
-    }
-    return qweight > 0 ? got / qweight : 0;
-}
-
 /* A close call: is the pair a good answer together?  It is judged like a
  * single entry, with the pair's joint cover and its lead over the third. */
 static int pair_confident(const kb *k, const kb_scratch *s, const query *q)
 {
     const kb_cand *c = s->cand;
     kb_features f = s->feat;
-    f.cover = pair_cover(k, s, c[0].entry, c[1].entry, q->weight);
+    double strong;
+    f.cover = cover(k, s, c[0].entry, c[1].entry, q->weight, &strong);
     f.margin = c[1].score - (s->n_cand > 2 ? c[2].score : 0);
     return confidence(&k->params, &f) >= k->params.conf_answer;
 }
@@ -284,11 +250,14 @@ static void decide(const kb *k, kb_scratch *s, const query *q,
                    kb_result *out)
 {
     const kb_params *p = &k->params;
-    const kb_cand *c = s->cand;
+    kb_cand *c = s->cand;
     size_t n = s->n_cand;
     if (n == 0)
         return;
-    double s1 = c[0].score, s2 = n > 1 ? c[1].score : 0;
+    double s1 = c[0].score, s2 = n > 1 ? c[1].score : 0, strong;
+    c[0].cover = (float)cover(k, s, c[0].entry, c[0].entry, q->weight,
+                              &strong);
+    c[0].strong = (float)strong;
     s->feat = (kb_features){s1, s1 - s2, c[0].cover, c[0].strong,
                             q->weight > 0 ? q->unknown / q->weight : 0};
     out->score = s1;
@@ -305,11 +274,9 @@ static void decide(const kb *k, kb_scratch *s, const query *q,
 
 static void query_reset(kb_scratch *s)
 {
-    for (size_t i = 0; i < s->touched.n; i++)
-        s->acc[s->touched.v[i]] = 0.0f;
     for (size_t i = 0; i < s->qterms.n; i++)
         s->qmark[s->qterms.v[i]] = 0;
-    s->touched.n = s->qterms.n = 0;
+    s->qterms.n = 0;
 }
 
 int kb_match_skip(const kb *k, kb_scratch *s, const char *text, size_t len,
@@ -329,9 +296,8 @@ int kb_match_skip(const kb *k, kb_scratch *s, const char *text, size_t len,
     s->n_cand = 0;
     memset(&s->feat, 0, sizeof s->feat);
     query_terms(k, s, &q);
-    if (s->qterms.n > 0) {
-        query_accumulate(k, s);
-        s->n_cand = query_candidates(k, s);
+    if (s->qterms.n > 0 && !kb_text_has_markup(text, len)) {
+        s->n_cand = kb_topk(k, s);
         for (size_t i = 0; i < s->n_cand; i++)
             score_candidate(k, s, &s->cand[i], &q);
         cand_sort(s->cand, s->n_cand);

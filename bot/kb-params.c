@@ -36,7 +36,7 @@ void kb_params_default(kb_params *p)
     p->conf_ambiguous = 0.55;
     p->close_ratio = 0.90;
     p->suggest_ratio = 0.75;
-    p->candidates = 64;
+    p->candidates = 32;
 }
 
 typedef struct param_name {

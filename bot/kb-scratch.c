@@ -2,7 +2,7 @@
  * kb-scratch.c - per-thread working memory for matching.  It grows to the
  * size of the largest kb it has served and is then reused, so a warm
  * scratch makes kb_answer() allocation-free.  Invariant between queries:
- * acc[] and qmark[] are all zero (each query clears what it touched).
+ * qmark[] is all zero (each query clears what it set).
  */
 #include "kb-impl.h"
 
@@ -26,12 +26,13 @@ void kb_scratch_free(kb_scratch *s)
     if (s->stem)
         sb_stemmer_delete(s->stem);
     free(s->stem_lang);
-    free(s->acc);
     free(s->qmark);
-    kb_u32buf_free(&s->touched);
     kb_u32buf_free(&s->qterms);
     free(s->qbi);
     free(s->qbi_w);
+    free(s->qseen);
+    free(s->cur);
+    free(s->ub);
     free(s->cand);
     kb_lexout_free(&s->lex);
     free(s);
@@ -68,14 +69,14 @@ int kb_scratch_ready(kb_scratch *s, const kb *k)
     size_t qmax = KB_QUERY_MAX_TOKENS * KB_SYN_MAX + 1;
     size_t ncand = k->params.candidates + 1;
     if (scratch_stemmer(s, k->language) < 0 ||
-        zgrow((void **)&s->acc, &s->cap_acc, k->n_entries + 1,
-              sizeof *s->acc) < 0 ||
         zgrow((void **)&s->qmark, &s->cap_qmark, k->n_terms + 1,
               sizeof *s->qmark) < 0 ||
         zgrow((void **)&s->qbi, &s->cap_qbi, qmax, sizeof *s->qbi) < 0 ||
         zgrow((void **)&s->qbi_w, &s->cap_qbi_w, qmax, sizeof *s->qbi_w) < 0 ||
+        zgrow((void **)&s->qseen, &s->cap_qseen, qmax, sizeof *s->qseen) < 0 ||
+        zgrow((void **)&s->cur, &s->cap_cur, qmax, sizeof *s->cur) < 0 ||
+        zgrow((void **)&s->ub, &s->cap_ub, qmax, sizeof *s->ub) < 0 ||
         zgrow((void **)&s->cand, &s->cap_cand, ncand, sizeof *s->cand) < 0 ||
-        kb_u32buf_reserve(&s->touched, k->n_entries + 1) < 0 ||
         kb_u32buf_reserve(&s->qterms, qmax) < 0 ||
         kb_u32buf_reserve(&s->lex.raw, qmax) < 0 ||
         kb_u32buf_reserve(&s->lex.terms, qmax) < 0)

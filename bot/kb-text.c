@@ -72,13 +72,19 @@ static int tok_flush(tok_state *t);
  * "8" "mo", so each half meets its own spelling in the knowledge. */
 static int tok_append(tok_state *t, utf8proc_int32_t cp)
 {
-    int digit = utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
+    int digit = cp < 0x80 ? (cp >= '0' && cp <= '9')
+                          : utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
     if (t->bl && digit != t->digits) {
         int rc = tok_flush(t);
         if (rc)
             return rc;
     }
     t->digits = digit;
+    if (cp < 0x80) {
+        if (t->bl < KB_TOKEN_MAX)
+            t->buf[t->bl++] = (char)cp;
+        return 0;
+    }
     utf8proc_uint8_t enc[4];
     utf8proc_ssize_t n = utf8proc_encode_char(cp, enc);
     if (n <= 0 || t->bl + (size_t)n > KB_TOKEN_MAX)
@@ -161,9 +167,13 @@ int kb_text_tokenize(const char *text, size_t len, size_t max_tokens,
         return 0;
     size_t pos = 0;
     while (pos < len) {
-        utf8proc_int32_t cp = next_cp(text, len, &pos);
-        int rc = cp_class(cp) == CP_APOS ? tok_apostrophe(&t, text, len, &pos)
-                                         : tok_fold(&t, cp);
+        utf8proc_int32_t cp = (unsigned char)text[pos];
+        if (cp < 0x80)
+            pos++;   /* ASCII: no decoding */
+        else
+            cp = next_cp(text, len, &pos);
+        int apos = cp == '\'' || (cp >= 0x80 && cp_class(cp) == CP_APOS);
+        int rc = apos ? tok_apostrophe(&t, text, len, &pos) : tok_fold(&t, cp);
         if (rc)
             return rc < 0 ? rc : 0;   /* > 0: max_tokens reached */
     }
@@ -237,4 +247,23 @@ int kb_text_terms(const char *language, const char *text, size_t len,
     int rc = kb_text_tokenize(text, len, (size_t)-1, terms_cb, &c);
     sb_stemmer_delete(c.st);
     return rc < 0 ? -1 : c.count;
+}
+
+/* Does text contain an HTML/XML tag ("<b>", "</script>", "<img src=x>")?
+ * Parents do not type markup; a question that does is not answered. */
+int kb_text_has_markup(const char *text, size_t len)
+{
+    for (size_t i = 0; i + 2 < len; i++) {
+        if (text[i] != '<')
+            continue;
+        size_t j = i + 1 + (text[i + 1] == '/');
+        char c = j < len ? text[j] : 0;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+            continue;
+        while (j < len && text[j] != '>' && text[j] != '<')
+            j++;
+        if (j < len && text[j] == '>')
+            return 1;
+    }
+    return 0;
 }

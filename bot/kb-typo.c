@@ -2,8 +2,10 @@
  * kb-typo.c - repair of words the vocabulary does not know: "massge" ->
  * "massage".  Candidates are vocabulary words of about the same length
  * whose letter-set differs little (a 64-bit mask, one popcount), then a
- * bounded edit distance (with adjacent transpositions) decides.  Below 8
- * characters the first letter must match.
+ * bounded edit distance (with adjacent transpositions) decides.  The
+ * first letter must match (people rarely mistype it, and real words one
+ * letter apart, "train" and "brain", are common), which also lets the
+ * search look only at words of that first letter and a close length.
  */
 #include "kb-impl.h"
 
@@ -27,12 +29,26 @@ static uint64_t typo_mask(const char *s, size_t len)
     return m;
 }
 
+#define ROW (KB_TOKEN_MAX + 2)
+
 static int word_cmp(const void *a, const void *b)
 {
     const kb_typo_word *x = a, *y = b;
+    unsigned char fx = (unsigned char)x->s[0], fy = (unsigned char)y->s[0];
+    if (fx != fy)
+        return fx < fy ? -1 : 1;
     if (x->len != y->len)
         return x->len < y->len ? -1 : 1;
     return strcmp(x->s, y->s);
+}
+
+/* Bits set in m (portable: no popcnt instruction assumed). */
+static unsigned popcount64(uint64_t m)
+{
+    m = m - ((m >> 1) & 0x5555555555555555ull);
+    m = (m & 0x3333333333333333ull) + ((m >> 2) & 0x3333333333333333ull);
+    m = (m + (m >> 4)) & 0x0f0f0f0f0f0f0f0full;
+    return (unsigned)((m * 0x0101010101010101ull) >> 56);
 }
 
 /* Vocabulary for repair: every non-stopword token seen at build time. */
@@ -53,12 +69,20 @@ int kb_typo_build(kb *k)
             sl->key, sl->len, term, k->cf ? k->cf[term] : 0,
             typo_mask(sl->key, sl->len)};
     }
-    qsort(t->words, t->n, sizeof *t->words, word_cmp);
+    if (t->n)
+        qsort(t->words, t->n, sizeof *t->words, word_cmp);
+    t->start = malloc(256 * ROW * sizeof *t->start);
+    if (!t->start)
+        return -1;
     size_t j = 0;
-    for (size_t len = 0; len < KB_TOKEN_MAX + 2; len++) {
-        while (j < t->n && t->words[j].len < len)
-            j++;
-        t->by_len[len] = j;
+    for (size_t c = 0; c < 256; c++) {
+        for (size_t len = 0; len < ROW; len++) {
+            while (j < t->n && ((unsigned char)t->words[j].s[0] < c ||
+                                ((unsigned char)t->words[j].s[0] == c &&
+                                 t->words[j].len < len)))
+                j++;
+            t->start[c * ROW + len] = (uint32_t)j;
+        }
     }
     return 0;
 }
@@ -66,6 +90,7 @@ int kb_typo_build(kb *k)
 void kb_typo_free(kb_typo *t)
 {
     free(t->words);
+    free(t->start);
     memset(t, 0, sizeof *t);
 }
 
@@ -106,25 +131,45 @@ unsigned kb_typo_distance(const char *a, size_t la, const char *b,
     return p[lb] <= max ? p[lb] : max + 1;
 }
 
+/* Distance 0 or 1 (one substitution, insertion, deletion or adjacent
+ * swap) in one pass; 2 means "more than 1". */
+static unsigned within1(const char *a, size_t la, const char *b, size_t lb)
+{
+    size_t i = 0;
+    while (i < la && i < lb && a[i] == b[i])
+        i++;
+    if (i == la && i == lb)
+        return 0;
+    if (la == lb) {
+        if (memcmp(a + i + 1, b + i + 1, la - i - 1) == 0)
+            return 1;                                   /* substitution */
+        return i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+               memcmp(a + i + 2, b + i + 2, la - i - 2) == 0 ? 1 : 2;
+    }
+    if (la + 1 == lb)
+        return memcmp(a + i, b + i + 1, la - i) == 0 ? 1 : 2;  /* insert */
+    if (lb + 1 == la)
+        return memcmp(a + i + 1, b + i, lb - i) == 0 ? 1 : 2;  /* delete */
+    return 2;
+}
+
 uint32_t kb_typo_repair(const kb_typo *t, const char *tok, size_t len)
 {
-    if (len > KB_TOKEN_MAX || t->n == 0)
+    if (len == 0 || len > KB_TOKEN_MAX || t->n == 0 || !t->start)
         return KB_TERM_NONE;
     unsigned max = kb_text_chars(tok, len) >= 8 ? 2 : 1;
     uint64_t m = typo_mask(tok, len);
     size_t lo = len > max ? len - max : 0;
-    size_t hi = len + max + 1 > KB_TOKEN_MAX + 1 ? KB_TOKEN_MAX + 1
-                                                 : len + max + 1;
+    size_t hi = len + max + 1 > ROW - 1 ? ROW - 1 : len + max + 1;
+    const uint32_t *row = t->start + (unsigned char)tok[0] * ROW;
     const kb_typo_word *best = NULL;
     unsigned best_d = max + 1;
-    for (size_t i = t->by_len[lo]; i < t->by_len[hi]; i++) {
+    for (size_t i = row[lo]; i < row[hi]; i++) {
         const kb_typo_word *w = &t->words[i];
-        /* people rarely mistype the first letter of a short word, and
-         * real words one letter apart ("train", "brain") are common */
-        if ((unsigned)__builtin_popcountll(m ^ w->mask) > 2 * max ||
-            (max == 1 && w->s[0] != tok[0]))
+        if (popcount64(m ^ w->mask) > 2 * max)
             continue;
-        unsigned dd = kb_typo_distance(tok, len, w->s, w->len, max);
+        unsigned dd = max == 1 ? within1(tok, len, w->s, w->len)
+                               : kb_typo_distance(tok, len, w->s, w->len, max);
         if (dd < best_d || (dd == best_d && best && w->freq > best->freq)) {
             best = w;
             best_d = dd;

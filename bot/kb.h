@@ -101,6 +101,10 @@ typedef struct kb_load_opts {
 /* kb_load() with options (opts NULL = every feature).  Same ownership. */
 kb *kb_load_ex(const char *dir, const kb_load_opts *opts, kb_diag *diag);
 
+/* Seconds kb_load spent reading + validating the files, and building the
+ * index (for benchmarks). */
+void kb_load_times(const kb *k, double *read_validate, double *index);
+
 size_t kb_entry_count(const kb *k);
 const kb_entry *kb_entry_at(const kb *k, size_t i);
 const kb_entry *kb_find(const kb *k, const char *id);   /* NULL if absent */

@@ -122,3 +122,13 @@ Test(kb_text, unknown_language_fails)
     joined j = {0};
     cr_assert_eq(kb_text_terms("klingon", "x", 1, collect_term, &j), -1);
 }
+
+Test(kb_text, markup_is_detected)
+{
+    cr_assert_eq(kb_text_has_markup("<script>alert(1)</script>", 25), 1);
+    cr_assert_eq(kb_text_has_markup("<img src=x onerror=alert(1)>", 28), 1);
+    cr_assert_eq(kb_text_has_markup("a </b> b", 8), 1);
+    cr_assert_eq(kb_text_has_markup("I <3 massage", 12), 0);
+    cr_assert_eq(kb_text_has_markup("3 < 4 and 5 > 2", 15), 0);
+    cr_assert_eq(kb_text_has_markup("<b", 2), 0);
+}
