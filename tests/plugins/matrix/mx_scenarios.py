@@ -311,6 +311,37 @@ def sc_bad_input(w):
     eq(len(w.bot_events(room)), 4, "bot messages")
 
 
+def sc_flood(w):
+    w.cfg["limits"]["per_user_per_minute"] = 3
+    w.start()
+    room = w.dm()
+    qs = [w.say(room, "!faq sleep") for _ in range(6)]
+    w.reply(room, qs[3])
+    time.sleep(1.5)
+    got = [len(w.replies_to(room, q)) for q in qs]
+    eq(got, [1, 1, 1, 1, 0, 0], "replies per question (3 answers, 1 notice, then quiet)")
+    notice = w.replies_to(room, qs[3])[0]["content"]["body"]
+    if "faster than I can answer" not in notice:
+        raise AssertionError("flood notice: %r" % notice)
+    bob_room = w.dm(BOB)       # the limit is per user
+    w.reply(bob_room, w.say(bob_room, "!faq gas", sender=BOB))
+
+
+def sc_bad_config(w):
+    w.cfg["plugins"]["matrix"]["tokn_env"] = "X"
+    w.start(wait_sync=False)
+    wait_until(lambda: w.proc.poll() is not None, 10, "faqbot to exit")
+    if 'matrix: unknown config key "tokn_env"' not in w.log():
+        raise AssertionError("no clear config error")
+    del w.cfg["plugins"]["matrix"]["tokn_env"]
+    w.env.pop("MATRIX_ACCESS_TOKEN")
+    w.start(wait_sync=False)
+    wait_until(lambda: w.proc.poll() is not None, 10, "faqbot to exit")
+    if "matrix: environment variable MATRIX_ACCESS_TOKEN (token_env) is not set" not in w.log():
+        raise AssertionError("no clear missing-token error")
+    eq(w.hs.requests, [], "requests made with a bad config")
+
+
 def sc_stale_since(w):
     w.start()
     room = w.dm()
@@ -513,7 +544,8 @@ def sc_shutdown_fast(w):
 SCENARIOS = [("dm_answer", sc_dm_answer), ("group_rules", sc_group_rules),
              ("ignored_events", sc_ignored), ("encrypted_room", sc_encrypted),
              ("restart_resume", sc_restart_resume), ("stale_since", sc_stale_since),
-             ("bad_input", sc_bad_input),
+             ("bad_input", sc_bad_input), ("flood_limit", sc_flood),
+             ("bad_config", sc_bad_config),
              ("first_sync_backlog", sc_first_sync_backlog),
              ("kill9_exactly_once", sc_kill9), ("faults_429_5xx", sc_faults),
              ("bad_token", sc_bad_token), ("password_login", sc_password_login),
