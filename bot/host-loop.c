@@ -72,6 +72,46 @@ void host_build_help(host *h)
     sbuf_free(&b);
 }
 
+static void *stop_thread(void *arg)
+{
+    host_plugin *p = arg;
+    p->so.desc->stop(p->self);
+    pthread_mutex_lock(&p->core->lock);
+    p->stop_pending = 0;
+    pthread_cond_broadcast(&p->core->cond);
+    pthread_mutex_unlock(&p->core->lock);
+    return NULL;
+}
+
+/* stop() must not block, but a broken plugin's might: it runs on a
+ * detached helper thread so the stop deadline holds whatever it does.
+ * A plugin whose stop() is still running at the deadline is abandoned
+ * (never destroyed or unloaded under it). */
+static void host_call_stop(host *h, host_plugin *p)
+{
+    pthread_attr_t attr;
+    pthread_t t;
+    pthread_mutex_lock(&h->lock);
+    p->stop_pending = 1;
+    pthread_mutex_unlock(&h->lock);
+    int ok = pthread_attr_init(&attr) == 0;
+    if (ok) {
+        ok = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+             pthread_create(&t, &attr, stop_thread, p) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (!ok)
+        stop_thread(p);   /* no thread to spare: call it here */
+}
+
+static int stops_pending(host *h)
+{
+    int n = 0;
+    for (host_plugin *p = h->plugins; p; p = p->next)
+        n += p->stop_pending;
+    return n;
+}
+
 void host_request_stop(host *h)
 {
     pthread_mutex_lock(&h->lock);
@@ -83,7 +123,7 @@ void host_request_stop(host *h)
         return;
     for (host_plugin *p = h->plugins; p; p = p->next)
         if (p->started && !p->done)
-            p->so.desc->stop(p->self);
+            host_call_stop(h, p);
 }
 
 /* Wait for every thread up to the deadline; mark laggards abandoned. */
@@ -92,11 +132,11 @@ static void host_join_all(host *h)
     struct timespec ts;
     deadline_in(&ts, HOST_STOP_DEADLINE_MS);
     pthread_mutex_lock(&h->lock);
-    while (h->running > 0 &&
+    while ((h->running > 0 || stops_pending(h) > 0) &&
            pthread_cond_timedwait(&h->cond, &h->lock, &ts) != ETIMEDOUT)
         ;
     for (host_plugin *p = h->plugins; p; p = p->next)
-        if (p->started && !p->done) {
+        if (p->started && (!p->done || p->stop_pending)) {
             p->abandoned = 1;
             log_msg(LOG_ERROR, p->cfg->instance,
                     "did not stop within %d ms; leaving it behind",

@@ -31,6 +31,7 @@ typedef struct host_plugin {
     pthread_t thread;
     int started, done, rc;
     int abandoned;               /* missed the stop deadline */
+    int stop_pending;            /* stop() still running (helper thread) */
     struct host_plugin *next;
 } host_plugin;
 
@@ -51,6 +52,10 @@ struct host {
     host_plugin *plugins;
 };
 
+/* Create the plugin once in a throw-away child process first (host-isolate.c):
+ * -1 with a reason in err when create() crashed there, else 0. */
+int host_isolate_probe(const config *cfg, const config_plugin *cp, char *err,
+                       size_t errlen);
 int host_deliver(faqbot_host *api, const faqbot_message *msg);
 int host_stopping(host *h);
 int host_sleep(host *h, unsigned ms);

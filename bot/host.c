@@ -113,6 +113,8 @@ static host_plugin *hp_create(host *h, const config_plugin *cp)
     paths_plugin_dir(h->cfg->plugin_dir, dir, sizeof dir);
     if (plugin_so_open(dir, cp->plugin, &p->so, err, sizeof err) < 0)
         goto refused;
+    if (host_isolate_probe(h->cfg, cp, err, sizeof err) < 0)
+        goto refused;
     if (!(p->scratch = kb_scratch_new()) ||
         !(p->state = state_open(h->cfg->state_dir, cp->instance))) {
         snprintf(err, sizeof err, "cannot set up state or scratch memory");
