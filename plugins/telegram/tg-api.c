@@ -176,6 +176,8 @@ static CURLcode setup(tg_api *a, const char *url, const char *json,
     SET(CURLOPT_XFERINFODATA, a);
     SET(CURLOPT_USERAGENT, "faqbot-telegram/1.0");
     SET(CURLOPT_ACCEPT_ENCODING, "");
+    /* proxies from the environment apply, but never to loopback */
+    SET(CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
 #undef SET
     return rc;
 }
