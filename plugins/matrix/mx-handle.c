@@ -290,6 +290,10 @@ static int handle_room(mx_bot *b, const mx_room *jr, int initial)
     }
     if (rc == 0 && joined_now && room->encrypted)
         rc = encryption_notice(b, room);
+    if (rc != 0 && fresh) {
+        room->known = 0; /* the retry must see the room as new again */
+        return rc;
+    }
     if (rc == 0 && !initial && someone_left && room->known &&
         mx_room_count(room) <= 1)
         rc = leave_room(b, jr->room_id, "the last other member left");

@@ -360,6 +360,24 @@ def sc_stale_since(w):
     eq(len(w.bot_events(room)), 2, "bot messages")
 
 
+def sc_join_backlog(w):
+    """History from before the invite is not answered, even when the
+    batch that joins the room has to be retried."""
+    w.start()
+    room = w.hs.create_room(ALICE)
+    before = w.say(room, "!faq oil")
+    w.hs.add_fault("503", 9, "/_matrix/client/v3/rooms/", "PUT")   # > MX_SEND_ATTEMPTS
+    w.hs.invite(room, ALICE, BOT)
+    after = w.say(room, "!faq gas")
+    w.reply(room, after, timeout=30)
+    eq(w.hs.faults_left(), 0, "faults left")
+    time.sleep(1.0)
+    eq(w.replies_to(room, before), [], "answers to history before the invite")
+    eq(len(w.replies_to(room, after)), 1, "answers to the question after the invite")
+    if "batch not fully answered" not in w.log():
+        raise AssertionError("the batch was not retried")
+
+
 def sc_kill9(w):
     rng = random.Random(int(os.environ.get("MX_SEED", "1234")))
     w.start()
@@ -547,6 +565,7 @@ SCENARIOS = [("dm_answer", sc_dm_answer), ("group_rules", sc_group_rules),
              ("bad_input", sc_bad_input), ("flood_limit", sc_flood),
              ("bad_config", sc_bad_config),
              ("first_sync_backlog", sc_first_sync_backlog),
+             ("join_backlog_retry", sc_join_backlog),
              ("kill9_exactly_once", sc_kill9), ("faults_429_5xx", sc_faults),
              ("bad_token", sc_bad_token), ("password_login", sc_password_login),
              ("allowlist_and_leave", sc_allowlist_and_leave), ("pick_number", sc_pick_number),
