@@ -20,6 +20,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tg_standin  # noqa: E402
+from tg_standin import _NO_PROXY  # noqa: E402
 
 TOKEN = "123456789:AAHfakeTOKENfor-e2e-tests_only"
 WRONG = "987654321:AAHwrongTOKENnever-valid_here"
@@ -513,7 +514,7 @@ def post(url, body, headers=None, method="POST"):
     import urllib.request
     req = urllib.request.Request(url, body, headers or {}, method=method)
     try:
-        with urllib.request.urlopen(req, timeout=10) as r:
+        with _NO_PROXY.open(req, timeout=10) as r:
             return r.status
     except urllib.error.HTTPError as e:
         return e.code

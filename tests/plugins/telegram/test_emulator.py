@@ -21,6 +21,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_e2e  # noqa: E402
+from tg_standin import _NO_PROXY  # noqa: E402
 from test_e2e import (Bot, QUESTIONS, citation_html,  # noqa: E402
                       first_paragraph_html)
 
@@ -78,7 +79,7 @@ class Emulator:
         req = urllib.request.Request(
             self.url + path, data=json.dumps(body).encode(),
             headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=10) as r:
+        with _NO_PROXY.open(req, timeout=10) as r:
             return json.loads(r.read())
 
     def say(self, chat, text, user=None):
