@@ -264,10 +264,37 @@ static int handle_pending(tg_bot *b)
     return 0;
 }
 
+/* Replace, in place, every string in j that contains secret.  Updates
+ * from Telegram never hold the token, but emulators echo it back (the npm
+ * one puts "botToken" in every message) and the journal is a file. */
+static void scrub(json_t *j, const char *secret)
+{
+    const char *key;
+    json_t *v;
+    size_t i;
+    if (json_is_object(j)) {
+        json_object_foreach(j, key, v) {
+            if (json_is_string(v) && strstr(json_string_value(v), secret))
+                json_string_set(v, "<redacted>");
+            else
+                scrub(v, secret);
+        }
+    } else if (json_is_array(j)) {
+        json_array_foreach(j, i, v) {
+            if (json_is_string(v) && strstr(json_string_value(v), secret))
+                json_string_set(v, "<redacted>");
+            else
+                scrub(v, secret);
+        }
+    }
+}
+
 /* Journal a getUpdates result, then answer it. */
 static int handle_batch(tg_bot *b, json_t *arr)
 {
-    int added = tg_cursor_add(&b->cursor, arr);
+    int added;
+    scrub(arr, b->cfg.token);
+    added = tg_cursor_add(&b->cursor, arr);
     if (added < 0) {
         b->host->log(b->host, FAQBOT_LOG_ERROR, "out of memory queueing "
                      "updates");

@@ -182,6 +182,7 @@ def test_kill9_midstream(emu, bot):
     while len(emu.bot_messages()) < 4 and time.time() < deadline:
         time.sleep(0.02)
     bot.kill9()
+    bot.assert_no_secret()     # the journal holds the emulator's updates
     at_kill = len(emu.bot_messages())
     assert at_kill < len(asked), "too fast to kill mid-stream"
     bot.start()
