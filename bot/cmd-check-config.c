@@ -9,6 +9,7 @@
 #include "paths.h"
 
 #include <jansson.h>
+#include <libstemmer.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -125,7 +126,13 @@ static void check_secrets(cc *c, const config_plugin *p)
 static void check_rooms(cc *c, const config *cfg)
 {
     for (size_t i = 0; i < cfg->n_rooms; i++) {
-        const char *key = cfg->rooms[i].key;
+        const char *key = cfg->rooms[i].key, *lang = cfg->rooms[i].language;
+        struct sb_stemmer *st = lang ? sb_stemmer_new(lang, NULL) : NULL;
+        if (lang && !st)
+            problem(c, "$.rooms[\"%s\"].language: \"%s\" is not a Snowball "
+                    "language (english, french, german, ...)", key, lang);
+        if (st)
+            sb_stemmer_delete(st);
         size_t n = strcspn(key, "/");
         int found = 0;
         for (size_t j = 0; j < cfg->n_plugins && !found; j++)

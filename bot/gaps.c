@@ -7,13 +7,20 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+/* The log stops growing here (one warning): gaps are for reading, and a
+ * flood of nonsense must not fill the disk. */
+#define GAPS_MAX_BYTES (64L << 20)
+
 struct gaps {
     int fd;
+    atomic_int full;   /* warned that the cap was reached (any thread) */
 };
 
 gaps *gaps_open(const char *file)
@@ -24,6 +31,7 @@ gaps *gaps_open(const char *file)
     if (paths_mkdirs_for(file, 0700) < 0)
         log_msg(LOG_WARN, "gaps", "cannot create the directory of %s: %s", file,
                 strerror(errno));
+    atomic_init(&g->full, 0);
     g->fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (g->fd < 0) {
         log_msg(LOG_ERROR, "gaps", "cannot open the gap log %s: %s", file,
@@ -77,8 +85,16 @@ static char *gaps_line(const char *status, const char *text,
 int gaps_log(gaps *g, const char *status, const char *text,
              const char *const *sugg, size_t n)
 {
+    struct stat st;
     if (!g)
         return 0;
+    if (fstat(g->fd, &st) == 0 && st.st_size >= GAPS_MAX_BYTES) {
+        if (!atomic_exchange(&g->full, 1))
+            log_msg(LOG_WARN, "gaps", "the gap log reached %ld MiB; no more "
+                    "questions are logged until it is emptied or rotated",
+                    GAPS_MAX_BYTES >> 20);
+        return 0;
+    }
     char *line = gaps_line(status, text, sugg, n);
     if (!line)
         return -1;

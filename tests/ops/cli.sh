@@ -31,7 +31,8 @@ chmod 0644 token.txt
 cat >bad.json <<JSON
 {"knowledge_dir": "kb", "state_dir": "$tmp/state", "colour": "blue",
  "knowledge_bases": {"two": "kb2"},
- "rooms": {"nobody/42": {"knowledge": "two"}, "console/1": {"answer": "sometimes"}},
+ "rooms": {"nobody/42": {"knowledge": "two"}, "console/1": {"answer": "sometimes"},
+           "console/2": {"language": "klingon"}},
  "gaps": {"file": "$tmp/notadir/gaps.jsonl"},
  "plugins": {"console": {},
              "tg": {"plugin": "telegram", "token_file": "$tmp/token.txt"},
@@ -51,6 +52,7 @@ PY
 "$FAQBOT" check-config bad.json >cc2.txt; rc=$?
 check "deeper problems exit 1 (rc $rc)" test "$rc" = 1
 check "broken named knowledge base" grep -q '^\$\.knowledge_bases\.two: kb2/triage.json:1' cc2.txt
+check "room language not a stemmer" grep -q '^\$\.rooms\["console/2"\]\.language: "klingon" is not a Snowball language' cc2.txt
 check "room of an unknown instance" grep -q '^\$\.rooms\["nobody/42"\]: no plugin instance "nobody"' cc2.txt
 check "gap log dir" grep -q '^\$\.gaps\.file: directory .*/notadir is missing or not writable' cc2.txt
 check "secret file mode" grep -q '^\$\.plugins\.tg\.token_file: .*token.txt has mode 0644; a secret file must be 0600' cc2.txt
