@@ -198,6 +198,8 @@ static int setup(mx_api *a, const char *method, const char *url,
     bad |= curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms) != CURLE_OK;
     bad |= curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK;
     bad |= curl_easy_setopt(c, CURLOPT_USERAGENT, "faqbot-matrix/1.0") != CURLE_OK;
+    /* proxies from the environment apply, but never to loopback */
+    bad |= curl_easy_setopt(c, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1") != CURLE_OK;
     if (body) {
         bad |= curl_easy_setopt(c, CURLOPT_POSTFIELDS, body) != CURLE_OK;
         bad |= curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body)) != CURLE_OK;
