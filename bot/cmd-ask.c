@@ -2,6 +2,7 @@
  * the command line, one question or one per stdin line. */
 #include "app.h"
 #include "commands.h"
+#include "live.h"
 #include "reply.h"
 #include "router.h"
 #include "sbuf.h"
@@ -13,13 +14,14 @@
 
 static int ask_usage(void)
 {
-    printf("usage: faqbot ask [--json] [--config FILE] [--knowledge DIR] \"question\"\n"
+    printf("usage: faqbot ask [--json] [--config FILE] [--knowledge DIR | --room INSTANCE/CHAT] \"question\"\n"
            "       faqbot ask --batch [--config FILE] [--knowledge DIR] < questions.txt\n\n"
            "Answers a question the way the bot would (commands, safety triage,\n"
            "knowledge base, fallback).  --json prints one object with status\n"
            "(answered|ambiguous|no_answer|urgent|command|notice), entry, score,\n"
            "confidence, suggestions and reply.  --batch reads one question per\n"
-           "line and prints one JSON object per line.\n");
+           "line and prints one JSON object per line.  --room answers from the\n"
+           "knowledge base the config's \"rooms\" give that chat.\n");
     return 0;
 }
 
@@ -123,7 +125,7 @@ static int ask_batch(ask_ctx *c)
 
 int cmd_ask(int argc, char **argv)
 {
-    const char *cfg_path = NULL, *kdir = NULL, *question = NULL, *v;
+    const char *cfg_path = NULL, *kdir = NULL, *question = NULL, *room = NULL, *v;
     int json = 0, batch = 0, rc = 1;
     if (cmd_wants_help(argc, argv))
         return ask_usage();
@@ -136,6 +138,8 @@ int cmd_ask(int argc, char **argv)
             cfg_path = v;
         else if (app_opt(argc, argv, &i, "--knowledge", &v))
             kdir = v;
+        else if (app_opt(argc, argv, &i, "--room", &v))
+            room = v;
         else if (argv[i][0] == '-' && argv[i][1] == '-') {
             fprintf(stderr, "faqbot ask: unknown option '%s'\n", argv[i]);
             return 2;
@@ -153,7 +157,16 @@ int cmd_ask(int argc, char **argv)
     memset(&c, 0, sizeof c);
     route_out_init(&c.out);
     c.env.emergency_number = cfg.emergency_number;
-    c.k = app_knowledge(&cfg, kdir, NULL, 0);
+    live *l = NULL;
+    if (room) {   /* every knowledge base, then the room's pick */
+        char inst[128];
+        size_t n = strcspn(room, "/");
+        snprintf(inst, sizeof inst, "%.*s", (int)(n < sizeof inst ? n : sizeof inst - 1), room);
+        if ((l = live_build(&cfg, NULL, NULL, kdir, "knowledge")) != NULL)
+            c.k = live_pick(l, inst, room[n] ? room + n + 1 : "", NULL);
+    } else {
+        c.k = app_knowledge(&cfg, kdir, NULL, 0);
+    }
     c.s = kb_scratch_new();
     if (c.k && c.s) {
         if (batch)
@@ -168,7 +181,10 @@ int cmd_ask(int argc, char **argv)
     sbuf_free(&c.rendered);
     sbuf_free(&c.line);
     kb_scratch_free(c.s);
-    kb_free((kb *)c.k);
+    if (l)
+        live_unref(l);
+    else
+        kb_free((kb *)c.k);
     config_free(&cfg);
     return rc;
 }

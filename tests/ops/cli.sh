@@ -203,6 +203,8 @@ JSON
 out=$(echo "does massage help my baby sleep" | "$FAQBOT" run --config rooms.json 2>rooms.err)
 check "room answered from its knowledge base" grep -q 'ALT-KB-ANSWER' <<<"$out"
 check "event names the knowledge base" grep -q 'entry=sleep .* kb=alt' rooms.err
+"$FAQBOT" ask --config rooms.json --room console/console "does massage help my baby sleep" >ask-room.txt 2>/dev/null
+check "ask --room uses the room's knowledge base" grep -q '^ALT-KB-ANSWER' ask-room.txt
 sed -i 's|"console/console"|"console/elsewhere"|' rooms.json
 echo "does massage help my baby sleep" | "$FAQBOT" run --config rooms.json >rooms2.out 2>rooms2.err
 check "other rooms use the default" bash -c '! grep -q ALT-KB-ANSWER rooms2.out && grep -q "entry=sleep .* kb=default" rooms2.err'
