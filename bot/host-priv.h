@@ -61,6 +61,11 @@ int host_stopping(host *h);
 int host_sleep(host *h, unsigned ms);
 void host_thread_done(host *h, host_plugin *p, int rc);
 void host_build_help(host *h);
+/* A room's setting for this plugin instance ("answer": "all" or
+ * "mentions", "language", "knowledge"), read from the current snapshot:
+ * a copy the caller frees with free(), or NULL when unset.  Meant for the
+ * host table (faqbot_host.room_get, once plugin.h has it). */
+char *host_room_get(faqbot_host *api, const char *chat_id, const char *key);
 /* The control socket's commands: stats, reload, ping. */
 int host_control(void *h, const char *cmd, sbuf *reply);
 
