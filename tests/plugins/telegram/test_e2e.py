@@ -18,6 +18,7 @@ import tempfile
 import time
 import traceback
 
+sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tg_standin  # noqa: E402
 from tg_standin import _NO_PROXY  # noqa: E402

@@ -19,6 +19,7 @@ import time
 import traceback
 import urllib.request
 
+sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_e2e  # noqa: E402
 from tg_standin import _NO_PROXY  # noqa: E402
