@@ -487,6 +487,22 @@ def test_faults_are_survived_without_loss(api, bot):
     assert "response larger than 4194304 bytes, dropped" in out
 
 
+def test_second_instance_conflict_is_explained(api, bot):
+    other_dir = tempfile.mkdtemp(prefix="tg-e2e-other-")
+    other = Bot(other_dir, api.url).start()
+    try:
+        wait(lambda: "another instance is polling" in bot.output() or
+             "another instance is polling" in other.output(),
+             "the 409 explanation", 20)
+    finally:
+        other.stop()
+        other.assert_no_secret()
+        shutil.rmtree(other_dir, ignore_errors=True)
+    mid = api.user_message(25, "/help")
+    replied(api, 25, mid, timeout=15)
+    assert bot.alive()
+
+
 def test_server_down_and_back(api, bot):
     mid0 = api.user_message(19, "/help")
     replied(api, 19, mid0)
