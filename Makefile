@@ -33,13 +33,16 @@ test: test-deps $(BUILD)/CMakeCache.txt
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 # The whole suite again under AddressSanitizer + UBSan (gcc, build-asan):
-# any sanitizer report or leak aborts the test that hit it.
+# any sanitizer report or leak aborts the test that hit it.  valgrind is
+# replaced by a pass-through (it cannot run ASan binaries; ASan checks the
+# same), see tests/hardening/asan-bin/valgrind.
 SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 asan: test-deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFAQBOT_SANITIZE=ON
 	cmake --build build-asan -j$(JOBS)
-	cd build-asan && $(SAN_ENV) ctest --output-on-failure -j$(JOBS)
+	cd build-asan && PATH=$(CURDIR)/tests/hardening/asan-bin:$$PATH \
+	  $(SAN_ENV) ctest --output-on-failure -j$(JOBS)
 
 # libFuzzer harnesses (clang + ASan + UBSan, build-fuzz; tests/fuzz/):
 #   make fuzz                     each harness FUZZ_SECONDS (600) in turn
