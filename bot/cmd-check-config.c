@@ -4,6 +4,7 @@
  * created, never run) - and print every problem with its JSON path. */
 #include "app.h"
 #include "commands.h"
+#include "host-priv.h"
 #include "host.h"
 #include "log.h"
 #include "paths.h"
@@ -150,7 +151,9 @@ static void check_plugins(cc *c, const config *cfg)
     for (size_t i = 0; i < cfg->n_plugins; i++) {
         const config_plugin *p = &cfg->plugins[i];
         check_secrets(c, p);
-        if (p->enabled && host_probe(cfg, p, err, sizeof err) < 0)
+        /* a create() that crashes is caught in a child process first */
+        if (p->enabled && (host_isolate_probe(cfg, p, err, sizeof err) < 0 ||
+                           host_probe(cfg, p, err, sizeof err) < 0))
             problem(c, "$.plugins.%s: %s", p->instance, err);
     }
 }

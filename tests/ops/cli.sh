@@ -68,6 +68,13 @@ check "0600 secret file accepted" bash -c '! grep -q "^\$\.plugins\.tg\.token_fi
 echo '{"state_dir": "state", "plugins": {"telegram": {}}}' >notoken.json
 "$FAQBOT" check-config notoken.json >cc4.txt; rc=$?
 check "missing token (rc $rc)" grep -q '^\$\.plugins\.telegram: .*TELEGRAM_BOT_TOKEN is not set' cc4.txt
+# a plugin whose create() crashes is refused by name, check-config survives
+BAD=${FAQBOT_BUILD_DIR:-$(dirname "$FAQBOT")}/tests/bad-plugins
+if [ -f "$BAD/bad_crash_create.so" ]; then
+  echo "{\"plugin_dir\": \"$BAD\", \"state_dir\": \"state\", \"plugins\": {\"crashy\": {\"plugin\": \"bad_crash_create\"}}}" >crash.json
+  "$FAQBOT" check-config crash.json >cc6.txt 2>&1; rc=$?
+  check "crashing create() reported (rc $rc)" grep -q '^\$\.plugins\.crashy: create() crashed (signal 11' cc6.txt
+fi
 # the shipped example: only its placeholders are problems
 "$FAQBOT" check-config "$SRC/config/faqbot.example.json" >cc5.txt
 check "example: the placeholder kb" grep -q '^\$\.knowledge_bases\.fr: ' cc5.txt
