@@ -157,7 +157,8 @@ typedef struct kb_params {
     double close_ratio;    /* second >= ratio * first -> close call */
     double suggest_ratio;  /* suggestions need >= ratio * first */
     /* confidence = logistic(bias + sum of c_* times the kb_features) */
-    double c_bias, c_score, c_margin, c_cover, c_strong, c_unknown;
+    double c_bias, c_score, c_margin, c_cover, c_strong, c_unknown, c_anchor;
+    double anchor_df;      /* a core word is in >= this share of entries */
     size_t candidates;     /* entries rescored in full per query */
 } kb_params;
 
@@ -326,6 +327,7 @@ typedef struct kb_cand {
 /* What the confidence model sees of one query (see kb_params). */
 typedef struct kb_features {
     double score, margin, cover, strong, unknown;
+    double anchor;         /* core words of the kb in the question, 0..1 */
 } kb_features;
 
 struct kb_scratch {

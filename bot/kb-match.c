@@ -19,6 +19,7 @@
 typedef struct query {
     double weight;         /* idf mass of the query, unknown words included */
     double unknown;        /* the unknown words' part of it */
+    size_t anchors;        /* distinct core words (in most entries) */
     size_t n_bi;
     double bi_weight;      /* sum of the pairs' weights */
 } query;
@@ -49,6 +50,7 @@ static void query_terms(const kb *k, kb_scratch *s, query *q)
     size_t unknown = lx->n_unknown;
     s->qterms.n = 0;
     q->weight = 0;
+    q->anchors = 0;
     for (size_t i = 0; i < lx->terms.n; i++) {
         uint32_t t = lx->terms.v[i];
         if (t == KB_TERM_NONE)
@@ -62,6 +64,7 @@ static void query_terms(const kb *k, kb_scratch *s, query *q)
         s->qterms.v[s->qterms.n++] = t;
         s->qmark[t] = (uint32_t)s->qterms.n;
         q->weight += k->idf[t];
+        q->anchors += k->df[t] >= k->params.anchor_df * (double)k->n_entries;
     }
     q->unknown = (double)unknown * k->params.unknown_weight * k->idf_max;
     q->weight += q->unknown;
@@ -217,7 +220,7 @@ static double confidence(const kb_params *p, const kb_features *f)
 {
     double z = p->c_bias + p->c_score * f->score + p->c_margin * f->margin +
                p->c_cover * f->cover + p->c_strong * f->strong +
-               p->c_unknown * f->unknown;
+               p->c_unknown * f->unknown + p->c_anchor * f->anchor;
     return 1.0 / (1.0 + exp(-z));
 }
 
@@ -259,7 +262,8 @@ static void decide(const kb *k, kb_scratch *s, const query *q,
                               &strong);
     c[0].strong = (float)strong;
     s->feat = (kb_features){s1, s1 - s2, c[0].cover, c[0].strong,
-                            q->weight > 0 ? q->unknown / q->weight : 0};
+                            q->weight > 0 ? q->unknown / q->weight : 0,
+                            q->anchors >= 2 ? 1.0 : q->anchors / 2.0};
     out->score = s1;
     out->confidence = confidence(p, &s->feat);
     int close = n > 1 && s2 >= p->close_ratio * s1;

@@ -26,15 +26,17 @@ void kb_params_default(kb_params *p)
     p->mix_bm25 = 0.7;
     p->mix_bigram = 0.1;
     /* logistic fit of "top entry is right" on the dev score features */
-    p->c_bias = -2.2;
-    p->c_score = 2.5;
-    p->c_margin = 2.0;
-    p->c_cover = 1.7;
-    p->c_strong = 2.2;
-    p->c_unknown = -1.5;
+    p->c_bias = -2.6;
+    p->c_score = 1.6;
+    p->c_margin = 2.7;
+    p->c_cover = 0.9;
+    p->c_strong = 3.1;
+    p->c_unknown = -1.1;
+    p->c_anchor = 1.2;
+    p->anchor_df = 0.6;
     p->conf_answer = 0.60;
-    p->conf_ambiguous = 0.55;
-    p->close_ratio = 0.90;
+    p->conf_ambiguous = 0.56;
+    p->close_ratio = 0.98;
     p->suggest_ratio = 0.75;
     p->candidates = 32;
 }
@@ -49,7 +51,7 @@ static const param_name param_names[] = {
     P(k1), P(answer_df_share), P(unknown_weight), P(mix_alt), P(mix_bm25), P(mix_bigram),
     P(conf_answer), P(conf_ambiguous), P(close_ratio), P(suggest_ratio),
     P(c_bias), P(c_score), P(c_margin), P(c_cover), P(c_strong),
-    P(c_unknown),
+    P(c_unknown), P(c_anchor), P(anchor_df),
     {"w_questions", offsetof(kb_params, w[KB_F_Q])},
     {"w_keywords", offsetof(kb_params, w[KB_F_KW])},
     {"w_title", offsetof(kb_params, w[KB_F_TITLE])},
