@@ -76,6 +76,8 @@ static void mx_stop(void *self)
 /* Persist next_batch once its batch is fully answered. */
 static int save_since(mx_bot *b, const char *next_batch)
 {
+    if (b->since && !strcmp(b->since, next_batch))
+        return 0; /* an idle long poll: nothing new to write */
     char *copy = strdup(next_batch);
     if (!copy || b->host->state_set(b->host, "since", next_batch)) {
         free(copy);
