@@ -81,6 +81,7 @@ static void hp_fill_api(host_plugin *p)
     a->sleep_ms = hp_sleep_ms;
     a->free = hp_free;
     a->render_text = hp_render_text;
+    a->room_get = host_room_get;
 }
 
 /* ---- instances --------------------------------------------------------- */

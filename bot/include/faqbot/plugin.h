@@ -150,6 +150,13 @@ struct faqbot_host {
      * notice, numbered suggestions, related).  Caller frees with
      * host->free(); NULL on OOM. */
     char *(*render_text)(faqbot_host *host, const faqbot_reply *reply);
+
+    /* A per-room setting from the operator's config ("rooms":
+     * {"<instance>/<chat id>": {"answer": "mentions"|"all", ...}}), e.g.
+     * room_get(host, chat_id, "answer").  Returns a copy the caller frees
+     * with host->free(), or NULL when unset.  Check struct_size before
+     * calling: hosts older than this field do not have it. */
+    char *(*room_get)(faqbot_host *host, const char *chat_id, const char *key);
 };
 
 /* A command a plugin adds to /help (may be empty). */
