@@ -56,6 +56,7 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "faqbot run: unknown option '%s'\n", argv[i]);
         return 2;
     }
+    block_signals();   /* first: a SIGTERM while loading waits for host_wait */
     config cfg;
     if (app_config(cfg_path, &cfg) < 0)
         return 1;
@@ -67,7 +68,6 @@ int cmd_run(int argc, char **argv)
     }
     log_msg(LOG_INFO, "faqbot", "knowledge: %zu entries from %s", kb_entry_count(k), dir);
     no_core_dumps();
-    block_signals();
     int status = 1;
     host *h = host_new(&cfg, k, dir);
     if (h) {
