@@ -6,7 +6,8 @@
  *     steady rate = N / (wall - wall of a run with no input);
  *   - peak RSS of that run (wait4);
  *   - start-up to first answer: spawn, write one question, close stdin,
- *     read the first reply line.
+ *     read the first reply line; the same for the bot itself (`faqbot run`
+ *     with the console plugin), with its peak RSS.
  */
 #include "bench.h"
 
@@ -44,14 +45,21 @@ static int e2e_prepare(const char *qfile, size_t lines, const char *out,
     return bad ? -1 : 0;
 }
 
-static void e2e_exec(const char *faqbot, const char *kdir, int in, int out)
+/* In the child: stdin from in, stdout to out, stderr to /dev/null, then
+ * `faqbot ask --batch --knowledge kdir`, or `faqbot run --config cfg`
+ * when cfg is not NULL. */
+static void e2e_exec(const char *faqbot, const char *kdir, const char *cfg,
+                     int in, int out)
 {
     int null = open("/dev/null", O_WRONLY);
     if (in < 0 || out < 0 || null < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
         dup2(null, 2) < 0)
         _exit(127);
-    execl(faqbot, "faqbot", "ask", "--batch", "--knowledge", kdir,
-          (char *)NULL);
+    if (cfg)
+        execl(faqbot, "faqbot", "run", "--config", cfg, (char *)NULL);
+    else
+        execl(faqbot, "faqbot", "ask", "--batch", "--knowledge", kdir,
+              (char *)NULL);
     _exit(127);
 }
 
@@ -62,7 +70,7 @@ static int e2e_batch(const char *faqbot, const char *kdir, const char *input,
     double t0 = bench_now();
     pid_t pid = fork();
     if (pid == 0)
-        e2e_exec(faqbot, kdir, open(input, O_RDONLY),
+        e2e_exec(faqbot, kdir, NULL, open(input, O_RDONLY),
                  open("/dev/null", O_WRONLY));
     if (pid < 0)
         return -1;
@@ -77,8 +85,10 @@ static int e2e_batch(const char *faqbot, const char *kdir, const char *input,
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
-/* Spawn -> first reply line, for one question.  0, -1. */
-static int e2e_first(const char *faqbot, const char *kdir, double *secs)
+/* Spawn -> first reply line, for one question (ask --batch, or the bot
+ * itself with cfg); *rss: the process's peak RSS.  0, -1. */
+static int e2e_first(const char *faqbot, const char *kdir, const char *cfg,
+                     double *secs, long long *rss)
 {
     static const char q[] = "how long should a baby massage last\n";
     int in[2], out[2];
@@ -94,7 +104,7 @@ static int e2e_first(const char *faqbot, const char *kdir, double *secs)
     if (pid == 0) {
         close(in[1]);
         close(out[0]);
-        e2e_exec(faqbot, kdir, in[0], out[1]);
+        e2e_exec(faqbot, kdir, cfg, in[0], out[1]);
     }
     close(in[0]);
     close(out[1]);
@@ -111,23 +121,43 @@ static int e2e_first(const char *faqbot, const char *kdir, double *secs)
     *secs = bench_now() - t0;
     close(out[0]);
     int status = 1;
+    struct rusage ru = {0};
     if (pid > 0)
-        waitpid(pid, &status, 0);
+        wait4(pid, &status, 0, &ru);
+    *rss = (long long)ru.ru_maxrss * 1024;
     return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* A config for `faqbot run`: console only, state under workdir. */
+static int e2e_config(const char *kdir, const char *workdir, char *path,
+                      size_t len)
+{
+    char state[4096];
+    if (bench_path(path, len, "%s/e2e-faqbot.json", workdir) < 0 ||
+        bench_path(state, sizeof state, "%s/e2e-state", workdir) < 0)
+        return -1;
+    json_t *c = json_pack("{s:s, s:s, s:{s:s}, s:{s:{s:b}}}", "knowledge_dir",
+                          kdir, "state_dir", state, "log", "level", "warn",
+                          "plugins", "console", "enabled", 1);
+    int rc = c && json_dump_file(c, path, JSON_INDENT(1)) == 0 ? 0 : -1;
+    json_decref(c);
+    return rc;
 }
 
 int bench_e2e_run(const char *faqbot, const char *kdir, const char *qfile,
                   size_t lines, const char *workdir, bench_e2e *out)
 {
-    char input[4096];
+    char input[4096], cfg[4096];
     double wall, wall0;
-    long long rss0;
+    long long rss0, rss1;
     memset(out, 0, sizeof *out);
     if (bench_path(input, sizeof input, "%s/e2e-questions.txt", workdir) < 0 ||
         e2e_prepare(qfile, lines, input, &out->questions) < 0 ||
         e2e_batch(faqbot, kdir, "/dev/null", &wall0, &rss0) < 0 ||
         e2e_batch(faqbot, kdir, input, &wall, &out->rss_bytes) < 0 ||
-        e2e_first(faqbot, kdir, &out->first_answer_s) < 0) {
+        e2e_first(faqbot, kdir, NULL, &out->first_answer_s, &rss1) < 0 ||
+        e2e_config(kdir, workdir, cfg, sizeof cfg) < 0 ||
+        e2e_first(faqbot, kdir, cfg, &out->run_first_s, &out->run_rss) < 0) {
         fprintf(stderr, "faqbot_bench: end-to-end run of %s failed\n", faqbot);
         return -1;
     }

@@ -95,11 +95,12 @@ static json_t *run_e2e(const bench_cfg *c, const bench_case *real)
         return NULL;
     fprintf(stderr, "  e2e    faqbot  %8.0f q/s, first answer %.1f ms\n", e.qps,
             e.first_answer_s * 1e3);
-    return json_pack("{s:I, s:f, s:f, s:f, s:f, s:I}", "questions",
+    return json_pack("{s:I, s:f, s:f, s:f, s:f, s:I, s:f, s:I}", "questions",
                      (json_int_t)e.questions, "qps", e.qps, "qps_total",
                      e.qps_total, "first_answer_s", e.first_answer_s,
                      "startup_empty_s", e.startup_empty_s, "rss",
-                     (json_int_t)e.rss_bytes);
+                     (json_int_t)e.rss_bytes, "run_first_answer_s",
+                     e.run_first_s, "run_rss", (json_int_t)e.run_rss);
 }
 
 static int run_round(const bench_cfg *c, bench_case *cases, int round,

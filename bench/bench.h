@@ -189,6 +189,8 @@ typedef struct bench_e2e {
     double first_answer_s;     /* spawn -> first reply line */
     double startup_empty_s;    /* spawn -> exit with no input */
     long long rss_bytes;       /* peak RSS of the batch run */
+    double run_first_s;        /* `faqbot run` (console): spawn -> answer */
+    long long run_rss;         /* peak RSS of that bot */
     size_t questions;
 } bench_e2e;
 
