@@ -51,10 +51,12 @@ def flood(c):
             others.append((tg, tg.ask(qs[(r * 7 + u) % len(qs)], user=u)))
             others.append((mx, mx.ask(qs[(r * 7 + u) % len(qs)], user=u)))
         time.sleep(0.5)
-    ok = wait_until(lambda: all(p.answers.get(q) for p, q in others), 60)
+    # bounded, but long enough for a slow (sanitizer) build to drain the
+    # Telegram flood; the latency itself is checked below
+    ok = wait_until(lambda: all(p.answers.get(q) for p, q in others), 240)
     c.check("flood: all %d questions of the other parents answered" %
             len(others), ok)
-    drained = wait_until(lambda: not tg.updates, 120)
+    drained = wait_until(lambda: not tg.updates, 240)
     t_drain = time.time() - t0
     lat = {p.kind: sorted(p.latency(q) or 999 for pp, q in others if pp is p)
            for p in (tg, mx)}
@@ -78,10 +80,15 @@ def flood(c):
     c.xfail("flood: telegram: others answered within 5 s (max %.2f s; every "
             "dropped update costs an fsync'd offset write)" % lat["telegram"][-1],
             lat["telegram"][-1] < 5.0)
-    c.check("flood: telegram flooder capped at %d answers + 1 notice" % PER_USER,
-            n_tg == PER_USER + 1 and notices_tg == 1, "%d/%d" % (n_tg, notices_tg))
+    # fixed one-minute windows: a drain longer than a minute opens more
+    windows = 1 + int(t_drain // 60)
+    c.check("flood: telegram flooder capped at %d answers + 1 notice per "
+            "minute (%d window(s))" % (PER_USER, windows),
+            n_tg >= PER_USER + 1 and n_tg <= (PER_USER + 1) * windows and
+            1 <= notices_tg <= windows, "%d/%d" % (n_tg, notices_tg))
     c.check("flood: matrix flooder capped at %d answers + 1 notice" % PER_USER,
-            n_mx <= PER_USER + 1 and notices_mx == 1, "%d/%d" % (n_mx, notices_mx))
+            PER_USER <= n_mx <= (PER_USER + 1) * windows and
+            1 <= notices_mx <= windows, "%d/%d" % (n_mx, notices_mx))
     c.check("flood: bot alive", bot.alive())
     c.check("flood: clean stop", bot.kill(signal.SIGTERM) == 0)
     tg.close()
