@@ -202,6 +202,10 @@ class Checker:
                 hits.append("test output holds a token")
         self.check("no token in any log line, output or state file",
                    not hits, "; ".join(hits[:3]))
+        san = [path for b in bots for path, text in b.all_files_text()
+               if "Sanitizer" in text or "runtime error:" in text]
+        self.check("no sanitizer report in any bot output", not san,
+                   "; ".join(san[:3]))
 
     def finish(self):
         print("%d passed, %d failed, %d expected failures (XFAIL)" % (
