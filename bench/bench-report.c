@@ -266,23 +266,37 @@ static json_t *case_report(const bench_cfg *c, const bench_case *k, fig *me,
                      "systems", sys, "ratios", rat);
 }
 
+/* First line of a shell command's output into buf ("" if none). */
+static void meta_cmd(const char *cmd, char *buf, size_t len)
+{
+    FILE *p = popen(cmd, "r");
+    buf[0] = '\0';
+    if (!p)
+        return;
+    if (fgets(buf, (int)len, p))
+        buf[strcspn(buf, "\n")] = '\0';
+    pclose(p);
+}
+
 static json_t *meta_json(const bench_cfg *c)
 {
-    char commit[64] = "unknown", date[32], cmd[4200];
-    FILE *p = NULL;
-    int n = snprintf(cmd, sizeof cmd, "git -C '%s' rev-parse --short HEAD "
-                     "2>/dev/null", c->src);
-    if (n > 0 && (size_t)n < sizeof cmd && !strchr(c->src, '\''))
-        p = popen(cmd, "r");
-    if (p) {
-        if (fgets(commit, sizeof commit, p))
-            commit[strcspn(commit, "\n")] = '\0';
-        pclose(p);
-    }
+    char commit[64] = "unknown", dirty[256] = "", date[32], cmd[4200];
+    /* the engine measured may carry uncommitted changes: say so */
+    if (!strchr(c->src, '\'') &&
+        bench_path(cmd, sizeof cmd, "git -C '%s' rev-parse --short HEAD "
+                   "2>/dev/null", c->src) == 0)
+        meta_cmd(cmd, commit, sizeof commit);
+    if (!strchr(c->src, '\'') &&
+        bench_path(cmd, sizeof cmd, "git -C '%s' status --porcelain -- bot "
+                   "2>/dev/null | wc -l", c->src) == 0)
+        meta_cmd(cmd, dirty, sizeof dirty);
     time_t now = time(NULL);
     strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "faqbot_top1",
-                     bench_faqbot_top1, "commit", commit,
+    printf("commit %s%s\n", commit, atoi(dirty) > 0
+                                       ? " (bot/ has uncommitted changes)" : "");
+    return json_pack("{s:s, s:s, s:i, s:s, s:I, s:I, s:I, s:I}", "faqbot_top1",
+                     bench_faqbot_top1, "commit", commit, "bot_dirty_files",
+                     atoi(dirty),
                      "date", date, "cpus",
                      (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "seed",
                      (json_int_t)c->seed, "runs", (json_int_t)c->runs,
