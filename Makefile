@@ -36,26 +36,23 @@ test: test-deps $(BUILD)/CMakeCache.txt
 # any sanitizer report or leak aborts the test that hit it.  valgrind is
 # replaced by a pass-through (it cannot run ASan binaries; ASan checks the
 # same), see tests/hardening/asan-bin/valgrind.
-SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
-          UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# The settings live in CMakePresets.json (preset "asan").
 asan: test-deps
-	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFAQBOT_SANITIZE=ON
-	cmake --build build-asan -j$(JOBS)
-	cd build-asan && PATH=$(CURDIR)/tests/hardening/asan-bin:$$PATH \
-	  $(SAN_ENV) ctest --output-on-failure -j$(JOBS)
+	cmake --preset asan
+	cmake --build --preset asan -j$(JOBS)
+	ctest --preset asan -j$(JOBS)
 
 # libFuzzer harnesses (clang + ASan + UBSan, build-fuzz; tests/fuzz/):
 #   make fuzz                     each harness FUZZ_SECONDS (600) in turn
 #   make fuzz FUZZERS=fuzz_config one of them
 #   make fuzz-smoke               each for 30 s (what CI runs)
-FUZZ_BUILD   ?= build-fuzz
+# (preset "fuzz" in CMakePresets.json)
+FUZZ_BUILD   = build-fuzz
 FUZZ_SECONDS ?= 600
 FUZZERS      ?=
 fuzz-build: test-deps
-	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang \
-	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFAQBOT_SANITIZE=ON -DFAQBOT_FUZZ=ON \
-	  -DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link
-	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_all
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j$(JOBS)
 
 fuzz: fuzz-build
 	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZERS)
