@@ -10,7 +10,9 @@ tokens (and for the token's secret half alone).  Also:
     message that does not quote the token;
   - a token written into the config itself is refused, not echoed;
   - no token in the bot's argv (/proc/<pid>/cmdline);
-  - core dumps are off for `faqbot run` (RLIMIT_CORE 0 in /proc/<pid>/limits).
+  - core dumps are off for `faqbot run` (RLIMIT_CORE 0 in /proc/<pid>/limits);
+  - the state dir and files (a Matrix password login keeps its access
+    token there) are private.
 """
 import json
 import os
@@ -58,6 +60,14 @@ def busy_run(c):
     mx.token = "rotated"
     time.sleep(4)
     bot.kill(signal.SIGTERM)
+    sdir = os.path.join(bot.dir, "state")
+    modes = {n: oct(os.stat(os.path.join(sdir, n)).st_mode & 0o777)
+             for n in os.listdir(sdir)}
+    c.check("state dir is private (0700)", os.stat(sdir).st_mode & 0o077 == 0,
+            oct(os.stat(sdir).st_mode & 0o777))
+    c.check("state files (may hold a Matrix login token) are not group/world "
+            "readable", modes and all(int(m, 8) & 0o077 == 0 for m in modes.values()),
+            str(modes))
     logs = bot.log_text()
     c.check("telegram said the token was rejected",
             "rejected the bot token" in logs)
