@@ -62,6 +62,12 @@ int mx_auth_start(mx_bot *b);
  * -1 when it must be retried later. */
 int mx_handle_sync(mx_bot *b, const mx_sync *s, int initial);
 
+/* 1 when every m.text of group room_id is answered: the operator's
+ * per-room "answer" setting (host->room_get: "all" / "mentions") when the
+ * host has room_get and the room has one, else group_mode.  Read per
+ * message, so a config reload applies at once. */
+int mx_handle_group_all(mx_bot *b, const char *room_id);
+
 /* The /sync filter (JSON text).  Caller frees with free(). */
 char *mx_handle_filter(void);
 

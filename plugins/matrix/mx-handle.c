@@ -4,6 +4,7 @@
  * the questions to deliver to the host.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,27 @@ static int answerable(const mx_bot *b, const mx_event *ev)
            !strcmp(ev->msgtype, "m.text");
 }
 
+int mx_handle_group_all(mx_bot *b, const char *room_id)
+{
+    faqbot_host *h = b->host;
+    int all = b->cfg.group_all;
+    if (!room_id || h->struct_size < offsetof(faqbot_host, room_get) +
+                                     sizeof h->room_get || !h->room_get)
+        return all;                     /* an older host: no room settings */
+    char *mode = h->room_get(h, room_id, "answer");
+    if (!mode)
+        return all;
+    if (!strcmp(mode, "all"))
+        all = 1;
+    else if (!strcmp(mode, "mentions"))
+        all = 0;
+    else
+        h->log(h, FAQBOT_LOG_WARN, "room %s: unknown answer mode \"%.40s\"; "
+               "using group_mode", room_id, mode);
+    h->free(mode);
+    return all;
+}
+
 static int deliver(mx_bot *b, mx_room_state *room, const mx_event *ev,
                    const char *text, const char *pick, int group)
 {
@@ -208,8 +230,9 @@ static int handle_message(mx_bot *b, mx_room_state *room, const mx_event *ev)
     const char *peek = n ? mx_room_peek_pick(room, ev->sender, n) : NULL;
     if (peek && !(pick = strdup(peek)))
         goto done;
-    if (group && !b->cfg.group_all && !mentioned && !pick &&
-        !has_prefix(text, b->cfg.command_prefix)) {
+    if (group && !mentioned && !pick &&
+        !has_prefix(text, b->cfg.command_prefix) &&
+        !mx_handle_group_all(b, room->room_id)) {
         rc = 0; /* chatter in a group room */
         goto done;
     }

@@ -63,4 +63,10 @@ int tg_filter_message(const tg_update *u, int64_t bot_id,
                       const char *username, int answer_all, char **text,
                       const char **why);
 
+/* The answer mode of group chat_id: the operator's per-room "answer"
+ * setting (host->room_get: "all" -> 1, "mentions" -> 0) when the host has
+ * room_get and the room has one, else dflt (answer_all_in_groups).  Read
+ * per message, so a config reload applies at once. */
+int tg_filter_answer_all(faqbot_host *host, const char *chat_id, int dflt);
+
 #endif

@@ -4,6 +4,7 @@
 #include "tg-bot.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -134,4 +135,27 @@ int tg_filter_message(const tg_update *u, int64_t bot_id,
         return *text ? 1 : -1;
     }
     return 1;
+}
+
+int tg_filter_answer_all(faqbot_host *host, const char *chat_id, int dflt)
+{
+    char *mode;
+    int all = dflt;
+    if (!host || !chat_id ||
+        host->struct_size < offsetof(faqbot_host, room_get) +
+                            sizeof host->room_get ||
+        !host->room_get)
+        return dflt;                    /* an older host: no room settings */
+    mode = host->room_get(host, chat_id, "answer");
+    if (!mode)
+        return dflt;
+    if (strcmp(mode, "all") == 0)
+        all = 1;
+    else if (strcmp(mode, "mentions") == 0)
+        all = 0;
+    else
+        host->log(host, FAQBOT_LOG_WARN, "room %s: unknown answer mode "
+                  "\"%.40s\"; using the plugin's default", chat_id, mode);
+    host->free(mode);
+    return all;
 }

@@ -150,16 +150,18 @@ static int handle_message(tg_bot *b, const tg_update *u)
     char chat[24], mid[24], from[24];
     const char *why;
     char *text;
-    int rc = tg_filter_message(u, b->bot_id, b->username,
-                               b->cfg.answer_all_in_groups, &text, &why);
+    int all = b->cfg.answer_all_in_groups, rc;
     faqbot_message m;
+    id_str(chat, sizeof chat, u->chat_id);
+    if (strcmp(u->chat_type, "private") != 0)
+        all = tg_filter_answer_all(b->host, chat, all);
+    rc = tg_filter_message(u, b->bot_id, b->username, all, &text, &why);
     if (rc <= 0) {
         if (rc == 0)
             b->host->log(b->host, FAQBOT_LOG_DEBUG, "update %" PRId64
                          " ignored: %s", u->update_id, why);
         return rc;
     }
-    id_str(chat, sizeof chat, u->chat_id);
     id_str(mid, sizeof mid, u->message_id);
     id_str(from, sizeof from, u->from_id);
     memset(&m, 0, sizeof m);
