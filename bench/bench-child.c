@@ -100,6 +100,7 @@ static void child_warmup(const bench_sys *sys, void *h, const bench_qset *qs,
     }
 }
 
+/* The child's figures as one object (new reference: caller decrefs). */
 static json_t *child_json(const bench_child_args *a, const bench_build *b,
                           const pass *p, const pass *dev, long long base,
                           long long built, double load_cpu)

@@ -18,6 +18,30 @@ typedef struct fig {
     double agree, agree_common, dev;       /* fractions; dev < 0: none */
 } fig;
 
+/* Set once building the JSON ran out of memory; the report then fails. */
+static int report_oom;
+
+/* Both steal v, as jansson's *_new calls do, also on failure. */
+static void put(json_t *o, const char *k, json_t *v)
+{
+    if (!o || !v) {
+        json_decref(v);
+        report_oom = 1;
+    } else if (json_object_set_new(o, k, v) < 0) {
+        report_oom = 1;
+    }
+}
+
+static void append(json_t *a, json_t *v)
+{
+    if (!a || !v) {
+        json_decref(v);
+        report_oom = 1;
+    } else if (json_array_append_new(a, v) < 0) {
+        report_oom = 1;
+    }
+}
+
 static double num(json_t *o, const char *k)
 {
     return json_number_value(json_object_get(o, k));
@@ -73,6 +97,7 @@ static fig fig_of(json_t *runs)
     return f;
 }
 
+/* New reference: caller decrefs. */
 static json_t *fig_json(const fig *f)
 {
     json_t *o = json_pack(
@@ -85,12 +110,12 @@ static json_t *fig_json(const fig *f)
         "p50_us", f->p50, "p99_us", f->p99, "top1", f->agree,
         "top1_common", f->agree_common);
     if (o) {
-        json_object_set_new(o, "load_cpu_s", json_real(f->load_cpu_s));
-        json_object_set_new(o, "qps_cpu", json_real(f->qps_cpu));
-        json_object_set_new(o, "p99_raw_us", json_real(f->p99_raw));
+        put(o, "load_cpu_s", json_real(f->load_cpu_s));
+        put(o, "qps_cpu", json_real(f->qps_cpu));
+        put(o, "p99_raw_us", json_real(f->p99_raw));
     }
     if (o && f->dev >= 0)
-        json_object_set_new(o, "dev_top1", json_real(f->dev));
+        put(o, "dev_top1", json_real(f->dev));
     return o;
 }
 
@@ -110,7 +135,7 @@ static double ratio(double a, double b)
     return b > 0 ? a / b : 0;
 }
 
-/* faqbot / peer, printed and returned as JSON. */
+/* faqbot / peer, printed and returned as JSON (new reference). */
 static json_t *ratio_row(const char *peer, const fig *me, const fig *p)
 {
     printf("        faqbot/%-6s  q/s %.1fx (CPU time %.1fx)  p99 %.3fx  build "
@@ -144,7 +169,7 @@ static void goal(goals *g, const char *what, double value, double target,
     g->missed += !ok;
     printf("  %-4s %-52s %12.2f %s (goal %s %.2f)\n", ok ? "PASS" : "MISS",
            what, value, unit, higher_is_better ? ">=" : "<=", target);
-    json_array_append_new(g->list, json_pack("{s:s, s:f, s:f, s:s, s:b}",
+    append(g->list, json_pack("{s:s, s:f, s:f, s:s, s:b}",
                                              "goal", what, "value", value,
                                              "target", target, "unit", unit,
                                              "pass", ok));
@@ -177,6 +202,8 @@ static void case_goals(goals *g, const bench_case *k, const fig *me,
 
 /* ---- end to end ------------------------------------------------------- */
 
+/* Prints the end-to-end figures; returns them (new reference) or JSON
+ * null when there were none. */
 static json_t *e2e_report(json_t *runs)
 {
     size_t n = json_array_size(runs);
@@ -238,7 +265,8 @@ static void print_head(const bench_cfg *c)
            "B/entry", "q/s", "p50 us", "p99 us", "top-1", "top-1@N", "dev");
 }
 
-/* Figures of one knowledge base: rows, ratios, goals; its JSON. */
+/* Figures of one knowledge base: rows and ratios; its JSON (new
+ * reference: caller decrefs). */
 static json_t *case_report(const bench_cfg *c, const bench_case *k, fig *me,
                            fig *xap)
 {
@@ -249,8 +277,8 @@ static json_t *case_report(const bench_cfg *c, const bench_case *k, fig *me,
         f[s] = fig_of(runs);
         print_fig(k->name, c->systems[s], &f[s]);
         json_t *o = fig_json(&f[s]);
-        json_object_set_new(o, "runs", json_incref(runs) ? runs : json_null());
-        json_object_set_new(sys, c->systems[s], o);
+        put(o, "runs", runs ? json_incref(runs) : json_null());
+        put(sys, c->systems[s], o);
         if (strcmp(c->systems[s], "faqbot") == 0)
             *me = f[s];
         if (strcmp(c->systems[s], "xapian") == 0)
@@ -258,7 +286,7 @@ static json_t *case_report(const bench_cfg *c, const bench_case *k, fig *me,
     }
     for (size_t s = 0; me->have && s < c->n_systems; s++) {
         if (strcmp(c->systems[s], "faqbot") != 0)
-            json_object_set_new(rat, c->systems[s],
+            put(rat, c->systems[s],
                                 ratio_row(c->systems[s], me, &f[s]));
     }
     return json_pack("{s:s, s:I, s:I, s:o, s:o}", "name", k->name, "size",
@@ -278,6 +306,7 @@ static void meta_cmd(const char *cmd, char *buf, size_t len)
     pclose(p);
 }
 
+/* Commit, date, machine, options (new reference). */
 static json_t *meta_json(const bench_cfg *c)
 {
     char commit[64] = "unknown", dirty[256] = "", date[32], cmd[4200];
@@ -312,7 +341,7 @@ int bench_report(const bench_cfg *c, bench_case *cases, size_t n, json_t *e2e)
     for (size_t i = 0; i < n; i++) {
         memset(&me[i], 0, sizeof me[i]);
         memset(&xap[i], 0, sizeof xap[i]);
-        json_array_append_new(jc, case_report(c, &cases[i], &me[i], &xap[i]));
+        append(jc, case_report(c, &cases[i], &me[i], &xap[i]));
     }
     json_t *je = e2e_report(e2e);
     printf("\nGoals\n");
@@ -324,7 +353,8 @@ int bench_report(const bench_cfg *c, bench_case *cases, size_t n, json_t *e2e)
     printf("%d goal%s missed\n", g.missed, g.missed == 1 ? "" : "s");
     json_t *root = json_pack("{s:o, s:o, s:o, s:o}", "meta", meta_json(c),
                              "cases", jc, "e2e", je, "goals", g.list);
-    int rc = root && json_dump_file(root, c->out, JSON_INDENT(1)) == 0 ? 0 : -1;
+    int rc = root && !report_oom &&
+             json_dump_file(root, c->out, JSON_INDENT(1)) == 0 ? 0 : -1;
     if (rc < 0)
         fprintf(stderr, "faqbot_bench: cannot write %s\n", c->out);
     else

@@ -87,6 +87,7 @@ static int run_one(const bench_cfg *c, bench_case *k, size_t s,
     return 0;
 }
 
+/* One end-to-end measurement as JSON (new reference), or NULL. */
 static json_t *run_e2e(const bench_cfg *c, const bench_case *real)
 {
     bench_e2e e;
