@@ -168,8 +168,14 @@ int kb_syn_apply(const kb_syn *s, const uint32_t *in, size_t n,
                  kb_u32buf *out)
 {
     out->n = 0;
-    if (kb_u32buf_reserve(out, n * KB_SYN_MAX) < 0)
+    if (kb_u32buf_reserve(out, n * KB_SYN_MAX + 1) < 0)
         return -1;
+    if (s->n == 0) {   /* no rules (rules may be NULL) */
+        if (n)
+            memcpy(out->v, in, n * sizeof *in);
+        out->n = n;
+        return 0;
+    }
     for (size_t i = 0; i < n;) {
         const kb_syn_rule *r = in[i] == KB_TERM_NONE ? NULL
                                                      : syn_first(s, in[i]);
