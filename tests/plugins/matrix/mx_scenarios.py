@@ -8,9 +8,12 @@ started.  Every wait is bounded.  Run by ctest (tests/plugins/matrix/
 CMakeLists.txt); env FAQBOT is the binary, FAQBOT_BUILD_DIR the build.
 Usage: mx_scenarios.py [name ...]   (default: all)
 """
+import glob
+import html
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -548,6 +551,98 @@ def sc_pick_number(w):
     eq(w.log().count("status=answered entry=%s " % suggestions[1]), 1, "answers by pick")
 
 
+def group_room(w, name):
+    """A room of Alice, Bob and (once invited) the bot: a group."""
+    room = w.hs.create_room(ALICE, name=name)
+    w.hs.invite(room, ALICE, BOB)
+    w.hs.join(room, BOB)
+    return room
+
+
+def reload_config(w, what):
+    """Rewrite the config file, SIGHUP the bot, wait for the reload line."""
+    n = w.log().count("reloaded ")
+    with open(os.path.join(w.dir, "config.json"), "w") as f:
+        json.dump(w.cfg, f)
+    w.proc.send_signal(signal.SIGHUP)
+    wait_until(lambda: w.log().count("reloaded ") > n, 15, "the reload (%s)" % what)
+
+
+def sc_room_modes(w):
+    """config "rooms": one group answers every message while another stays
+    mentions-only (group_mode "mention"); a reload swapping them applies
+    to the next message."""
+    loud, quiet = group_room(w, "Loud"), group_room(w, "Quiet")
+    w.cfg["rooms"] = {"matrix/" + loud: {"answer": "all"}}
+    w.start()
+    for room in (loud, quiet):
+        w.hs.invite(room, ALICE, BOT)
+        wait_until(lambda: w.member(room, BOT) == "join", 10, "join " + room)
+    q = "does massage help my baby sleep?"
+    a1 = w.say(loud, q, sender=BOB)
+    check_answer(w.reply(loud, a1), a1, BOB)
+    chatter = w.say(quiet, q, sender=BOB)
+    asked = w.say(quiet, "FAQ Bot: " + q)
+    check_answer(w.reply(quiet, asked), asked, ALICE)
+    time.sleep(1.0)
+    eq(w.replies_to(quiet, chatter), [], "replies to chatter in the mentions-only room")
+    eq(len(w.bot_events(loud)), 1, "bot messages in the answer-all room")
+    w.cfg["rooms"] = {"matrix/" + loud: {"answer": "mentions"},
+                      "matrix/" + quiet: {"answer": "all"}}
+    reload_config(w, "rooms swapped")
+    now = w.say(quiet, "how does massage help with gas?", sender=BOB)
+    check_answer(w.reply(quiet, now), now, BOB)
+    hush = w.say(loud, "how does massage help with gas?", sender=BOB)
+    bang = w.say(loud, "!faq gas", sender=BOB)
+    w.reply(loud, bang)
+    time.sleep(1.0)
+    eq(w.replies_to(loud, hush), [], "replies to chatter after the room went mentions-only")
+    eq(len(w.bot_events(quiet)), 2, "bot messages in the room opened up")
+
+
+def knowledge_entry(entry_id):
+    for path in sorted(glob.glob("knowledge/entries/*.json")):
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        for e in data.get("entries", [data]):
+            if e.get("id") == entry_id:
+                return e
+    return None
+
+
+def related_titles(entry_id):
+    """Titles of entry_id's related entries as the bot offers them: those
+    that exist, in order, at most 4 (ROUTER_MAX_RELATED)."""
+    out = [knowledge_entry(r) for r in knowledge_entry(entry_id).get("related", [])]
+    return [e["title"] for e in out if e][:4]
+
+
+def sc_related_list(w):
+    w.start()
+    room = w.dm()
+    q = w.say(room, "does massage help my baby sleep?")
+    c = w.reply(room, q)["content"]
+    found = re.findall(r"status=answered entry=(\S+) ", w.log())
+    if not found:
+        raise AssertionError("no answered entry in the log")
+    titles = related_titles(found[-1])
+    if not titles:
+        raise AssertionError("entry %s has no related entries to offer" % found[-1])
+    want_body = "\n\nRelated:\n" + "\n".join("- " + t for t in titles)
+    if not c["body"].endswith(want_body):
+        raise AssertionError("body does not end with %r: %r" % (want_body, c["body"][-400:]))
+    want_html = "<p>Related:</p><ul>" + "".join(
+        "<li>%s</li>" % html.escape(t, quote=True).replace("&#x27;", "&#39;")
+        for t in titles) + "</ul>"
+    if not c["formatted_body"].endswith(want_html):
+        raise AssertionError("formatted_body does not end with %r: %r"
+                             % (want_html, c["formatted_body"][-400:]))
+    # no related list under a "did you mean" or a command reply
+    h = w.say(room, "!faq /help")
+    if "Related:" in w.reply(room, h)["content"]["body"]:
+        raise AssertionError("a command reply carries a related list")
+
+
 def sc_shutdown_fast(w):
     w.cfg["plugins"]["matrix"]["sync_timeout_ms"] = 30000
     w.start()
@@ -569,6 +664,7 @@ SCENARIOS = [("dm_answer", sc_dm_answer), ("group_rules", sc_group_rules),
              ("kill9_exactly_once", sc_kill9), ("faults_429_5xx", sc_faults),
              ("bad_token", sc_bad_token), ("password_login", sc_password_login),
              ("allowlist_and_leave", sc_allowlist_and_leave), ("pick_number", sc_pick_number),
+             ("room_modes", sc_room_modes), ("related_list", sc_related_list),
              ("shutdown_fast", sc_shutdown_fast)]
 
 

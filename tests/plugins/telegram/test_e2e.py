@@ -62,7 +62,7 @@ class Bot:
     runs = 0
 
     def __init__(self, workdir, api_url, token=TOKEN, console=False,
-                 **tg_opts):
+                 rooms=None, **tg_opts):
         self.workdir = workdir
         self.state = os.path.join(workdir, "state")
         self.token = token
@@ -79,8 +79,22 @@ class Bot:
                           "per_user_per_minute": 20},
                "plugins": {"console": {"enabled": console},
                            "telegram": opts}}
+        if rooms is not None:
+            cfg["rooms"] = rooms
+        self.cfg = cfg
+        self.write_config()
+
+    def write_config(self):
         with open(self.config, "w") as f:
-            json.dump(cfg, f)
+            json.dump(self.cfg, f)
+
+    def reload(self, what_changed):
+        """Rewrite the config, SIGHUP, and wait for the reload line."""
+        n = self.output().count("reloaded ")
+        self.write_config()
+        self.proc.send_signal(signal.SIGHUP)
+        wait(lambda: self.output().count("reloaded ") > n,
+             "the reload (%s)" % what_changed, 15)
 
     def start(self):
         Bot.runs += 1
@@ -244,6 +258,49 @@ def test_button_press_answers_that_entry(api, bot):
     assert "<i>Source: " in ans["_html"]
 
 
+def related_of(entry_id):
+    """The follow-up buttons the bot offers under entry_id's answer: its
+    related entries that exist, in order, at most 4 (ROUTER_MAX_RELATED),
+    as (title, callback_data)."""
+    out = []
+    for rid in entry(entry_id).get("related", []):
+        try:
+            out.append((entry(rid)["title"], "p:" + rid))
+        except AssertionError:
+            pass
+    return out[:4]
+
+
+def buttons(reply):
+    rows = reply["_params"].get("reply_markup", {}).get("inline_keyboard", [])
+    assert all(len(row) == 1 for row in rows), rows
+    return [(row[0]["text"], row[0]["callback_data"]) for row in rows]
+
+
+def test_related_button_answers_that_entry(api, bot):
+    ready(api, bot)
+    mid = api.user_message(26, "does massage help my baby sleep?")
+    r = replied(api, 26, mid)[0]
+    assert first_paragraph_html("sleep") in r["_html"], r["_html"]
+    want = related_of("sleep")
+    assert len(want) >= 1, "the sleep entry has no related entries"
+    assert buttons(r) == want, (buttons(r), want)
+    assert all(len(d.encode()) <= 64 for _, d in want)
+    target = want[-1][1]
+    qid = api.press_button(26, r["message_id"], target)
+    a = wait(lambda: [x for x in api.callback_answers
+                      if x["callback_query_id"] == qid],
+             "answerCallbackQuery", 10, api)[0]
+    assert "text" not in a, a          # no "no longer works" for our data
+    ans = replied(api, 26, r["message_id"])[0]
+    assert first_paragraph_html(target[2:]) in ans["_html"], ans["_html"]
+    for piece in citation_html(target[2:]):
+        assert piece in ans["_html"], (piece, ans["_html"])
+    assert buttons(ans) == related_of(target[2:]), buttons(ans)
+    time.sleep(0.5)
+    assert count_replies(api, 26, r["message_id"]) == 1
+
+
 def test_stale_button_is_answered_politely(api, bot):
     ready(api, bot)
     mid = api.user_message(14, "/help")
@@ -282,6 +339,50 @@ def test_group_commands_mentions_and_chatter(api, bot):
     for mid in (chatter, other, robot):
         assert count_replies(api, g, mid) == 0, mid
     assert len(api.sent_in(g)) == 3
+
+
+def test_per_room_answer_mode(api, bot):
+    """config "rooms": one group answers every message, another stays
+    mentions-only, a third is mentions-only explicitly; a reload that
+    changes a room applies to the next message."""
+    bot.stop()
+    rooms = {"telegram/-2001": {"answer": "all"},
+             "telegram/-2003": {"answer": "mentions"}}
+    rb = Bot(bot.workdir, api.url, rooms=rooms).start()
+    try:
+        ready(api, rb)
+        q = "does massage help my baby sleep?"
+        loud = api.user_message(-2001, q, user_id=31, chat_type="supergroup")
+        r = replied(api, -2001, loud)[0]
+        assert first_paragraph_html("sleep") in r["_html"], r["_html"]
+        quiet = api.user_message(-2002, q, user_id=32, chat_type="supergroup")
+        quiet3 = api.user_message(-2003, q, user_id=33, chat_type="group")
+        asked = api.user_message(-2002, "@FaqTestBot " + q, user_id=32,
+                                 chat_type="supergroup")
+        r2 = replied(api, -2002, asked)[0]
+        assert first_paragraph_html("sleep") in r2["_html"], r2["_html"]
+        asked3 = api.user_message(-2003, "/help", user_id=33,
+                                  chat_type="group")
+        replied(api, -2003, asked3)
+        time.sleep(0.5)
+        assert count_replies(api, -2002, quiet) == 0
+        assert count_replies(api, -2003, quiet3) == 0
+        assert len(api.sent_in(-2001)) == 1
+        # the operator opens -2002 up and closes -2001: applies at once
+        rb.cfg["rooms"] = {"telegram/-2002": {"answer": "all"}}
+        rb.reload("rooms")
+        now = api.user_message(-2002, q, user_id=32, chat_type="supergroup")
+        replied(api, -2002, now)
+        still = api.user_message(-2001, q, user_id=31,
+                                 chat_type="supergroup")
+        mention = api.user_message(-2001, "@FaqTestBot " + q, user_id=31,
+                                   chat_type="supergroup")
+        replied(api, -2001, mention)
+        time.sleep(0.5)
+        assert count_replies(api, -2001, still) == 0
+    finally:
+        rb.stop()
+        rb.assert_no_secret()
 
 
 def test_odd_updates_are_skipped(api, bot):
