@@ -14,7 +14,7 @@
 #define CHILD_PASS_BUDGET 3.0   /* seconds: no further pass after this */
 
 typedef struct pass {
-    size_t n, agree, agree_common, fail, passes;
+    size_t n, agree, agree_common, fail, declined, passes;
     double qps, qps_cpu, p50_us, p99_us, p99_raw_us;
 } pass;
 
@@ -47,15 +47,17 @@ static double child_once(const bench_sys *sys, void *h, const bench_qset *qs,
     double t0 = bench_now();
     for (size_t i = 0; i < qs->n; i++) {
         const bench_query *q = &qs->q[i];
-        int fail = 0;
+        int fail = 0, declined = 0;
         double a = bench_now();
-        const char *top = sys->query(h, q->text, strlen(q->text), &fail);
+        const char *top = sys->query(h, q->text, strlen(q->text), &fail,
+                                     &declined);
         double d = bench_now() - a;
         best[i] = first || d < best[i] ? d : best[i];
         if (!first)
             continue;
         lat[i] = d;
         p->fail += (size_t)fail;
+        p->declined += (size_t)declined;
         if (top && bench_target_has(q->targets, top)) {
             p->agree++;
             p->agree_common += i < common;
@@ -95,8 +97,8 @@ static void child_warmup(const bench_sys *sys, void *h, const bench_qset *qs,
                          size_t n)
 {
     for (size_t i = 0; i < n && i < qs->n; i++) {
-        int fail = 0;
-        sys->query(h, qs->q[i].text, strlen(qs->q[i].text), &fail);
+        int fail = 0, declined = 0;
+        sys->query(h, qs->q[i].text, strlen(qs->q[i].text), &fail, &declined);
     }
 }
 
@@ -124,6 +126,8 @@ static json_t *child_json(const bench_child_args *a, const bench_build *b,
     if (o && (json_object_set_new(o, "load_cpu_s", json_real(load_cpu)) < 0 ||
               json_object_set_new(o, "qps_cpu", json_real(p->qps_cpu)) < 0 ||
               json_object_set_new(o, "p99_raw_us", json_real(p->p99_raw_us)) < 0 ||
+              json_object_set_new(o, "declined",
+                                  json_integer((json_int_t)p->declined)) < 0 ||
               json_object_set_new(o, "passes",
                                   json_integer((json_int_t)p->passes)) < 0)) {
         json_decref(o);

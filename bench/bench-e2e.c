@@ -20,12 +20,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The question column of qfile, repeated to at least `lines` lines. */
-static int e2e_prepare(const char *qfile, size_t lines, const char *out,
-                       size_t *written)
+/* The question column of qfile and of dev (every line: in scope, out of
+ * scope, urgent; may be NULL), repeated to at least `lines` lines. */
+static int e2e_prepare(const char *qfile, const char *dev, size_t lines,
+                       const char *out, size_t *written)
 {
     bench_qset qs = {0};
-    if (bench_qset_read(&qs, qfile, 0, 0) < 0 || qs.n == 0) {
+    if (bench_qset_read(&qs, qfile, 0, 0) < 0 ||
+        (dev && bench_qset_read(&qs, dev, 0, 0) < 0) || qs.n == 0) {
         bench_qset_free(&qs);
         return -1;
     }
@@ -145,14 +147,15 @@ static int e2e_config(const char *kdir, const char *workdir, char *path,
 }
 
 int bench_e2e_run(const char *faqbot, const char *kdir, const char *qfile,
-                  size_t lines, const char *workdir, bench_e2e *out)
+                  const char *dev, size_t lines, const char *workdir,
+                  bench_e2e *out)
 {
     char input[4096], cfg[4096];
     double wall, wall0;
     long long rss0, rss1;
     memset(out, 0, sizeof *out);
     if (bench_path(input, sizeof input, "%s/e2e-questions.txt", workdir) < 0 ||
-        e2e_prepare(qfile, lines, input, &out->questions) < 0 ||
+        e2e_prepare(qfile, dev, lines, input, &out->questions) < 0 ||
         e2e_batch(faqbot, kdir, "/dev/null", &wall0, &rss0) < 0 ||
         e2e_batch(faqbot, kdir, input, &wall, &out->rss_bytes) < 0 ||
         e2e_first(faqbot, kdir, NULL, &out->first_answer_s, &rss1) < 0 ||

@@ -16,6 +16,7 @@ typedef struct fig {
     double load_s, parse_s, build_s, rss_peak, bpe, qps, p50, p99;
     double load_cpu_s, qps_cpu, p99_raw;
     double agree, agree_common, dev;       /* fractions; dev < 0: none */
+    double declined;                       /* share of queries declined */
 } fig;
 
 /* Set once building the JSON ran out of memory; the report then fails. */
@@ -92,6 +93,7 @@ static fig fig_of(json_t *runs)
     f.p99_raw = med(runs, "p99_raw_us");
     /* answers are deterministic: the first run's counts */
     f.agree = f.queries ? num(r0, "agree") / (double)f.queries : 0;
+    f.declined = f.queries ? num(r0, "declined") / (double)f.queries : 0;
     f.agree_common = f.common ? num(r0, "agree_common") / (double)f.common : 0;
     f.dev = f.dev_n ? num(r0, "dev_agree") / (double)f.dev_n : -1;
     return f;
@@ -113,6 +115,7 @@ static json_t *fig_json(const fig *f)
         put(o, "load_cpu_s", json_real(f->load_cpu_s));
         put(o, "qps_cpu", json_real(f->qps_cpu));
         put(o, "p99_raw_us", json_real(f->p99_raw));
+        put(o, "declined", json_real(f->declined));
     }
     if (o && f->dev >= 0)
         put(o, "dev_top1", json_real(f->dev));
@@ -125,9 +128,10 @@ static void print_fig(const char *kb, const char *sys, const fig *f)
     if (f->dev >= 0)
         snprintf(dev, sizeof dev, "%5.1f%%", 100 * f->dev);
     printf("%-7s %-7s %7zu %6zu %9.1f %9.1f %8.1f %8.0f %10.0f %8.1f %8.1f "
-           "%6.1f%% %6.1f%% %s\n", kb, sys, f->entries, f->queries,
+           "%6.1f%% %6.1f%% %5.1f%% %s\n", kb, sys, f->entries, f->queries,
            f->load_s * 1e3, f->build_s * 1e3, f->rss_peak / 1048576.0, f->bpe,
-           f->qps, f->p50, f->p99, 100 * f->agree, 100 * f->agree_common, dev);
+           f->qps, f->p50, f->p99, 100 * f->agree, 100 * f->agree_common,
+           100 * f->declined, dev);
 }
 
 static double ratio(double a, double b)
@@ -254,15 +258,17 @@ static void print_head(const bench_cfg *c)
            "query thread per system\n", c->runs, c->runs == 1 ? "" : "s",
            (unsigned long long)c->seed, sysconf(_SC_NPROCESSORS_ONLN));
     printf("load = knowledge dir -> ready (JSON parse + index); build = load "
-           "minus JSON parse; peak = VmHWM of the system's own process;\n"
-           "B/entry = (peak - RSS before loading) / entries; q/s: median of up "
-           "to 3 passes; p50/p99: of each query's fastest pass;\n"
+           "minus reading/parsing the JSON (faqbot: minus kb_load_times' "
+           "read+validate);\npeak = VmHWM of the system's own process; "
+           "B/entry = (peak - RSS before loading) / entries;\nq/s: median of up "
+           "to 3 passes; p50/p99: of each query's fastest pass; "
            "top-1@N = agreement on the first N queries, which every system "
-           "ran; "
+           "ran; decl. = share declined (no answer);\n"
            "faqbot's top-1 is %s.\n\n", bench_faqbot_top1);
-    printf("%-7s %-7s %7s %6s %9s %9s %8s %8s %10s %8s %8s %7s %7s %s\n", "kb",
-           "system", "entries", "quer.", "load ms", "build ms", "peak MB",
-           "B/entry", "q/s", "p50 us", "p99 us", "top-1", "top-1@N", "dev");
+    printf("%-7s %-7s %7s %6s %9s %9s %8s %8s %10s %8s %8s %7s %7s %6s %s\n",
+           "kb", "system", "entries", "quer.", "load ms", "build ms", "peak MB",
+           "B/entry", "q/s", "p50 us", "p99 us", "top-1", "top-1@N", "decl.",
+           "dev");
 }
 
 /* Figures of one knowledge base: rows and ratios; its JSON (new

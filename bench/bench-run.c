@@ -91,8 +91,8 @@ static int run_one(const bench_cfg *c, bench_case *k, size_t s,
 static json_t *run_e2e(const bench_cfg *c, const bench_case *real)
 {
     bench_e2e e;
-    if (bench_e2e_run(c->faqbot, c->kdir, real->queries, c->e2e_lines,
-                      c->work, &e) < 0)
+    if (bench_e2e_run(c->faqbot, c->kdir, real->queries, real->dev,
+                      c->e2e_lines, c->work, &e) < 0)
         return NULL;
     fprintf(stderr, "  e2e    faqbot  %8.0f q/s, first answer %.1f ms\n", e.qps,
             e.first_answer_s * 1e3);

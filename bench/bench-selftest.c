@@ -137,9 +137,9 @@ static void st_system(const bench_sys *sys, const kb *k, const char *dir)
     size_t found = 0;
     for (size_t i = 0; i < kb_entry_count(k); i++) {
         const kb_entry *e = kb_entry_at(k, i);
-        int fail = 0;
+        int fail = 0, declined = 0;
         const char *top = sys->query(h, e->questions[0],
-                                     strlen(e->questions[0]), &fail);
+                                     strlen(e->questions[0]), &fail, &declined);
         found += top && strcmp(top, e->id) == 0 && !fail;
     }
     CHECK(found == ST_ENTRIES, "%s: %zu of %d entries found from their first "

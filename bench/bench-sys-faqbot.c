@@ -45,7 +45,8 @@ static void *fq_open(const char *dir, bench_build *b, char *err, size_t len)
     return h;
 }
 
-static const char *fq_query(void *vh, const char *text, size_t len, int *fail)
+static const char *fq_query(void *vh, const char *text, size_t len, int *fail,
+                            int *declined)
 {
     fq *h = vh;
     kb_result r;
@@ -53,6 +54,7 @@ static const char *fq_query(void *vh, const char *text, size_t len, int *fail)
         *fail = 1;
         return NULL;
     }
+    *declined = r.status == KB_NO_ANSWER;
 #ifdef FAQBOT_BENCH_KB_HAS_BEST
     if (r.best)            /* the ranking's top, whatever the decision */
         return r.best->id;

@@ -124,8 +124,10 @@ static size_t fts_build(fts *h, const char *text, size_t len)
     return words;
 }
 
-static const char *fts_query(void *vh, const char *text, size_t len, int *fail)
+static const char *fts_query(void *vh, const char *text, size_t len, int *fail,
+                             int *declined)
 {
+    (void)declined;
     fts *h = vh;
     if (fts_build(h, text, len) == 0)
         return NULL;

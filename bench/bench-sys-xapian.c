@@ -59,8 +59,10 @@ static void *xs_open(const char *dir, bench_build *b, char *err, size_t len)
     return h;
 }
 
-static const char *xs_query(void *vh, const char *text, size_t len, int *fail)
+static const char *xs_query(void *vh, const char *text, size_t len, int *fail,
+                            int *declined)
 {
+    (void)declined;
     xs *h = vh;
     size_t ord;
     (void)len;

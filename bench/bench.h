@@ -125,8 +125,10 @@ typedef struct bench_sys {
      * err).  Caller frees with close(). */
     void *(*open)(const char *dir, bench_build *b, char *err, size_t len);
     /* The top-ranked entry id for text (top 5 are retrieved), or NULL when
-     * nothing matches.  *fail set on error. */
-    const char *(*query)(void *h, const char *text, size_t len, int *fail);
+     * nothing matches.  *fail set on error; *declined set when the system
+     * chose not to answer (faqbot's no_answer). */
+    const char *(*query)(void *h, const char *text, size_t len, int *fail,
+                         int *declined);
     void (*close)(void *h);
 } bench_sys;
 
@@ -195,10 +197,11 @@ typedef struct bench_e2e {
 } bench_e2e;
 
 /* Measure `faqbot ask --batch --knowledge kdir` on the questions of
- * qfile (text column), repeated until about `lines` questions.  0, -1
- * with a message. */
+ * qfile and of the eval set dev (text column; dev may be NULL), repeated
+ * until about `lines` questions.  0, -1 with a message. */
 int bench_e2e_run(const char *faqbot, const char *kdir, const char *qfile,
-                  size_t lines, const char *workdir, bench_e2e *out);
+                  const char *dev, size_t lines, const char *workdir,
+                  bench_e2e *out);
 
 #ifdef __cplusplus
 }
