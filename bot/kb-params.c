@@ -38,7 +38,7 @@ void kb_params_default(kb_params *p)
     p->conf_ambiguous = 0.56;
     p->close_ratio = 0.98;
     p->suggest_ratio = 0.75;
-    p->candidates = 32;
+    p->candidates = 16;
 }
 
 typedef struct param_name {
