@@ -202,6 +202,15 @@ void mx_event_txn_id(const char *event_id, unsigned n, char *buf, size_t len)
 
 /* ---- outgoing reply --------------------------------------------------- */
 
+/* Related entries with a title (the ones worth listing). */
+static size_t n_titled(const faqbot_suggestion *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; s && i < n; i++)
+        k += s[i].title && s[i].title[0];
+    return k;
+}
+
 char *mx_event_render_plain(const faqbot_reply *r)
 {
     sb b = {0};
@@ -222,9 +231,13 @@ char *mx_event_render_plain(const faqbot_reply *r)
     }
     if (r->n_suggestions)
         sb_add(&b, "\n\nReply with a number to pick one.");
+    if (n_titled(r->related, r->n_related))
+        sb_add(&b, "\n\nRelated:");
     for (size_t i = 0; r->related && i < r->n_related; i++) {
-        sb_add(&b, i ? "\n- " : "\n\nRelated:\n- ");
-        sb_add(&b, r->related[i].title ? r->related[i].title : "");
+        if (!r->related[i].title || !r->related[i].title[0])
+            continue;
+        sb_add(&b, "\n- ");
+        sb_add(&b, r->related[i].title);
     }
     return sb_take(&b);
 }
@@ -251,12 +264,16 @@ static void html_paragraphs(sb *b, const char *text)
     sb_add(b, "</p>");
 }
 
+/* An <ol> (every item: the numbers are picks) or a <ul> (titled items
+ * only) of the suggestion titles, escaped. */
 static void html_list(sb *b, const char *tag, const faqbot_suggestion *s,
                       size_t n)
 {
     sb_add(b, tag[0] == 'o' ? "<ol>" : "<ul>");
     for (size_t i = 0; s && i < n; i++) {
         const char *t = s[i].title ? s[i].title : "";
+        if (tag[0] != 'o' && !t[0])
+            continue;
         sb_add(b, "<li>");
         sb_add_html(b, t, strlen(t));
         sb_add(b, "</li>");
@@ -284,7 +301,7 @@ static char *render_html(const faqbot_reply *r)
         html_list(&b, "ol", r->suggestions, r->n_suggestions);
         sb_add(&b, "<p>Reply with a number to pick one.</p>");
     }
-    if (r->n_related) {
+    if (n_titled(r->related, r->n_related)) {
         sb_add(&b, "<p>Related:</p>");
         html_list(&b, "ul", r->related, r->n_related);
     }

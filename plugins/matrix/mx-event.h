@@ -34,7 +34,10 @@ int mx_event_html_mentions(const char *html, const char *user_id);
 json_t *mx_event_build_reply(const faqbot_reply *r, const char *thread_root);
 
 /* The plain rendering of a reply: text, citation, notice, numbered
- * suggestions, related.  Caller frees with free(); NULL on OOM. */
+ * suggestions, then the follow-ups as "Related:" and one "- <title>" line
+ * per related entry that has a title (none: no heading).  The HTML
+ * (formatted_body) has the same parts, the list as an escaped <ul>.
+ * Caller frees with free(); NULL on OOM. */
 char *mx_event_render_plain(const faqbot_reply *r);
 
 /* Deterministic transaction id for the n-th event sent in answer to

@@ -216,3 +216,58 @@ Test(mx_event, html_mention_pills)
     cr_assert_eq(mx_event_html_mentions("@faqbot:localhost in plain text", id), 0);
     cr_assert_eq(mx_event_html_mentions(NULL, id), 0);
 }
+
+/* ---- related follow-ups ------------------------------------------------ */
+
+static const faqbot_suggestion rel_odd[] = {
+    {"a", "Oil & <lotion>"}, {"b", NULL}, {"c", ""}, {"d", "Mum's \"quiet\" time"}};
+
+Test(mx_event, related_list_is_escaped_and_skips_untitled)
+{
+    faqbot_reply r = answer();
+    r.citation = r.notice = NULL;
+    r.text = "A.";
+    r.related = rel_odd;
+    r.n_related = 4;
+    char *s = mx_event_render_plain(&r);
+    cr_assert_str_eq(s, "A.\n\nRelated:\n- Oil & <lotion>\n- Mum's \"quiet\" time");
+    free(s);
+    json_t *c = mx_event_build_reply(&r, NULL);
+    cr_assert_str_eq(json_string_value(json_object_get(c, "body")),
+                     "A.\n\nRelated:\n- Oil & <lotion>\n- Mum's \"quiet\" time");
+    cr_assert_str_eq(json_string_value(json_object_get(c, "formatted_body")),
+                     "<p>A.</p><p>Related:</p><ul><li>Oil &amp; &lt;lotion&gt;</li>"
+                     "<li>Mum&#39;s &quot;quiet&quot; time</li></ul>");
+    json_decref(c);
+}
+
+Test(mx_event, no_related_heading_without_titles)
+{
+    faqbot_reply r = answer();
+    r.citation = r.notice = NULL;
+    r.text = "A.";
+    r.related = rel_odd + 1;
+    r.n_related = 2;              /* NULL and "" titles only */
+    json_t *c = mx_event_build_reply(&r, NULL);
+    cr_assert_str_eq(json_string_value(json_object_get(c, "body")), "A.");
+    cr_assert_str_eq(json_string_value(json_object_get(c, "formatted_body")), "<p>A.</p>");
+    json_decref(c);
+    r.related = NULL;
+    r.n_related = 3;              /* a count without a list */
+    c = mx_event_build_reply(&r, NULL);
+    cr_assert_str_eq(json_string_value(json_object_get(c, "formatted_body")), "<p>A.</p>");
+    json_decref(c);
+}
+
+Test(mx_event, related_come_after_suggestions)
+{
+    faqbot_reply r = answer();
+    r.citation = r.notice = NULL;
+    r.text = "Which?";
+    r.suggestions = sugg;
+    r.n_suggestions = 2;
+    char *s = mx_event_render_plain(&r);
+    cr_assert_str_eq(s, "Which?\n\n1. Massage & sleep\n2. Gas <colic>\n\n"
+                        "Reply with a number to pick one.\n\nRelated:\n- Bonding");
+    free(s);
+}

@@ -236,3 +236,84 @@ Test(tg_render_pick, parses_only_our_data)
     cr_assert_null(tg_render_pick(big));
     cr_assert_null(tg_render_pick(NULL));
 }
+
+/* ---- related follow-ups ------------------------------------------------ */
+
+Test(tg_render_related, answer_gets_one_button_per_related_in_order)
+{
+    faqbot_suggestion rel[] = {{"session-length", "How long & how often"},
+                               {"gas-colic", "Gas <colic>"},
+                               {"bad", "Bad \xff title"},
+                               {"self-soothing", "Self-soothing"}};
+    faqbot_reply r = reply(FAQBOT_REPLY_ANSWER, "Yes.");
+    r.citation = "Source: T, section \"S\"";
+    r.related = rel;
+    r.n_related = 4;
+    json_t *kb = tg_render_keyboard(&r);
+    char *dump = json_dumps(kb, JSON_COMPACT);
+    /* button labels are plain text (not HTML): no entities, but valid
+     * UTF-8 */
+    cr_assert_str_eq(dump,
+        "{\"inline_keyboard\":["
+        "[{\"text\":\"How long & how often\",\"callback_data\":\"p:session-length\"}],"
+        "[{\"text\":\"Gas <colic>\",\"callback_data\":\"p:gas-colic\"}],"
+        "[{\"text\":\"Bad \xEF\xBF\xBD title\",\"callback_data\":\"p:bad\"}],"
+        "[{\"text\":\"Self-soothing\",\"callback_data\":\"p:self-soothing\"}]]}");
+    free(dump);
+    json_decref(kb);
+    tg_chunks c;
+    cr_assert_eq(tg_render_reply(&r, 4096, &c), 0);
+    cr_assert_eq(c.n, 1);
+    cr_assert_str_eq(c.v[0], "Yes.\n\n<i>Source: T, section \"S\"</i>",
+                     "buttoned follow-ups are not repeated in the text");
+    tg_chunks_free(&c);
+}
+
+Test(tg_render_related, did_you_mean_buttons_come_first)
+{
+    faqbot_suggestion s[] = {{"sleep", "Sleep"}};
+    faqbot_suggestion rel[] = {{"oil", "Oil"}};
+    faqbot_reply r = reply(FAQBOT_REPLY_AMBIGUOUS, "Which one?");
+    r.suggestions = s;
+    r.n_suggestions = 1;
+    r.related = rel;
+    r.n_related = 1;
+    json_t *kb = tg_render_keyboard(&r);
+    char *dump = json_dumps(kb, JSON_COMPACT);
+    cr_assert_str_eq(dump, "{\"inline_keyboard\":["
+                     "[{\"text\":\"Sleep\",\"callback_data\":\"p:sleep\"}],"
+                     "[{\"text\":\"Oil\",\"callback_data\":\"p:oil\"}]]}");
+    free(dump);
+    json_decref(kb);
+}
+
+Test(tg_render_related, unusable_ids_are_listed_untitled_are_dropped)
+{
+    faqbot_suggestion rel[] = {{"Upper-Case", "Odd <id>"},
+                               {"no-title", NULL},
+                               {NULL, "No id"}};
+    faqbot_reply r = reply(FAQBOT_REPLY_ANSWER, "Yes.");
+    r.related = rel;
+    r.n_related = 3;
+    cr_assert_null(tg_render_keyboard(&r));
+    tg_chunks c;
+    cr_assert_eq(tg_render_reply(&r, 4096, &c), 0);
+    cr_assert_str_eq(c.v[0], "Yes.\n\n\xE2\x80\xA2 Odd &lt;id&gt;\n\n"
+                     "\xE2\x80\xA2 No id");
+    tg_chunks_free(&c);
+    /* and the exact 64-byte limit: "p:" + 62 bytes is a button, 63 not */
+    char id62[63], id63[64];
+    memset(id62, 'a', 62);
+    id62[62] = '\0';
+    memset(id63, 'b', 63);
+    id63[63] = '\0';
+    faqbot_suggestion edge[] = {{id62, "Fits"}, {id63, "Too long"}};
+    r.related = edge;
+    r.n_related = 2;
+    json_t *kb = tg_render_keyboard(&r);
+    json_t *rows = json_object_get(kb, "inline_keyboard");
+    cr_assert_eq(json_array_size(rows), 1);
+    cr_assert_eq(strlen(json_string_value(json_object_get(
+        json_array_get(json_array_get(rows, 0), 0), "callback_data"))), 64);
+    json_decref(kb);
+}
