@@ -187,6 +187,11 @@ struct kb {
     kb_source *sources;
     size_t n_sources, cap_sources;
     kb_map entry_ids, source_ids;
+    /* entries that failed validation: their ids (so links to them are not
+     * reported twice) and their related lists (still checked) */
+    kb_map broken_ids;
+    kb_entry *broken;
+    size_t n_broken, cap_broken;
 
     /* lexicon */
     kb_map terms;          /* stem -> term id */

@@ -123,6 +123,38 @@ static int entry_fields(kb *k, json_t *obj, const kb_where *w, kb_entry *e)
     return 0;
 }
 
+/* A broken entry: remember its id and related list, so the links are
+ * still checked and links to it are not reported as dangling. */
+static int entry_broken(kb *k, json_t *obj, const char *file,
+                        const char *label, kb_diag *d)
+{
+    kb_entry e = {0};
+    int failed = 0;
+    kb_where w = {NULL, file, label, &failed};   /* already reported */
+    const char *id = json_string_value(json_object_get(obj, "id"));
+    if (id && kb_map_put(&k->broken_ids, id, strlen(id), 0, NULL) < 0)
+        return -1;
+    (void)d;
+    if (kb_json_strarray(k, obj, "related", 0, &w, &e.related,
+                         &e.n_related) < 0)
+        return -1;
+    if (failed || e.n_related == 0)
+        return 0;
+    if (k->n_broken == k->cap_broken) {
+        size_t cap = k->cap_broken ? k->cap_broken * 2 : 8;
+        kb_entry *v = realloc(k->broken, cap * sizeof *v);
+        if (!v)
+            return -1;
+        k->broken = v;
+        k->cap_broken = cap;
+    }
+    if (!(e.file = kb_arena_strdup(&k->arena, file)) ||
+        !(e.id = kb_arena_strdup(&k->arena, label)))
+        return -1;
+    k->broken[k->n_broken++] = e;
+    return 0;
+}
+
 /* Validate obj; on success append it.  0, or -1 on OOM. */
 int kb_load_entry(kb *k, json_t *obj, const char *file, const char *label,
                   kb_diag *d)
@@ -137,7 +169,7 @@ int kb_load_entry(kb *k, json_t *obj, const char *file, const char *label,
     if (!stored || entry_fields(k, obj, &w, &e) < 0)
         return -1;
     if (failed)
-        return 0;
+        return entry_broken(k, obj, file, label, d);
     e.file = stored;
     return entry_push(k, &e);
 }
@@ -181,22 +213,35 @@ int kb_load_entries(kb *k, const char *dir, kb_diag *d)
     return rc;
 }
 
-/* related ids must name existing entries. */
+static int check_related(kb *k, const kb_entry *e, kb_diag *d)
+{
+    for (size_t j = 0; j < e->n_related; j++) {
+        const char *r = e->related[j];
+        size_t n = strlen(r);
+        if (!kb_map_find(&k->entry_ids, r, n, NULL) &&
+            !kb_map_find(&k->broken_ids, r, n, NULL) &&
+            kb_diag_add(d, KB_ERROR, e->file, 0, e->id, "related entry "
+                        "\"%s\" does not exist", r) < 0)
+            return -1;
+        if (strcmp(r, e->id) == 0 &&
+            kb_diag_add(d, KB_WARNING, e->file, 0, e->id,
+                        "lists itself in related") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* related ids must name existing entries (checked for broken entries
+ * too, so one pass reports every problem). */
 int kb_load_check_links(kb *k, kb_diag *d)
 {
     for (size_t i = 0; i < k->n_entries; i++) {
-        const kb_entry *e = &k->entries[i];
-        for (size_t j = 0; j < e->n_related; j++) {
-            const char *r = e->related[j];
-            if (!kb_map_find(&k->entry_ids, r, strlen(r), NULL) &&
-                kb_diag_add(d, KB_ERROR, e->file, 0, e->id, "related entry "
-                            "\"%s\" does not exist", r) < 0)
-                return -1;
-            if (strcmp(r, e->id) == 0 &&
-                kb_diag_add(d, KB_WARNING, e->file, 0, e->id,
-                            "lists itself in related") < 0)
-                return -1;
-        }
+        if (check_related(k, &k->entries[i], d) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < k->n_broken; i++) {
+        if (check_related(k, &k->broken[i], d) < 0)
+            return -1;
     }
     return 0;
 }

@@ -135,6 +135,7 @@ static kb *kb_new(unsigned features)
     kb_arena_init(&k->arena);
     kb_map_init(&k->entry_ids, &k->arena);
     kb_map_init(&k->source_ids, &k->arena);
+    kb_map_init(&k->broken_ids, &k->arena);
     kb_arena_init(&k->keys);
     kb_map_init(&k->terms, &k->keys);
     kb_map_init(&k->tokens, &k->keys);
@@ -157,6 +158,8 @@ void kb_free(kb *k)
         sb_stemmer_delete(k->stem);
     kb_map_free(&k->entry_ids);
     kb_map_free(&k->source_ids);
+    kb_map_free(&k->broken_ids);
+    free(k->broken);
     kb_map_free(&k->terms);
     kb_map_free(&k->tokens);
     free(k->term_text);

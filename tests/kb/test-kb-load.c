@@ -173,12 +173,21 @@ Test(kb_load, synonym_group_needs_two_members)
                      "groups[0]: must be an array of 2 or more strings");
 }
 
-Test(kb_load, all_or_nothing)
+Test(kb_load, all_or_nothing_and_every_problem)
 {
-    /* one valid entry and one broken: nothing loads */
-    expect_one_error(FIX "broken/one-bad-one-good",
-                     FIX "broken/one-bad-one-good/entries/sleep.json", "sleep",
-                     "missing field \"title\"");
+    /* one valid entry and one broken in two ways: nothing loads, and both
+     * problems of the broken one are reported */
+    kb *k = kb_load(FIX "broken/one-bad-one-good", &d);
+    cr_assert_null(k);
+    cr_assert_eq(d.errors, 2);
+    const char *file = FIX "broken/one-bad-one-good/entries/sleep.json";
+    cr_assert_str_eq(d.items[0].file, file);
+    cr_assert_str_eq(d.items[0].entry, "sleep");
+    cr_assert_str_eq(d.items[0].message, "missing field \"title\"");
+    cr_assert_str_eq(d.items[1].file, file);
+    cr_assert_str_eq(d.items[1].entry, "sleep");
+    cr_assert_str_eq(d.items[1].message,
+                     "related entry \"gone\" does not exist");
 }
 
 Test(kb_load, missing_directory)
