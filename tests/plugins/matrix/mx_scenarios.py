@@ -622,9 +622,9 @@ def sc_related_list(w):
     room = w.dm()
     q = w.say(room, "does massage help my baby sleep?")
     c = w.reply(room, q)["content"]
-    found = re.findall(r"status=answered entry=(\S+) ", w.log())
-    if not found:
-        raise AssertionError("no answered entry in the log")
+    # the host logs the outcome once send() returned: wait for the line
+    found = wait_until(lambda: re.findall(r"status=answered entry=(\S+) ", w.log()), 5,
+                       "the answered entry in the log")
     titles = related_titles(found[-1])
     if not titles:
         raise AssertionError("entry %s has no related entries to offer" % found[-1])
