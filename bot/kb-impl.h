@@ -149,6 +149,8 @@ typedef struct kb_params {
     double k1;
     double w[4], b[4];     /* field weight and length norm: q, kw, title, answer */
     double answer_df_share; /* an answer-only occurrence in idf's df */
+    double conc_mix;       /* 0: question weight = idf; 1: idf x share of
+                              the term's impact held by its top entry */
     double unknown_weight; /* weight of a word unknown to the vocabulary, as
                               a fraction of the highest idf */
     double mix_alt, mix_bm25, mix_bigram;
@@ -205,6 +207,8 @@ struct kb {
     /* statistics */
     uint32_t *df, *cf;
     float *idf;
+    float *qw;             /* a term's weight in a question: idf, scaled by
+                              how concentrated it is on one entry */
     float idf_max;
 
     /* entry-level inverted index (BM25F impacts) */

@@ -255,8 +255,28 @@ static int ix_postings(kb *k, const ix_build *b)
     return 0;
 }
 
-/* Hand the alternates over to k, with their idf mass (each distinct term
- * once). */
+/* Question weights: idf, scaled towards the share of the term's total
+ * impact that its top entry holds (a word spread thin over many entries
+ * says less about which one is meant). */
+static int ix_qweights(kb *k)
+{
+    size_t nt = k->n_terms;
+    double mix = k->params.conc_mix;
+    k->qw = malloc((nt + 1) * sizeof *k->qw);
+    if (!k->qw)
+        return -1;
+    for (size_t t = 0; t < nt; t++) {
+        double sum = 0;
+        for (uint32_t p = k->post_off[t]; p < k->post_off[t + 1]; p++)
+            sum += k->post_imp[p];
+        double conc = sum > 0 ? k->term_max[t] / sum : 1.0;
+        k->qw[t] = (float)(k->idf[t] * (1.0 - mix + mix * conc));
+    }
+    return 0;
+}
+
+/* Hand the alternates over to k, with their weight mass (each distinct
+ * term once). */
 static void ix_adopt(kb *k, ix_build *b)
 {
     k->alts = b->alts;
@@ -271,7 +291,7 @@ static void ix_adopt(kb *k, ix_build *b)
         double w = 0;
         for (uint32_t i = 0; i < al->n; i++) {
             if (i == 0 || b->uniq[i - 1] != b->uniq[i])
-                w += k->idf[b->uniq[i]];
+                w += k->qw[b->uniq[i]];
         }
         al->weight = (float)w;
     }
@@ -295,7 +315,7 @@ int kb_index_build(kb *k)
             goto done;
         k->entry_alt_off[e + 1] = (uint32_t)b.n_alts;
     }
-    if (ix_stats(k, &b) < 0 || ix_postings(k, &b) < 0)
+    if (ix_stats(k, &b) < 0 || ix_postings(k, &b) < 0 || ix_qweights(k) < 0)
         goto done;
     ix_adopt(k, &b);
     rc = kb_typo_build(k);
@@ -309,6 +329,7 @@ void kb_index_free(kb *k)
     free(k->df);
     free(k->cf);
     free(k->idf);
+    free(k->qw);
     free(k->post_off);
     free(k->post_doc);
     free(k->post_imp);

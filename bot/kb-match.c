@@ -36,7 +36,7 @@ static void query_pairs(const kb *k, kb_scratch *s, query *q)
         uint32_t a = lx->terms.v[i], b = lx->terms.v[i + 1];
         if (a == KB_TERM_NONE || b == KB_TERM_NONE || !k->df[a] || !k->df[b])
             continue;
-        float w = k->idf[a] < k->idf[b] ? k->idf[a] : k->idf[b];
+        float w = k->qw[a] < k->qw[b] ? k->qw[a] : k->qw[b];
         s->qbi[q->n_bi] = (uint64_t)a << 32 | b;
         s->qbi_w[q->n_bi++] = w;
         q->bi_weight += w;
@@ -63,7 +63,7 @@ static void query_terms(const kb *k, kb_scratch *s, query *q)
             continue;
         s->qterms.v[s->qterms.n++] = t;
         s->qmark[t] = (uint32_t)s->qterms.n;
-        q->weight += k->idf[t];
+        q->weight += k->qw[t];
         q->anchors += k->df[t] >= k->params.anchor_df * (double)k->n_entries;
     }
     q->unknown = (double)unknown * k->params.unknown_weight * k->idf_max;
@@ -100,7 +100,7 @@ static double alt_overlap(const kb *k, kb_scratch *s, const kb_alt *al,
             continue;
         if (s->qseen[slot - 1] != stamp) {
             s->qseen[slot - 1] = stamp;
-            ov += k->idf[t[i]];
+            ov += k->qw[t[i]];
         }
         if (q->n_bi && i + 1 < al->n && s->qmark[t[i + 1]])
             *pairs += pair_hits(s, q, t[i], t[i + 1]);
@@ -207,7 +207,7 @@ static double cover(const kb *k, const kb_scratch *s, uint32_t a, uint32_t b,
         if (imp > *strong)
             *strong = imp;
         if (imp >= 0 || (b != a && entry_impact(k, t, b) >= 0))
-            got += k->idf[t];
+            got += k->qw[t];
     }
     if (k->idf_max > 0)
         *strong /= k->idf_max;
