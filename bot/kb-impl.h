@@ -38,6 +38,8 @@ char *kb_arena_strdup(kb_arena *a, const char *s);
 
 typedef struct kb_map_slot {
     const char *key;       /* in the arena, NUL-terminated; NULL = empty */
+    uint64_t prefix;       /* first 8 bytes, zero-padded: most keys are
+                              compared without touching the arena */
     uint32_t len, hash, val;
 } kb_map_slot;
 

@@ -33,15 +33,23 @@ void kb_map_free(kb_map *m)
     m->cap = m->count = 0;
 }
 
+static uint64_t key_prefix(const char *s, size_t len)
+{
+    uint64_t p = 0;
+    memcpy(&p, s, len < 8 ? len : 8);
+    return p;
+}
+
 static kb_map_slot *map_slot(const kb_map *m, const char *s, size_t len,
-                             uint32_t h)
+                             uint32_t h, uint64_t prefix)
 {
     size_t mask = m->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         kb_map_slot *sl = &m->slots[i];
         if (!sl->key)
             return sl;
-        if (sl->hash == h && sl->len == len && memcmp(sl->key, s, len) == 0)
+        if (sl->hash == h && sl->len == len && sl->prefix == prefix &&
+            (len <= 8 || memcmp(sl->key + 8, s + 8, len - 8) == 0))
             return sl;
     }
 }
@@ -50,7 +58,8 @@ int kb_map_find(const kb_map *m, const char *s, size_t len, uint32_t *val)
 {
     if (m->cap == 0)
         return 0;
-    const kb_map_slot *sl = map_slot(m, s, len, kb_map_hash(s, len));
+    const kb_map_slot *sl = map_slot(m, s, len, kb_map_hash(s, len),
+                                     key_prefix(s, len));
     if (!sl->key)
         return 0;
     if (val)
@@ -71,7 +80,8 @@ static int map_grow(kb_map *m)
     m->cap = cap;
     for (size_t i = 0; i < oldcap; i++) {
         if (old[i].key)
-            *map_slot(m, old[i].key, old[i].len, old[i].hash) = old[i];
+            *map_slot(m, old[i].key, old[i].len, old[i].hash,
+                      old[i].prefix) = old[i];
     }
     free(old);
     return 0;
@@ -83,12 +93,14 @@ int kb_map_put(kb_map *m, const char *s, size_t len, uint32_t val,
     if ((m->count + 1) * 2 > m->cap && map_grow(m) < 0)
         return -1;
     uint32_t h = kb_map_hash(s, len);
-    kb_map_slot *sl = map_slot(m, s, len, h);
+    uint64_t prefix = key_prefix(s, len);
+    kb_map_slot *sl = map_slot(m, s, len, h, prefix);
     if (!sl->key) {
         char *key = kb_arena_strndup(m->keys, s, len);
         if (!key)
             return -1;
         sl->key = key;
+        sl->prefix = prefix;
         sl->len = (uint32_t)len;
         sl->hash = h;
         m->count++;
