@@ -72,14 +72,13 @@ void host_build_help(host *h)
     sbuf_free(&b);
 }
 
+/* Touches nothing but p once stop() returns: p outlives it (a plugin
+ * whose stop() is late is abandoned, never freed), the host may not. */
 static void *stop_thread(void *arg)
 {
     host_plugin *p = arg;
     p->so.desc->stop(p->self);
-    pthread_mutex_lock(&p->core->lock);
-    p->stop_pending = 0;
-    pthread_cond_broadcast(&p->core->cond);
-    pthread_mutex_unlock(&p->core->lock);
+    atomic_store(&p->stop_pending, 0);
     return NULL;
 }
 
@@ -91,9 +90,7 @@ static void host_call_stop(host *h, host_plugin *p)
 {
     pthread_attr_t attr;
     pthread_t t;
-    pthread_mutex_lock(&h->lock);
-    p->stop_pending = 1;
-    pthread_mutex_unlock(&h->lock);
+    atomic_store(&p->stop_pending, 1);
     int ok = pthread_attr_init(&attr) == 0;
     if (ok) {
         ok = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
@@ -108,7 +105,7 @@ static int stops_pending(host *h)
 {
     int n = 0;
     for (host_plugin *p = h->plugins; p; p = p->next)
-        n += p->stop_pending;
+        n += atomic_load(&p->stop_pending);
     return n;
 }
 
@@ -132,11 +129,18 @@ static void host_join_all(host *h)
     struct timespec ts;
     deadline_in(&ts, HOST_STOP_DEADLINE_MS);
     pthread_mutex_lock(&h->lock);
-    while ((h->running > 0 || stops_pending(h) > 0) &&
-           pthread_cond_timedwait(&h->cond, &h->lock, &ts) != ETIMEDOUT)
-        ;
+    /* stop helpers do not signal (see stop_thread): poll them briefly */
+    while (h->running > 0 || stops_pending(h) > 0) {
+        struct timespec now, tick;
+        clock_gettime(CLOCK_REALTIME, &now);
+        if (now.tv_sec > ts.tv_sec ||
+            (now.tv_sec == ts.tv_sec && now.tv_nsec >= ts.tv_nsec))
+            break;
+        deadline_in(&tick, 10);
+        pthread_cond_timedwait(&h->cond, &h->lock, &tick);
+    }
     for (host_plugin *p = h->plugins; p; p = p->next)
-        if (p->started && (!p->done || p->stop_pending)) {
+        if (p->started && (!p->done || atomic_load(&p->stop_pending))) {
             p->abandoned = 1;
             log_msg(LOG_ERROR, p->cfg->instance,
                     "did not stop within %d ms; leaving it behind",

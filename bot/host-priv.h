@@ -17,6 +17,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 
 typedef struct host_plugin {
     faqbot_host api;             /* first: plugins get &api */
@@ -31,7 +32,7 @@ typedef struct host_plugin {
     pthread_t thread;
     int started, done, rc;
     int abandoned;               /* missed the stop deadline */
-    int stop_pending;            /* stop() still running (helper thread) */
+    atomic_int stop_pending;     /* stop() still running (helper thread) */
     struct host_plugin *next;
 } host_plugin;
 

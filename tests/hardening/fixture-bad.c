@@ -3,19 +3,21 @@
  *   BAD_CRASH_CREATE   create() dies with SIGSEGV
  *   BAD_RUN_ERROR      run() fails at once (returns -1)
  *   BAD_BLOCKING_STOP  stop() blocks for 30 s (the contract says it must
- *                      not); run() waits for shutdown like a good plugin
+ *                      not) before setting the flag run() waits for
  *   BAD_CRASH_RUN      run() dies with SIGSEGV after 1 s (cannot be
  *                      contained in-process: the whole bot dies)
  */
 #include <faqbot/plugin.h>
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 typedef struct bad {
     faqbot_host *host;
+    atomic_int stop;
 } bad;
 
 /* Caller (the host) frees with bad_destroy(). */
@@ -45,6 +47,11 @@ static int bad_run(void *self)
     b->host->sleep_ms(b->host, 1000);
     raise(SIGSEGV);
 #endif
+#ifdef BAD_BLOCKING_STOP
+    while (!atomic_load(&b->stop))   /* relies on stop() alone */
+        usleep(20000);
+    return 0;
+#endif
     while (!b->host->should_stop(b->host))
         b->host->sleep_ms(b->host, 50);
     return 0;
@@ -57,9 +64,11 @@ static int bad_send(void *self, const faqbot_reply *r)
 
 static void bad_stop(void *self)
 {
+    bad *b = self;
 #ifdef BAD_BLOCKING_STOP
     sleep(30);
 #endif
+    atomic_store(&b->stop, 1);
 }
 
 static void bad_destroy(void *self)
