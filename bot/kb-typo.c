@@ -153,6 +153,23 @@ static unsigned within1(const char *a, size_t la, const char *b, size_t lb)
     return 2;
 }
 
+/* kb_typo_distance after dropping the common prefix and suffix (which
+ * does not change the distance), so a typical pair compares a few
+ * characters instead of two whole words. */
+static unsigned trimmed_distance(const char *a, size_t la, const char *b,
+                                 size_t lb, unsigned max)
+{
+    while (la && lb && *a == *b) {
+        a++, b++;
+        la--, lb--;
+    }
+    while (la && lb && a[la - 1] == b[lb - 1])
+        la--, lb--;
+    if ((la > lb ? la - lb : lb - la) > max)
+        return max + 1;
+    return kb_typo_distance(a, la, b, lb, max);
+}
+
 uint32_t kb_typo_repair(const kb_typo *t, const char *tok, size_t len)
 {
     if (len == 0 || len > KB_TOKEN_MAX || t->n == 0 || !t->start)
@@ -169,7 +186,7 @@ uint32_t kb_typo_repair(const kb_typo *t, const char *tok, size_t len)
         if (popcount64(m ^ w->mask) > 2 * max)
             continue;
         unsigned dd = max == 1 ? within1(tok, len, w->s, w->len)
-                               : kb_typo_distance(tok, len, w->s, w->len, max);
+                               : trimmed_distance(tok, len, w->s, w->len, max);
         if (dd < best_d || (dd == best_d && best && w->freq > best->freq)) {
             best = w;
             best_d = dd;
