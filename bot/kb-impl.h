@@ -151,6 +151,7 @@ typedef struct kb_params {
     double k1;
     double w[4], b[4];     /* field weight and length norm: q, kw, title, answer */
     double answer_df_share; /* an answer-only occurrence in idf's df */
+    double syn_keep;       /* nonzero: keep a synonym's own words too */
     double conc_mix;       /* 0: question weight = idf; 1: idf x share of
                               the term's impact held by its top entry */
     double unknown_weight; /* weight of a word unknown to the vocabulary, as
@@ -261,9 +262,13 @@ void kb_lexout_free(kb_lexout *o);
 /* ---- synonyms --------------------------------------------------------- */
 
 int kb_syn_load(kb *k, const char *dir, kb_diag *d);
-/* Rewrite in -> out with the rules of s (longest phrase first). */
-int kb_syn_apply(const kb_syn *s, const uint32_t *in, size_t n,
+/* Rewrite in -> out with the rules of s (longest phrase first); with
+ * keep, a rewritten phrase is followed by its own words too, so a literal
+ * match still counts more than a synonym one. */
+int kb_syn_apply(const kb_syn *s, const uint32_t *in, size_t n, int keep,
                  kb_u32buf *out);
+/* 1 if t starts a synonym phrase of s. */
+int kb_syn_is_source(const kb_syn *s, uint32_t t);
 void kb_syn_free(kb_syn *s);
 
 /* ---- typo ------------------------------------------------------------- */

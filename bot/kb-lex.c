@@ -92,7 +92,9 @@ int kb_lex_run(kb *k, struct sb_stemmer *st, const char *text, size_t len,
         return -1;
     if ((flags & KB_LEX_SYN) && (k->features & KB_FEAT_SYNONYMS))
         return kb_syn_apply(&k->syn[(flags & KB_LEX_KEEPSTOP) ? 1 : 0],
-                            out->raw.v, out->raw.n, &out->terms);
+                            out->raw.v, out->raw.n,
+                            !(flags & KB_LEX_KEEPSTOP) &&
+                                k->params.syn_keep != 0, &out->terms);
     if (kb_u32buf_reserve(&out->terms, out->raw.n) < 0)
         return -1;
     if (out->raw.n)

@@ -56,7 +56,11 @@ static void query_terms(const kb *k, kb_scratch *s, query *q)
         if (t == KB_TERM_NONE)
             continue;
         if (k->df[t] == 0) {
-            unknown++;     /* a word known only from synonyms/stopwords */
+            /* a word known only from synonyms/stopwords; a synonym's own
+             * word kept beside its group word is no evidence either way */
+            if (!(k->params.syn_keep != 0 &&
+                  kb_syn_is_source(&k->syn[0], t)))
+                unknown++;
             continue;
         }
         if (s->qmark[t])

@@ -22,6 +22,7 @@ void kb_params_default(kb_params *p)
     p->w[KB_F_ANSWER] = 0.5; p->b[KB_F_ANSWER] = 0.75;
     p->answer_df_share = 0.25;
     p->conc_mix = 0.0;
+    p->syn_keep = 0.0;
     p->unknown_weight = 0.3;
     p->mix_alt = 0.2;
     p->mix_bm25 = 0.7;
@@ -49,7 +50,7 @@ typedef struct param_name {
 
 #define P(f) {#f, offsetof(kb_params, f)}
 static const param_name param_names[] = {
-    P(k1), P(answer_df_share), P(conc_mix), P(unknown_weight), P(mix_alt), P(mix_bm25), P(mix_bigram),
+    P(k1), P(answer_df_share), P(conc_mix), P(syn_keep), P(unknown_weight), P(mix_alt), P(mix_bm25), P(mix_bigram),
     P(conf_answer), P(conf_ambiguous), P(close_ratio), P(suggest_ratio),
     P(c_bias), P(c_score), P(c_margin), P(c_cover), P(c_strong),
     P(c_unknown), P(c_anchor), P(anchor_df),

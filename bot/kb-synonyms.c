@@ -164,11 +164,16 @@ static const kb_syn_rule *syn_first(const kb_syn *s, uint32_t t)
 }
 
 /* Rewrite in[0..n) into out (reset first).  0, -1 on OOM. */
-int kb_syn_apply(const kb_syn *s, const uint32_t *in, size_t n,
+int kb_syn_is_source(const kb_syn *s, uint32_t t)
+{
+    return s->n && syn_first(s, t) != NULL;
+}
+
+int kb_syn_apply(const kb_syn *s, const uint32_t *in, size_t n, int keep,
                  kb_u32buf *out)
 {
     out->n = 0;
-    if (kb_u32buf_reserve(out, n * KB_SYN_MAX + 1) < 0)
+    if (kb_u32buf_reserve(out, n * (KB_SYN_MAX + 1) + 1) < 0)
         return -1;
     if (s->n == 0) {   /* no rules (rules may be NULL) */
         if (n)
@@ -188,6 +193,10 @@ int kb_syn_apply(const kb_syn *s, const uint32_t *in, size_t n,
         if (r && r < end && r->from[0] == in[i]) {
             memcpy(out->v + out->n, r->to, r->n_to * sizeof *r->to);
             out->n += r->n_to;
+            if (keep) {
+                memcpy(out->v + out->n, r->from, r->n_from * sizeof *r->from);
+                out->n += r->n_from;
+            }
             i += r->n_from;
         } else {
             out->v[out->n++] = in[i++];
