@@ -232,6 +232,7 @@ struct kb {
     kb_trule *rules;
     size_t n_rules;
     const kb_entry *triage_reply;
+    kb_tgroup offtopic;    /* phrases arena-allocated; n = 0 when none */
 };
 
 /* ---- lexicon (kb-lex.c) ----------------------------------------------- */
@@ -325,6 +326,16 @@ void kb_index_free(kb *k);
 
 int kb_triage_load(kb *k, const char *dir, kb_diag *d);
 void kb_triage_free(kb *k);
+/* 1 if a phrase of g occurs in the term sequence t[0..n). */
+int kb_triage_group_in(const kb_tgroup *g, const uint32_t *t, size_t n);
+
+/* ---- off-topic phrases (kb-offtopic.c) -------------------------------- */
+
+/* dir/offtopic.txt, if present: phrases that put a question outside the
+ * knowledge base ("tummy time").  0, -1 on OOM; problems go to d. */
+int kb_offtopic_load(kb *k, const char *dir, kb_diag *d);
+/* 1 if the question contains an off-topic phrase (uses s->lex). */
+int kb_offtopic(const kb *k, kb_scratch *s, const char *text, size_t len);
 
 /* ---- scratch & matching ----------------------------------------------- */
 

@@ -294,6 +294,10 @@ int kb_match_skip(const kb *k, kb_scratch *s, const char *text, size_t len,
     out->status = KB_NO_ANSWER;
     if (!k || !s || (!text && len) || kb_scratch_ready(s, k) < 0)
         return -1;
+    s->n_cand = 0;
+    memset(&s->feat, 0, sizeof s->feat);
+    if (kb_offtopic(k, s, text, len))
+        return 0;   /* outside the knowledge base: no answer */
     /* the kb is only read: without KB_LEX_INTERN nothing is modified */
     if (kb_lex_run((kb *)k, s->stem, text ? text : "", len,
                    KB_LEX_REPAIR | KB_LEX_SYN, KB_QUERY_MAX_TOKENS,
@@ -301,8 +305,6 @@ int kb_match_skip(const kb *k, kb_scratch *s, const char *text, size_t len,
         return -1;
     query q;
     s->skip_alt = skip_alt;
-    s->n_cand = 0;
-    memset(&s->feat, 0, sizeof s->feat);
     query_terms(k, s, &q);
     if (s->qterms.n > 0 && !kb_text_has_markup(text, len)) {
         s->n_cand = kb_topk(k, s);

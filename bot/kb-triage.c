@@ -143,7 +143,7 @@ static int phrase_in(const kb_phrase *p, const uint32_t *t, size_t n)
     return 0;
 }
 
-static int group_in(const kb_tgroup *g, const uint32_t *t, size_t n)
+int kb_triage_group_in(const kb_tgroup *g, const uint32_t *t, size_t n)
 {
     for (size_t i = 0; i < g->n; i++) {
         if (phrase_in(&g->phrases[i], t, n))
@@ -154,10 +154,10 @@ static int group_in(const kb_tgroup *g, const uint32_t *t, size_t n)
 
 static int rule_fires(const kb_trule *r, const uint32_t *t, size_t n)
 {
-    if (group_in(&r->none, t, n))
+    if (kb_triage_group_in(&r->none, t, n))
         return 0;
     for (size_t g = 0; g < r->n_all; g++) {
-        if (!group_in(&r->all[g], t, n))
+        if (!kb_triage_group_in(&r->all[g], t, n))
             return 0;
     }
     return 1;

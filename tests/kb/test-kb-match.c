@@ -139,6 +139,16 @@ Test(kb_match, out_of_scope_gets_no_answer)
     expect_no_answer(k, "\xFF\xFE\xFD");
 }
 
+Test(kb_match, offtopic_phrases_get_no_answer)
+{
+    /* fixtures/good/offtopic.txt lists "tummy time" and "for adults" */
+    expect_answer(k, "can a tummy massage help colic", "gas-colic");
+    expect_no_answer(k, "how much tummy time for colic");
+    expect_no_answer(k, "Tummy-time and gas?");
+    expect_no_answer(k, "which massage oil for adults");
+    expect_answer(k, "which massage oil for my baby", "massage-oil");
+}
+
 Test(kb_match, unknown_words_lower_confidence)
 {
     kb_result a = ask(k, "coconut oil");
