@@ -159,6 +159,54 @@ static void score_candidate(const kb *k, kb_scratch *s, kb_cand *c,
     c->score = (float)(v / mix);
 }
 
+static int bm25_desc(const kb_cand *a, const kb_cand *b)
+{
+    if (a->bm25 != b->bm25)
+        return a->bm25 > b->bm25 ? -1 : 1;
+    return a->entry < b->entry ? -1 : a->entry > b->entry;
+}
+
+/* Rescore the candidates, best BM25F first; a candidate whose score
+ * cannot reach the third best so far, even with a perfect alternate and
+ * every pair, is not rescored (its score stays that bound, below every
+ * rescored one that matters for the decision and the suggestions). */
+static void rescore(const kb *k, kb_scratch *s, const query *q)
+{
+    const kb_params *p = &k->params;
+    kb_cand *c = s->cand;
+    size_t n = s->n_cand;
+    for (size_t i = 1; i < n; i++) {   /* insertion sort, n is small */
+        kb_cand x = c[i];
+        size_t j = i;
+        while (j > 0 && bm25_desc(&x, &c[j - 1]) < 0) {
+            c[j] = c[j - 1];
+            j--;
+        }
+        c[j] = x;
+    }
+    int pairs = q->bi_weight > 0 && (k->features & KB_FEAT_ALTS);
+    double mix = p->mix_alt + p->mix_bm25 + (pairs ? p->mix_bigram : 0);
+    double top[3] = {-1, -1, -1};
+    for (size_t i = 0; i < n; i++) {
+        double bound = (p->mix_alt + p->mix_bm25 * c[i].bm25 / q->weight +
+                        (pairs ? p->mix_bigram : 0)) / mix;
+        if (bound < top[2]) {
+            c[i].bm25 = (float)(c[i].bm25 / q->weight);
+            c[i].score = (float)(bound * 0.5);   /* not a contender */
+            continue;
+        }
+        score_candidate(k, s, &c[i], q);
+        double v = c[i].score;
+        for (int j = 0; j < 3; j++) {
+            if (v > top[j]) {
+                double t = top[j];
+                top[j] = v;
+                v = t;
+            }
+        }
+    }
+}
+
 static int cand_cmp(const kb_cand *a, const kb_cand *b)
 {
     if (a->score != b->score)
@@ -308,8 +356,7 @@ int kb_match_skip(const kb *k, kb_scratch *s, const char *text, size_t len,
     query_terms(k, s, &q);
     if (s->qterms.n > 0 && !kb_text_has_markup(text, len)) {
         s->n_cand = kb_topk(k, s);
-        for (size_t i = 0; i < s->n_cand; i++)
-            score_candidate(k, s, &s->cand[i], &q);
+        rescore(k, s, &q);
         cand_sort(s->cand, s->n_cand);
         decide(k, s, &q, out);
     }
