@@ -14,6 +14,8 @@
  *   synonyms.json     {"groups": [["gas","wind",...], ...]}     (optional)
  *   stopwords.txt     one word per line, '#' comments            (optional)
  *   triage.json       danger-sign rules, see kb-triage.c         (optional)
+ *   offtopic.txt      phrases outside the kb ("tummy time")      (optional)
+ *   matching.json     overrides of kb-params.c constants         (optional)
  */
 #ifndef FAQBOT_KB_H
 #define FAQBOT_KB_H
