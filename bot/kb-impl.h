@@ -18,7 +18,6 @@ struct sb_stemmer;
 #define KB_QUERY_MAX_TOKENS 256          /* words of a question considered */
 #define KB_ANSWER_MAX 4096
 #define KB_SYN_MAX 4                     /* terms in one synonym phrase */
-#define KB_BLOCK 64                      /* postings per block-max block */
 
 /* ---- arena (kb-arena.c): everything a kb owns that never moves ------- */
 
@@ -220,10 +219,6 @@ struct kb {
     uint32_t *post_doc;
     float *post_imp;
     float *term_max;       /* highest impact of each term (pruning) */
-    /* postings in blocks of KB_BLOCK: each block's highest impact and last
-     * entry; a term's blocks are blk_off[t] .. blk_off[t + 1] */
-    uint32_t *blk_off, *blk_last;
-    float *blk_max;
 
     /* alternate questions */
     kb_alt *alts;
@@ -346,7 +341,6 @@ int kb_offtopic(const kb *k, kb_scratch *s, const char *text, size_t len);
 
 typedef struct kb_cursor {
     uint32_t p, end;       /* position in, and end of, a term's postings */
-    uint32_t b, bend;      /* current block, end of the term's blocks */
     float max;             /* the term's highest impact */
 } kb_cursor;
 

@@ -255,36 +255,6 @@ static int ix_postings(kb *k, const ix_build *b)
     return 0;
 }
 
-/* Block maxima: for each run of KB_BLOCK postings of a term, its highest
- * impact and its last entry (lets top-k skip whole runs). */
-static int ix_blocks(kb *k)
-{
-    size_t nt = k->n_terms, nb = 0;
-    for (size_t t = 0; t < nt; t++)
-        nb += (k->df[t] + KB_BLOCK - 1) / KB_BLOCK;
-    k->blk_off = malloc((nt + 1) * sizeof *k->blk_off);
-    k->blk_last = malloc((nb + 1) * sizeof *k->blk_last);
-    k->blk_max = malloc((nb + 1) * sizeof *k->blk_max);
-    if (!k->blk_off || !k->blk_last || !k->blk_max)
-        return -1;
-    uint32_t b = 0;
-    for (size_t t = 0; t < nt; t++) {
-        k->blk_off[t] = b;
-        for (uint32_t p = k->post_off[t]; p < k->post_off[t + 1];
-             p += KB_BLOCK) {
-            uint32_t end = p + KB_BLOCK < k->post_off[t + 1]
-                               ? p + KB_BLOCK : k->post_off[t + 1];
-            float mx = 0;
-            for (uint32_t i = p; i < end; i++)
-                mx = k->post_imp[i] > mx ? k->post_imp[i] : mx;
-            k->blk_max[b] = mx;
-            k->blk_last[b++] = k->post_doc[end - 1];
-        }
-    }
-    k->blk_off[nt] = b;
-    return 0;
-}
-
 /* Question weights: idf, scaled towards the share of the term's total
  * impact that its top entry holds (a word spread thin over many entries
  * says less about which one is meant). */
@@ -345,8 +315,7 @@ int kb_index_build(kb *k)
             goto done;
         k->entry_alt_off[e + 1] = (uint32_t)b.n_alts;
     }
-    if (ix_stats(k, &b) < 0 || ix_postings(k, &b) < 0 ||
-        ix_qweights(k) < 0 || ix_blocks(k) < 0)
+    if (ix_stats(k, &b) < 0 || ix_postings(k, &b) < 0 || ix_qweights(k) < 0)
         goto done;
     ix_adopt(k, &b);
     rc = kb_typo_build(k);
@@ -368,7 +337,4 @@ void kb_index_free(kb *k)
     free(k->alt_terms);
     free(k->entry_alt_off);
     free(k->term_max);
-    free(k->blk_off);
-    free(k->blk_last);
-    free(k->blk_max);
 }

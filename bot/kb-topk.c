@@ -4,9 +4,7 @@
  * their highest impact; the terms whose summed highest impacts cannot
  * beat the current k-th best score are "non-essential" and are only
  * looked up (galloping forward) for entries the essential terms bring up.
- * Block maxima (Ding & Suel) skip whole runs of entries whose every
- * list's current block cannot add up to the k-th best.  Exact: the same
- * top k as scoring every entry.  No allocation.
+ * Exact: the same top k as scoring every entry.  No allocation.
  */
 #include "kb-impl.h"
 
@@ -42,8 +40,7 @@ static size_t topk_cursors(const kb *k, kb_scratch *s)
         uint32_t t = s->qterms.v[i];
         if (k->term_max[t] <= 0)
             continue;   /* contributes nothing (idf 0) */
-        kb_cursor c = {k->post_off[t], k->post_off[t + 1], k->blk_off[t],
-                       k->blk_off[t + 1], k->term_max[t]};
+        kb_cursor c = {k->post_off[t], k->post_off[t + 1], k->term_max[t]};
         size_t j = n++;
         while (j > 0 && s->cur[j - 1].max > c.max) {
             s->cur[j] = s->cur[j - 1];
@@ -118,25 +115,6 @@ static float score_doc(const kb *k, kb_cursor *c, const float *ub, size_t ess,
     return v;
 }
 
-/* Bound of any entry in [d, *limit] from the lists' current blocks;
- * *limit is the end of the shortest such run. */
-static float block_bound(const kb *k, kb_cursor *c, size_t n, uint32_t d,
-                         uint32_t *limit)
-{
-    float bound = 0;
-    *limit = UINT32_MAX;
-    for (size_t i = 0; i < n; i++) {
-        while (c[i].b < c[i].bend && k->blk_last[c[i].b] < d)
-            c[i].b++;
-        if (c[i].b == c[i].bend)
-            continue;   /* no entry >= d in this list */
-        bound += k->blk_max[c[i].b];
-        if (k->blk_last[c[i].b] < *limit)
-            *limit = k->blk_last[c[i].b];
-    }
-    return bound;
-}
-
 /* The best params.candidates entries into s->cand (unordered, bm25 =
  * raw BM25F score); returns how many. */
 size_t kb_topk(const kb *k, kb_scratch *s)
@@ -150,16 +128,9 @@ size_t kb_topk(const kb *k, kb_scratch *s)
             ess++;   /* these terms alone cannot beat the k-th best */
         if (ess == n)
             break;
-        uint32_t d = next_doc(k, c, ess, n), limit;
+        uint32_t d = next_doc(k, c, ess, n);
         if (d == UINT32_MAX)
             break;
-        if (nh == cap && block_bound(k, c, n, d, &limit) <= threshold) {
-            if (limit == UINT32_MAX)
-                break;
-            for (size_t i = ess; i < n; i++)   /* skip the whole run */
-                c[i].p = gallop(k, c[i].p, c[i].end, limit + 1);
-            continue;
-        }
         float v = score_doc(k, c, s->ub, ess, n, d, threshold);
         if (nh < cap || v > threshold) {
             heap_push(s->cand, &nh, cap, d, v);
