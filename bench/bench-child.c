@@ -13,8 +13,14 @@
 #define CHILD_PASSES 3          /* timed passes over the queries, at most */
 #define CHILD_PASS_BUDGET 3.0   /* seconds: no further pass after this */
 
+/* Query counts at which agreement is also reported, so that systems that
+ * ran different numbers of queries compare on the same prefix. */
+static const size_t child_prefixes[] = {200, 1000, 3000, 5000, 10000};
+#define CHILD_NPREFIX (sizeof child_prefixes / sizeof *child_prefixes)
+
 typedef struct pass {
     size_t n, agree, agree_common, fail, declined, passes;
+    size_t agree_at[CHILD_NPREFIX];
     double qps, qps_cpu, p50_us, p99_us, p99_raw_us;
 } pass;
 
@@ -61,6 +67,8 @@ static double child_once(const bench_sys *sys, void *h, const bench_qset *qs,
         if (top && bench_target_has(q->targets, top)) {
             p->agree++;
             p->agree_common += i < common;
+            for (size_t j = 0; j < CHILD_NPREFIX; j++)
+                p->agree_at[j] += i < child_prefixes[j];
         }
     }
     return bench_now() - t0;
@@ -133,6 +141,23 @@ static json_t *child_json(const bench_child_args *a, const bench_build *b,
         json_decref(o);
         return NULL;
     }
+    /* {"200": agreed, ...} for the prefixes this run covered */
+    json_t *at = json_object();
+    for (size_t j = 0; at && j < CHILD_NPREFIX && child_prefixes[j] <= p->n; j++) {
+        char key[24];
+        snprintf(key, sizeof key, "%zu", child_prefixes[j]);
+        if (json_object_set_new(at, key, json_integer(
+                                    (json_int_t)p->agree_at[j])) < 0) {
+            json_decref(at);
+            at = NULL;
+        }
+    }
+    if (o && (!at || json_object_set_new(o, "agree_at", at) < 0)) {
+        json_decref(o);
+        return NULL;
+    }
+    if (!o)
+        json_decref(at);
     if (o && dev->n &&
         (json_object_set_new(o, "dev_queries", json_integer((json_int_t)dev->n)) < 0 ||
          json_object_set_new(o, "dev_agree", json_integer((json_int_t)dev->agree)) < 0)) {
