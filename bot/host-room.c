@@ -1,6 +1,6 @@
-/* host-room.c - per-room settings for connectors.  Ready for the host
- * table: a plugin that filters group messages itself needs the room's
- * "answer" mode; see docs/plugins.md ("Per-room settings"). */
+/* host-room.c - per-room settings for connectors: host->room_get.  A
+ * plugin that filters group messages itself needs the room's "answer"
+ * mode; see docs/plugins.md ("Per-room settings"). */
 #include "host-priv.h"
 
 #include <stdlib.h>
