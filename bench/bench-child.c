@@ -110,7 +110,49 @@ static void child_warmup(const bench_sys *sys, void *h, const bench_qset *qs,
     }
 }
 
-/* The child's figures as one object (new reference: caller decrefs). */
+/* {"200": agreed, ...} for the prefixes this pass covered (new
+ * reference), or NULL on OOM. */
+static json_t *child_agree_at(const pass *p)
+{
+    json_t *at = json_object();
+    for (size_t j = 0; at && j < CHILD_NPREFIX && child_prefixes[j] <= p->n;
+         j++) {
+        char key[24];
+        snprintf(key, sizeof key, "%zu", child_prefixes[j]);
+        if (json_object_set_new(at, key, json_integer(
+                                    (json_int_t)p->agree_at[j])) < 0) {
+            json_decref(at);
+            at = NULL;
+        }
+    }
+    return at;
+}
+
+/* The figures beyond the basic ones.  0, or -1 on OOM. */
+static int child_extras(json_t *o, const pass *p, const pass *dev,
+                        double load_cpu)
+{
+    /* CPU-time figures: less sensitive to other work on the machine */
+    if (json_object_set_new(o, "load_cpu_s", json_real(load_cpu)) < 0 ||
+        json_object_set_new(o, "qps_cpu", json_real(p->qps_cpu)) < 0 ||
+        json_object_set_new(o, "p99_raw_us", json_real(p->p99_raw_us)) < 0 ||
+        json_object_set_new(o, "declined",
+                            json_integer((json_int_t)p->declined)) < 0 ||
+        json_object_set_new(o, "passes",
+                            json_integer((json_int_t)p->passes)) < 0 ||
+        json_object_set_new(o, "agree_at", child_agree_at(p)) < 0)
+        return -1;
+    if (dev->n &&
+        (json_object_set_new(o, "dev_queries",
+                             json_integer((json_int_t)dev->n)) < 0 ||
+         json_object_set_new(o, "dev_agree",
+                             json_integer((json_int_t)dev->agree)) < 0))
+        return -1;
+    return 0;
+}
+
+/* The child's figures as one object (new reference: caller decrefs), or
+ * NULL on OOM. */
 static json_t *child_json(const bench_child_args *a, const bench_build *b,
                           const pass *p, const pass *dev, long long base,
                           long long built, double load_cpu)
@@ -124,43 +166,12 @@ static json_t *child_json(const bench_child_args *a, const bench_build *b,
         "rss_base", (json_int_t)base, "rss_built", (json_int_t)built,
         "rss_peak", (json_int_t)bench_proc_bytes("VmHWM"),
         "rss_end", (json_int_t)bench_proc_bytes("VmRSS"),
-        "queries", (json_int_t)p->n,
-        "qps", p->qps,
+        "queries", (json_int_t)p->n, "qps", p->qps,
         "p50_us", p->p50_us, "p99_us", p->p99_us,
         "agree", (json_int_t)p->agree, "common", (json_int_t)a->common,
         "agree_common", (json_int_t)p->agree_common,
         "errors", (json_int_t)(p->fail + dev->fail));
-    /* CPU-time figures: less sensitive to other work on the machine */
-    if (o && (json_object_set_new(o, "load_cpu_s", json_real(load_cpu)) < 0 ||
-              json_object_set_new(o, "qps_cpu", json_real(p->qps_cpu)) < 0 ||
-              json_object_set_new(o, "p99_raw_us", json_real(p->p99_raw_us)) < 0 ||
-              json_object_set_new(o, "declined",
-                                  json_integer((json_int_t)p->declined)) < 0 ||
-              json_object_set_new(o, "passes",
-                                  json_integer((json_int_t)p->passes)) < 0)) {
-        json_decref(o);
-        return NULL;
-    }
-    /* {"200": agreed, ...} for the prefixes this run covered */
-    json_t *at = json_object();
-    for (size_t j = 0; at && j < CHILD_NPREFIX && child_prefixes[j] <= p->n; j++) {
-        char key[24];
-        snprintf(key, sizeof key, "%zu", child_prefixes[j]);
-        if (json_object_set_new(at, key, json_integer(
-                                    (json_int_t)p->agree_at[j])) < 0) {
-            json_decref(at);
-            at = NULL;
-        }
-    }
-    if (o && (!at || json_object_set_new(o, "agree_at", at) < 0)) {
-        json_decref(o);
-        return NULL;
-    }
-    if (!o)
-        json_decref(at);
-    if (o && dev->n &&
-        (json_object_set_new(o, "dev_queries", json_integer((json_int_t)dev->n)) < 0 ||
-         json_object_set_new(o, "dev_agree", json_integer((json_int_t)dev->agree)) < 0)) {
+    if (o && child_extras(o, p, dev, load_cpu) < 0) {
         json_decref(o);
         return NULL;
     }
