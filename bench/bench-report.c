@@ -116,8 +116,9 @@ static json_t *fig_json(const fig *f)
         put(o, "qps_cpu", json_real(f->qps_cpu));
         put(o, "p99_raw_us", json_real(f->p99_raw));
         put(o, "declined", json_real(f->declined));
-        put(o, "top1_when_answering", json_real(
-                f->declined < 1 ? f->agree / (1 - f->declined) : 0));
+        if (!bench_faqbot_ranked)
+            put(o, "top1_when_answering", json_real(
+                    f->declined < 1 ? f->agree / (1 - f->declined) : 0));
     }
     if (o && f->dev >= 0)
         put(o, "dev_top1", json_real(f->dev));
@@ -322,7 +323,7 @@ static json_t *case_report(const bench_cfg *c, const bench_case *k, fig *me,
         if (strcmp(c->systems[s], "xapian") == 0)
             *xap = f[s];
     }
-    if (me->have && me->declined > 0)
+    if (me->have && me->declined > 0 && !bench_faqbot_ranked)
         printf("        faqbot declines %.1f%% of these queries; top-1 of the "
                "rest: %.1f%%\n", 100 * me->declined,
                me->declined < 1 ? 100 * me->agree / (1 - me->declined) : 0);

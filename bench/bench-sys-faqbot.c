@@ -76,9 +76,11 @@ static void fq_close(void *vh)
 
 #ifdef FAQBOT_BENCH_KB_HAS_BEST
 const char *const bench_faqbot_top1 = "the best-ranked entry (kb_result.best)";
+const int bench_faqbot_ranked = 1;
 #else
 const char *const bench_faqbot_top1 =
     "the answered entry or first suggestion; a decline counts as a miss";
+const int bench_faqbot_ranked = 0;
 #endif
 
 const bench_sys bench_sys_faqbot = {"faqbot", fq_open, fq_query, fq_close};

@@ -135,6 +135,7 @@ typedef struct bench_sys {
 extern const bench_sys bench_sys_faqbot, bench_sys_fts5, bench_sys_xapian;
 /* What faqbot's top-1 is, for the report. */
 extern const char *const bench_faqbot_top1;
+extern const int bench_faqbot_ranked;    /* 1: top-1 is the ranking's */
 const bench_sys *bench_sys_find(const char *name);
 
 /* Streaming reader of a knowledge directory for the peers: calls fn once
