@@ -210,6 +210,7 @@ struct kb {
     /* statistics */
     uint32_t *df, *cf;
     float *idf;
+    size_t n_anchors;      /* terms in >= anchor_df of the entries */
     float *qw;             /* a term's weight in a question: idf, scaled by
                               how concentrated it is on one entry */
     float idf_max;

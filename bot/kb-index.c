@@ -194,6 +194,7 @@ static int ix_stats(kb *k, const ix_build *b)
     for (size_t t = 0; t < nt; t++) {
         double df = dfe[t];
         k->idf[t] = (float)log(1.0 + (n - df + 0.5) / (df + 0.5));
+        k->n_anchors += k->df[t] && k->df[t] >= k->params.anchor_df * n;
     }
     free(dfe);
     k->idf_max = (float)log(1.0 + (n + 0.5) / 0.5);

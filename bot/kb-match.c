@@ -300,6 +300,15 @@ static void suggest(const kb *k, const kb_scratch *s, kb_result *out)
     }
 }
 
+/* How much the question names the kb's core words (0..1).  A kb with no
+ * core words (every word in few entries) has nothing to name: 1. */
+static double anchor_share(const kb *k, const query *q)
+{
+    if (k->n_anchors == 0 || q->anchors >= 2)
+        return 1.0;
+    return (double)q->anchors / 2.0;
+}
+
 /* Confidence and decision from the sorted candidates. */
 static void decide(const kb *k, kb_scratch *s, const query *q,
                    kb_result *out)
@@ -315,7 +324,7 @@ static void decide(const kb *k, kb_scratch *s, const query *q,
     c[0].strong = (float)strong;
     s->feat = (kb_features){s1, s1 - s2, c[0].cover, c[0].strong,
                             q->weight > 0 ? q->unknown / q->weight : 0,
-                            q->anchors >= 2 ? 1.0 : q->anchors / 2.0};
+                            anchor_share(k, q)};
     out->score = s1;
     out->confidence = confidence(p, &s->feat);
     int close = n > 1 && s2 >= p->close_ratio * s1;
