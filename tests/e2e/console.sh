@@ -101,7 +101,11 @@ check "faqbot plugins lists ABI" grep -q '^console .*ABI 1' plugins.txt
 check "faqbot plugins shows refusal" grep -q 'old.so .*refused' plugins.txt
 
 # 7. valgrind: no leak, no error on the console path
-if command -v valgrind >/dev/null; then
+# (not under AddressSanitizer: valgrind cannot run ASan binaries; the
+# sanitizer build checks the same path its own way)
+if ldd "$FAQBOT" 2>/dev/null | grep -q libasan; then
+  echo "SKIP: valgrind on an ASan build"
+elif command -v valgrind >/dev/null; then
   printf 'does massage help colic\n/topics\nmy baby is floppy and unresponsive\nblah\n' >vg-in.txt
   valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
     --error-exitcode=99 "$FAQBOT" run <vg-in.txt >vg-out.txt 2>vg-err.txt; rc=$?
