@@ -138,7 +138,7 @@ static int write_all(const imp *o, const import_doc *doc)
     int rc = 0;
     json_t *src = scaffold_source(o->id, doc, o->lang);
     snprintf(path, sizeof path, "%s/sources", o->out);
-    if (!src || scaffold_mkdirs(path) < 0)
+    if (!src || paths_mkdirs(path, 0755) < 0)
         rc = -1;
     snprintf(path, sizeof path, "%s/sources/%s.json", o->out, o->id);
     if (rc == 0 && !o->force && access(path, F_OK) == 0) {
@@ -152,7 +152,7 @@ static int write_all(const imp *o, const import_doc *doc)
         return -1;
     printf("source: %s (%zu sections)\n", path, doc->n_sections);
     snprintf(path, sizeof path, "%s/drafts/%s", o->out, o->id);
-    if (scaffold_mkdirs(path) < 0) {
+    if (paths_mkdirs(path, 0755) < 0) {
         fprintf(stderr, "faqbot kb import: cannot create %s\n", path);
         return -1;
     }

@@ -65,7 +65,7 @@ int cmd_kb_new(int argc, char **argv)
     if (!dir)
         dir = paths_knowledge_dir(NULL, buf, sizeof buf);
     if (snprintf(path, sizeof path, "%s/entries", dir) >= (int)sizeof path ||
-        scaffold_mkdirs(path) < 0 ||
+        paths_mkdirs(path, 0755) < 0 ||
         snprintf(path, sizeof path, "%s/entries/%s.json", dir, id) >= (int)sizeof path) {
         fprintf(stderr, "faqbot kb new: cannot use %s/entries\n", dir);
         return 1;

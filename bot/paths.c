@@ -72,6 +72,24 @@ char *paths_knowledge_dir(const char *configured, char *out, size_t len)
     return out;
 }
 
+int paths_mkdirs(const char *dir, int mode)
+{
+    char tmp[PATH_MAX];
+    if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, (mode_t)mode) < 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(tmp, (mode_t)mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 int paths_mkdirs_for(const char *file, int mode)
 {
     char tmp[PATH_MAX];
@@ -83,15 +101,7 @@ int paths_mkdirs_for(const char *file, int mode)
     if (!slash || slash == tmp)
         return 0;
     *slash = '\0';
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, (mode_t)mode) < 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(tmp, (mode_t)mode) < 0 && errno != EEXIST ? -1 : 0;
+    return paths_mkdirs(tmp, mode);
 }
 
 int paths_creatable_dir(const char *dir)

@@ -23,6 +23,8 @@ int paths_is_dir(const char *path);
 /* mkdir -p of the directory part of file (mode for new directories).
  * 0, or -1 with errno set. */
 int paths_mkdirs_for(const char *file, int mode);
+/* mkdir -p dir with mode for each new level; 0, or -1 with errno. */
+int paths_mkdirs(const char *dir, int mode);
 
 /* 1 when dir exists and is writable, or does not exist and its nearest
  * existing ancestor is a writable directory (so it can be created). */

@@ -41,22 +41,6 @@ json_t *scaffold_source(const char *id, const import_doc *doc,
                      "sections", secs);
 }
 
-int scaffold_mkdirs(const char *dir)
-{
-    char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
-        return -1;
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(tmp, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 int scaffold_write(const char *path, json_t *j, int force, char *err,
                    size_t errlen)
 {

@@ -27,7 +27,4 @@ json_t *scaffold_source(const char *id, const import_doc *doc,
 int scaffold_write(const char *path, json_t *j, int force, char *err,
                    size_t errlen);
 
-/* mkdir -p with mode 0755.  0, or -1. */
-int scaffold_mkdirs(const char *dir);
-
 #endif

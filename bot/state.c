@@ -2,6 +2,7 @@
 #include "state.h"
 
 #include "log.h"
+#include "paths.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,22 +21,6 @@ struct state_store {
     char dir[PATH_MAX];
     json_t *data;      /* object of string values */
 };
-
-static int mkdir_p(const char *dir)
-{
-    char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
-        return -1;
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return (mkdir(tmp, 0700) < 0 && errno != EEXIST) ? -1 : 0;
-}
 
 /* Validate the loaded document; returns the data object (new ref) or NULL. */
 static json_t *state_data_of(json_t *root)
@@ -86,7 +71,7 @@ state_store *state_open(const char *dir, const char *instance)
     state_store *st = calloc(1, sizeof *st);
     if (!st)
         return NULL;
-    if (mkdir_p(dir) < 0) {
+    if (paths_mkdirs(dir, 0700) < 0) {
         log_msg(LOG_ERROR, "state", "cannot create %s: %s", dir, strerror(errno));
         goto fail;
     }
