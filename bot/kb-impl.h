@@ -283,6 +283,10 @@ void kb_typo_free(kb_typo *t);
 /* Levenshtein distance between a and b if <= max, else max + 1. */
 unsigned kb_typo_distance(const char *a, size_t la, const char *b,
                           size_t lb, unsigned max);
+/* The same, weighed as typing slips: a substitution costs 1 only for a
+ * neighbouring QWERTY key or a vowel for a vowel, else 2 (kb-typo.c). */
+unsigned kb_typo_cost(const char *a, size_t la, const char *b, size_t lb,
+                      unsigned max);
 
 /* ---- loading ---------------------------------------------------------- */
 

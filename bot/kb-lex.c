@@ -67,10 +67,25 @@ static int lex_unknown(lex_ctx *c, const char *tok, size_t len, uint32_t *t)
     return 0;
 }
 
+/* 1 if tok is a number: digits only. */
+static int lex_number(const char *tok, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (tok[i] < '0' || tok[i] > '9')
+            return 0;
+    }
+    return len > 0;
+}
+
+/* A number alone says nothing about a topic ("alert(1)" is not about
+ * IGF-1): matching skips numbers like stopwords; triage keeps them
+ * ("temperature of 38"). */
 static int lex_cb(const char *tok, size_t len, void *vctx)
 {
     lex_ctx *c = vctx;
     uint32_t v;
+    if (!(c->flags & KB_LEX_KEEPSTOP) && lex_number(tok, len))
+        return 0;
     if (kb_map_find(&c->k->tokens, tok, len, &v)) {
         if ((v & KB_TOK_STOP) && !(c->flags & KB_LEX_KEEPSTOP))
             return 0;

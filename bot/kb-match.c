@@ -309,6 +309,27 @@ static double anchor_share(const kb *k, const query *q)
     return (double)q->anchors / 2.0;
 }
 
+/* A question whose only known word is not, by itself, a keyword of the
+ * best entry ("what time is it": session-length has "time of day";
+ * "baby", "help") names no topic and is not answered.  Uses s->lex,
+ * which the query no longer needs once its terms are marked. */
+static int vague(const kb *k, kb_scratch *s)
+{
+    if (s->qterms.n != 1 || s->n_cand == 0)
+        return 0;
+    uint32_t t = s->qterms.v[0];
+    const kb_entry *e = &k->entries[s->cand[0].entry];
+    for (size_t i = 0; i < e->n_keywords; i++) {
+        const char *kw = e->keywords[i];
+        if (kb_lex_run((kb *)k, s->stem, kw, strlen(kw), KB_LEX_SYN,
+                       KB_QUERY_MAX_TOKENS, &s->lex) < 0)
+            return 0;
+        if (s->lex.terms.n == 1 && s->lex.terms.v[0] == t)
+            return 0;
+    }
+    return 1;
+}
+
 /* Confidence and decision from the sorted candidates. */
 static void decide(const kb *k, kb_scratch *s, const query *q,
                    kb_result *out)
@@ -327,6 +348,8 @@ static void decide(const kb *k, kb_scratch *s, const query *q,
                             anchor_share(k, q)};
     out->score = s1;
     out->confidence = confidence(p, &s->feat);
+    if (vague(k, s))
+        return;   /* one common word says too little to answer */
     int close = n > 1 && s2 >= p->close_ratio * s1;
     if (!close && out->confidence >= p->conf_answer) {
         out->status = KB_ANSWERED;

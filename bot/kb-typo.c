@@ -6,6 +6,11 @@
  * first letter must match (people rarely mistype it, and real words one
  * letter apart, "train" and "brain", are common), which also lets the
  * search look only at words of that first letter and a close length.
+ * Edits are weighed as typing slips: a dropped, doubled or extra letter,
+ * two letters swapped, a neighbouring key (QWERTY) or one vowel for
+ * another cost 1; any other substitution costs 2, so a real word one
+ * unlikely slip from a vocabulary word ("sitting" / "fitting") is not
+ * "repaired" into it.
  */
 #include "kb-impl.h"
 
@@ -131,33 +136,75 @@ unsigned kb_typo_distance(const char *a, size_t la, const char *b,
     return p[lb] <= max ? p[lb] : max + 1;
 }
 
-/* Distance 0 or 1 (one substitution, insertion, deletion or adjacent
- * swap) in one pass; 2 means "more than 1". */
-static unsigned within1(const char *a, size_t la, const char *b, size_t lb)
+/* Keys next to each letter on a QWERTY keyboard. */
+static const char *const typo_keys[26] = {
+    "qwsz", "vghn", "xdfv", "serfcx", "wsdr", "drtgvc", "ftyhbv", "gyujnb",
+    "ujko", "huikmn", "jiolm", "kop", "njk", "bhjm", "iklp", "ol",
+    "wa", "edft", "awedxz", "rfgy", "yhji", "cfgb", "qase", "zsdc",
+    "tghu", "asx"
+};
+
+static int typo_vowel(unsigned char c)
 {
-    size_t i = 0;
-    while (i < la && i < lb && a[i] == b[i])
-        i++;
-    if (i == la && i == lb)
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' ||
+           c == 'y';
+}
+
+/* Cost of typing x where y was meant: 0 same, 1 a neighbouring key or
+ * a vowel for a vowel (a spelling slip), 2 otherwise. */
+static unsigned typo_sub(unsigned char x, unsigned char y)
+{
+    if (x == y)
         return 0;
-    if (la == lb) {
-        if (memcmp(a + i + 1, b + i + 1, la - i - 1) == 0)
-            return 1;                                   /* substitution */
-        return i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] &&
-               memcmp(a + i + 2, b + i + 2, la - i - 2) == 0 ? 1 : 2;
-    }
-    if (la + 1 == lb)
-        return memcmp(a + i, b + i + 1, la - i) == 0 ? 1 : 2;  /* insert */
-    if (lb + 1 == la)
-        return memcmp(a + i + 1, b + i, lb - i) == 0 ? 1 : 2;  /* delete */
+    if (typo_vowel(x) && typo_vowel(y))
+        return 1;
+    if (x >= 'a' && x <= 'z' && y >= 'a' && y <= 'z' &&
+        strchr(typo_keys[x - 'a'], y))
+        return 1;
     return 2;
 }
 
-/* kb_typo_distance after dropping the common prefix and suffix (which
- * does not change the distance), so a typical pair compares a few
- * characters instead of two whole words. */
-static unsigned trimmed_distance(const char *a, size_t la, const char *b,
-                                 size_t lb, unsigned max)
+unsigned kb_typo_cost(const char *a, size_t la, const char *b, size_t lb,
+                      unsigned max)
+{
+    if (la > KB_TOKEN_MAX || lb > KB_TOKEN_MAX)
+        return max + 1;
+    unsigned rows[3][KB_TOKEN_MAX + 1];
+    unsigned *pp = rows[0], *p = rows[1], *c = rows[2];
+    for (size_t j = 0; j <= lb; j++)
+        p[j] = (unsigned)j;
+    for (size_t i = 1; i <= la; i++) {
+        c[0] = (unsigned)i;
+        unsigned best = c[0];
+        for (size_t j = 1; j <= lb; j++) {
+            unsigned v = p[j - 1] + typo_sub((unsigned char)a[i - 1],
+                                             (unsigned char)b[j - 1]);
+            if (p[j] + 1 < v)
+                v = p[j] + 1;
+            if (c[j - 1] + 1 < v)
+                v = c[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+                a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+                v = pp[j - 2] + 1;
+            c[j] = v;
+            if (v < best)
+                best = v;
+        }
+        if (best > max)
+            return max + 1;
+        unsigned *tmp = pp;
+        pp = p;
+        p = c;
+        c = tmp;
+    }
+    return p[lb] <= max ? p[lb] : max + 1;
+}
+
+/* kb_typo_cost after dropping the common prefix and suffix (which does
+ * not change it), so a typical pair compares a few characters instead of
+ * two whole words. */
+static unsigned trimmed_cost(const char *a, size_t la, const char *b,
+                             size_t lb, unsigned max)
 {
     while (la && lb && *a == *b) {
         a++, b++;
@@ -167,14 +214,14 @@ static unsigned trimmed_distance(const char *a, size_t la, const char *b,
         la--, lb--;
     if ((la > lb ? la - lb : lb - la) > max)
         return max + 1;
-    return kb_typo_distance(a, la, b, lb, max);
+    return kb_typo_cost(a, la, b, lb, max);
 }
 
 uint32_t kb_typo_repair(const kb_typo *t, const char *tok, size_t len)
 {
     if (len == 0 || len > KB_TOKEN_MAX || t->n == 0 || !t->start)
         return KB_TERM_NONE;
-    unsigned max = kb_text_chars(tok, len) >= 8 ? 2 : 1;
+    unsigned max = kb_text_chars(tok, len) >= 9 ? 2 : 1;
     uint64_t m = typo_mask(tok, len);
     size_t lo = len > max ? len - max : 0;
     size_t hi = len + max + 1 > ROW - 1 ? ROW - 1 : len + max + 1;
@@ -185,8 +232,7 @@ uint32_t kb_typo_repair(const kb_typo *t, const char *tok, size_t len)
         const kb_typo_word *w = &t->words[i];
         if (popcount64(m ^ w->mask) > 2 * max)
             continue;
-        unsigned dd = max == 1 ? within1(tok, len, w->s, w->len)
-                               : trimmed_distance(tok, len, w->s, w->len, max);
+        unsigned dd = trimmed_cost(tok, len, w->s, w->len, max);
         if (dd < best_d || (dd == best_d && best && w->freq > best->freq)) {
             best = w;
             best_d = dd;
