@@ -7,8 +7,8 @@
  * letter apart, "train" and "brain", are common), which also lets the
  * search look only at words of that first letter and a close length.
  * Edits are weighed as typing slips: a dropped, doubled or extra letter,
- * two letters swapped, a neighbouring key (QWERTY) or one vowel for
- * another cost 1; any other substitution costs 2, so a real word one
+ * two letters swapped, a neighbouring key (QWERTY), one vowel for
+ * another or a letter of the same sound (c/s/k, g/j) cost 1; any other substitution costs 2, so a real word one
  * unlikely slip from a vocabulary word ("sitting" / "fitting") is not
  * "repaired" into it.
  */
@@ -150,13 +150,26 @@ static int typo_vowel(unsigned char c)
            c == 'y';
 }
 
-/* Cost of typing x where y was meant: 0 same, 1 a neighbouring key or
- * a vowel for a vowel (a spelling slip), 2 otherwise. */
+/* Letters that spell the same sound ("jaundise", "colik"). */
+static int typo_sound(unsigned char x, unsigned char y)
+{
+    static const char pairs[][3] = {"cs", "ck", "sz", "gj", "kq"};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        if ((x == pairs[i][0] && y == pairs[i][1]) ||
+            (x == pairs[i][1] && y == pairs[i][0]))
+            return 1;
+    }
+    return 0;
+}
+
+/* Cost of typing x where y was meant: 0 same, 1 a neighbouring key, a
+ * vowel for a vowel or a letter of the same sound (spelling slips), 2
+ * otherwise. */
 static unsigned typo_sub(unsigned char x, unsigned char y)
 {
     if (x == y)
         return 0;
-    if (typo_vowel(x) && typo_vowel(y))
+    if ((typo_vowel(x) && typo_vowel(y)) || typo_sound(x, y))
         return 1;
     if (x >= 'a' && x <= 'z' && y >= 'a' && y <= 'z' &&
         strchr(typo_keys[x - 'a'], y))
