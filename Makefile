@@ -33,9 +33,7 @@ test: test-deps $(BUILD)/CMakeCache.txt
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 # The whole suite again under AddressSanitizer + UBSan (gcc, build-asan):
-# any sanitizer report or leak aborts the test that hit it.  valgrind is
-# replaced by a pass-through (it cannot run ASan binaries; ASan checks the
-# same), see tests/hardening/asan-bin/valgrind.
+# any sanitizer report or leak aborts the test that hit it.
 # The settings live in CMakePresets.json (preset "asan").
 asan: test-deps
 	cmake --preset asan

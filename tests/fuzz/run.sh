@@ -27,7 +27,7 @@ for h in $list; do
   # -timeout: one input may take 10 s at most; -rss_limit_mb bounds memory;
   # leaks are detected (ASan LeakSanitizer) at exit and per input.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$here/ubsan.supp \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
          -max_len=65536 -print_final_stats=1 $dict \
          -artifact_prefix="$build/fuzz/artifacts/$name-" "$work" >"$log" 2>&1
