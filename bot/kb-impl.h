@@ -375,8 +375,13 @@ struct kb_scratch {
     size_t cap_qseen;
     uint32_t stamp;
     kb_cursor *cur;        /* per query term (kb-topk.c) */
-    float *ub;             /* running sums of the cursors' highest impacts */
+    float *ub;             /* per cursor: highest impacts of it and the
+                              cursors after it (kb-topk.c) */
     size_t cap_cur, cap_ub;
+    float *acc;            /* per entry: BM25F so far; zero between queries */
+    uint32_t *touched;     /* entries whose acc is nonzero */
+    float *kth;            /* min-heap of params.candidates scores */
+    size_t cap_acc, cap_touched, cap_kth;
     kb_cand *cand;
     size_t cap_cand;
     kb_lexout lex;

@@ -2,7 +2,7 @@
  * kb-scratch.c - per-thread working memory for matching.  It grows to the
  * size of the largest kb it has served and is then reused, so a warm
  * scratch makes kb_answer() allocation-free.  Invariant between queries:
- * qmark[] is all zero (each query clears what it set).
+ * qmark[] and acc[] are all zero (each query clears what it set).
  */
 #include "kb-impl.h"
 
@@ -34,6 +34,9 @@ void kb_scratch_free(kb_scratch *s)
     free(s->cur);
     free(s->ub);
     free(s->cand);
+    free(s->acc);
+    free(s->touched);
+    free(s->kth);
     kb_lexout_free(&s->lex);
     free(s);
 }
@@ -77,6 +80,11 @@ int kb_scratch_ready(kb_scratch *s, const kb *k)
         zgrow((void **)&s->cur, &s->cap_cur, qmax, sizeof *s->cur) < 0 ||
         zgrow((void **)&s->ub, &s->cap_ub, qmax, sizeof *s->ub) < 0 ||
         zgrow((void **)&s->cand, &s->cap_cand, ncand, sizeof *s->cand) < 0 ||
+        zgrow((void **)&s->acc, &s->cap_acc, k->n_entries + 1,
+              sizeof *s->acc) < 0 ||
+        zgrow((void **)&s->touched, &s->cap_touched, k->n_entries + 1,
+              sizeof *s->touched) < 0 ||
+        zgrow((void **)&s->kth, &s->cap_kth, ncand, sizeof *s->kth) < 0 ||
         kb_u32buf_reserve(&s->qterms, qmax) < 0 ||
         kb_u32buf_reserve(&s->lex.raw, qmax) < 0 ||
         kb_u32buf_reserve(&s->lex.terms, qmax) < 0)

@@ -1,13 +1,21 @@
 /*
- * kb-topk.c - the best `candidates` entries by BM25F for a query,
- * document at a time with MaxScore (Turtle & Flood): query terms sorted by
- * their highest impact; the terms whose summed highest impacts cannot
- * beat the current k-th best score are "non-essential" and are only
- * looked up (galloping forward) for entries the essential terms bring up.
- * Exact: the same top k as scoring every entry.  No allocation.
+ * kb-topk.c - the best `candidates` entries by BM25F for a query, term at
+ * a time with MaxScore-style pruning:
+ *   1. query terms by decreasing highest impact (rare words first: short
+ *      lists, big impacts);
+ *   2. each term's impacts are added into a per-entry accumulator (only
+ *      touched entries are listed, so nothing is proportional to the kb);
+ *   3. as soon as the k-th best partial score reaches what the remaining
+ *      terms could add at most, no new entry can get in: the entries that
+ *      can still reach it are kept, and the remaining (frequent, low
+ *      impact) terms are only looked up for them, galloping through
+ *      their postings, with a new cut after each term.
+ * Exact: the same top k as scoring every entry (up to float rounding of
+ * the sums).  No allocation: the accumulators live in the scratch.
  */
 #include "kb-impl.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* First position >= from in term t's postings whose entry is >= d. */
@@ -31,8 +39,8 @@ static uint32_t gallop(const kb *k, uint32_t from, uint32_t end, uint32_t d)
     return lo;
 }
 
-/* Cursors for the query terms, by increasing highest impact, with the
- * running sums of those highest impacts. */
+/* Cursors for the query terms by decreasing highest impact; ub[i] = the
+ * highest impacts of cursors i..n-1 summed (ub[n] = 0). */
 static size_t topk_cursors(const kb *k, kb_scratch *s)
 {
     size_t n = 0;
@@ -42,21 +50,126 @@ static size_t topk_cursors(const kb *k, kb_scratch *s)
             continue;   /* contributes nothing (idf 0) */
         kb_cursor c = {k->post_off[t], k->post_off[t + 1], k->term_max[t]};
         size_t j = n++;
-        while (j > 0 && s->cur[j - 1].max > c.max) {
+        while (j > 0 && s->cur[j - 1].max < c.max) {
             s->cur[j] = s->cur[j - 1];
             j--;
         }
         s->cur[j] = c;
     }
     double sum = 0;
-    for (size_t i = 0; i < n; i++) {
+    s->ub[n] = 0;
+    for (size_t i = n; i-- > 0;) {
         sum += s->cur[i].max;
         s->ub[i] = (float)sum;
     }
     return n;
 }
 
-/* Push (d, v) into the min-heap of size cap held in s->cand. */
+/* Add cursor c's impacts to every entry it lists; new entries go to
+ * s->touched[*nt...].  Returns the best accumulated score (at least best). */
+static float add_all(const kb *k, kb_scratch *s, const kb_cursor *c,
+                     size_t *nt, float best)
+{
+    float *acc = s->acc;
+    uint32_t *tl = s->touched;
+    size_t n = *nt;
+    for (uint32_t p = c->p; p < c->end; p++) {
+        uint32_t d = k->post_doc[p];
+        float imp = k->post_imp[p];
+        if (!(imp > 0))
+            continue;   /* keeps acc > 0 <=> listed */
+        tl[n] = d;
+        n += acc[d] == 0;
+        float v = acc[d] += imp;
+        if (v > best)
+            best = v;
+    }
+    *nt = n;
+    return best;
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Add cursor c's impacts to the listed entries only (acc > 0): a scan of
+ * the postings when the list is long, else a gallop per entry (the list
+ * is then sorted by entry first). */
+static void add_listed(const kb *k, kb_scratch *s, const kb_cursor *c,
+                       size_t nt, int *sorted)
+{
+    float *acc = s->acc;
+    if ((uint64_t)nt * 16 >= c->end - c->p) {
+        for (uint32_t p = c->p; p < c->end; p++) {
+            uint32_t d = k->post_doc[p];
+            if (acc[d] > 0)
+                acc[d] += k->post_imp[p];
+        }
+        return;
+    }
+    if (!*sorted) {
+        qsort(s->touched, nt, sizeof *s->touched, u32_cmp);
+        *sorted = 1;
+    }
+    uint32_t p = c->p;
+    for (size_t i = 0; i < nt && p < c->end; i++) {
+        uint32_t d = s->touched[i];
+        p = gallop(k, p, c->end, d);
+        if (p < c->end && k->post_doc[p] == d && k->post_imp[p] > 0)
+            acc[d] += k->post_imp[p];
+    }
+}
+
+/* The k-th best accumulated score of the listed entries (0 when fewer
+ * than k are listed); s->kth is the min-heap. */
+static float kth_best(const kb_scratch *s, size_t nt, size_t k)
+{
+    float *h = s->kth;
+    size_t nh = 0;
+    for (size_t i = 0; i < nt && k > 0; i++) {
+        float v = s->acc[s->touched[i]];
+        size_t j;
+        if (nh < k) {
+            for (j = nh++; j > 0 && h[(j - 1) / 2] > v; j = (j - 1) / 2)
+                h[j] = h[(j - 1) / 2];
+        } else if (v > h[0]) {
+            for (j = 0;;) {
+                size_t c = 2 * j + 1;
+                if (c >= nh)
+                    break;
+                if (c + 1 < nh && h[c + 1] < h[c])
+                    c++;
+                if (h[c] >= v)
+                    break;
+                h[j] = h[c];
+                j = c;
+            }
+        } else {
+            continue;
+        }
+        h[j] = v;
+    }
+    return nh == k && k > 0 ? h[0] : 0;
+}
+
+/* Keep the listed entries that can still reach theta with rest more;
+ * the others leave the list with acc back to zero.  Order is kept. */
+static size_t prune(kb_scratch *s, size_t nt, float theta, float rest)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < nt; i++) {
+        uint32_t d = s->touched[i];
+        if (s->acc[d] + rest >= theta)
+            s->touched[m++] = d;
+        else
+            s->acc[d] = 0;
+    }
+    return m;
+}
+
+/* Push (d, v) into the min-heap of size cap held in h. */
 static void heap_push(kb_cand *h, size_t *n, size_t cap, uint32_t d, float v)
 {
     size_t j;
@@ -67,6 +180,8 @@ static void heap_push(kb_cand *h, size_t *n, size_t cap, uint32_t d, float v)
             j = (j - 1) / 2;
         }
     } else {
+        if (!(v > h[0].bm25))
+            return;
         j = 0;
         for (;;) {
             size_t c = 2 * j + 1;
@@ -83,60 +198,44 @@ static void heap_push(kb_cand *h, size_t *n, size_t cap, uint32_t d, float v)
     h[j] = (kb_cand){.entry = d, .bm25 = v};
 }
 
-/* Smallest current entry among the essential cursors [ess, n). */
-static uint32_t next_doc(const kb *k, const kb_cursor *c, size_t ess,
-                         size_t n)
+/* The best cap listed entries into s->cand; acc back to all zero. */
+static size_t collect(kb_scratch *s, size_t nt, size_t cap)
 {
-    uint32_t d = UINT32_MAX;
-    for (size_t i = ess; i < n; i++) {
-        if (c[i].p < c[i].end && k->post_doc[c[i].p] < d)
-            d = k->post_doc[c[i].p];
+    size_t nh = 0;
+    for (size_t i = 0; i < nt; i++) {
+        uint32_t d = s->touched[i];
+        if (cap > 0)
+            heap_push(s->cand, &nh, cap, d, s->acc[d]);
+        s->acc[d] = 0;
     }
-    return d;
-}
-
-/* Score entry d: essential cursors sitting on it, then the non-essential
- * ones while they can still matter. */
-static float score_doc(const kb *k, kb_cursor *c, const float *ub, size_t ess,
-                       size_t n, uint32_t d, float threshold)
-{
-    float v = 0;
-    for (size_t i = ess; i < n; i++) {
-        if (c[i].p < c[i].end && k->post_doc[c[i].p] == d)
-            v += k->post_imp[c[i].p++];
-    }
-    for (size_t i = ess; i-- > 0;) {
-        if (v + ub[i] <= threshold)
-            break;
-        c[i].p = gallop(k, c[i].p, c[i].end, d);
-        if (c[i].p < c[i].end && k->post_doc[c[i].p] == d)
-            v += k->post_imp[c[i].p];
-    }
-    return v;
+    return nh;
 }
 
 /* The best params.candidates entries into s->cand (unordered, bm25 =
  * raw BM25F score); returns how many. */
 size_t kb_topk(const kb *k, kb_scratch *s)
 {
-    size_t n = topk_cursors(k, s), cap = k->params.candidates, nh = 0;
-    kb_cursor *c = s->cur;
-    size_t ess = 0;
-    float threshold = 0;
-    for (;;) {
-        while (nh == cap && ess < n && s->ub[ess] <= threshold)
-            ess++;   /* these terms alone cannot beat the k-th best */
-        if (ess == n)
-            break;
-        uint32_t d = next_doc(k, c, ess, n);
-        if (d == UINT32_MAX)
-            break;
-        float v = score_doc(k, c, s->ub, ess, n, d, threshold);
-        if (nh < cap || v > threshold) {
-            heap_push(s->cand, &nh, cap, d, v);
-            if (nh == cap)
-                threshold = s->cand[0].bm25;
+    size_t n = topk_cursors(k, s), cap = k->params.candidates, nt = 0, i = 0;
+    float best = 0;
+    /* every entry of a term gets in while new entries can still win */
+    for (; i < n; i++) {
+        best = add_all(k, s, &s->cur[i], &nt, best);
+        float rest = s->ub[i + 1];
+        if (nt >= cap && best >= rest) {
+            float theta = kth_best(s, nt, cap);
+            if (theta >= rest) {
+                nt = prune(s, nt, theta, rest);
+                i++;
+                break;
+            }
         }
     }
-    return nh;
+    /* the rest only for the entries that can still make the top k */
+    int sorted = 0;
+    for (; i < n; i++) {
+        add_listed(k, s, &s->cur[i], nt, &sorted);
+        float theta = kth_best(s, nt, cap);
+        nt = prune(s, nt, theta, s->ub[i + 1]);
+    }
+    return collect(s, nt, cap);
 }
