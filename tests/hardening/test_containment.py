@@ -109,7 +109,7 @@ def main():
     c.check("run() error: the bot stays up, exit 0 on SIGTERM (rc %s)" % rc, rc == 0)
 
     r = Run("blocking_stop")
-    c.check("blocking stop(): console answers", r.ask("how long should a massage last?"))
+    c.check("blocking stop(): console answers", r.ask("how long should a massage session last?"))
     rc, took = r.stop()
     log = r.log()
     c.check("blocking stop(): shutdown within 3 s (took %.2f s)" % took, took < 3.0)

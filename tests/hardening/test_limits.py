@@ -116,7 +116,7 @@ def content(c):
             "\x7f\u202e massage oil?")
     ids = {}
     for name, q in (("long", long_q), ("evil", evil),
-                    ("ok", "how long should a massage last?")):
+                    ("ok", "how long should a massage session last?")):
         ids[name] = (tg.ask(q, user=1), mx.ask(q, user=1))
     every = [q for pair in ids.values() for q in pair]
     c.check("limits: every question answered", wait_until(
@@ -166,7 +166,7 @@ def poison(c):
     tg.ask_raw(b'{"update_id":@ID@,"message":{"message_id":999,"date":%d,'
                b'"chat":{"id":7,"type":"private"},"from":{"id":7,"is_bot":false,'
                b'"first_name":"X"},"text":"\\ud800 bad"}}' % int(time.time()))
-    b_tg = tg.ask("how long should a massage last?", user=2)
+    b_tg = tg.ask("how long should a massage session last?", user=2)
     c.xfail("telegram: an update the JSON parser refuses does not wedge the "
             "queue", wait_until(lambda: tg.answers.get(b_tg), 15))
     c.check("poison: bot alive", bot.alive())
