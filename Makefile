@@ -59,7 +59,7 @@ fuzz-smoke: fuzz-build
 	tests/fuzz/run.sh $(FUZZ_BUILD) 30 $(FUZZERS)
 
 # faqbot vs SQLite FTS5 and Xapian, and end to end (bench/README.md);
-# about 10 minutes.  BENCH_ARGS=--quick for a one-minute smoke run.
+# 8-14 minutes.  BENCH_ARGS=--quick for a one-minute smoke run.
 bench: build
 	@./.ci/deps.sh $(BENCH_DEB_PKGS)
 	cmake -S . -B $(BUILD)
