@@ -311,7 +311,7 @@ static double anchor_share(const kb *k, const query *q)
 
 /* A question whose only known word is not, by itself, a keyword of the
  * best entry ("what time is it": session-length has "time of day";
- * "baby", "help") names no topic and is not answered.  Uses s->lex,
+ * "baby", "help") names no topic and is not answered outright.  Uses s->lex,
  * which the query no longer needs once its terms are marked. */
 static int vague(const kb *k, kb_scratch *s)
 {
@@ -348,8 +348,13 @@ static void decide(const kb *k, kb_scratch *s, const query *q,
                             anchor_share(k, q)};
     out->score = s1;
     out->confidence = confidence(p, &s->feat);
-    if (vague(k, s))
-        return;   /* one common word says too little to answer */
+    if (vague(k, s)) {
+        /* one word says too little to answer: a core word of the kb
+         * ("baby") gets suggestions, any other ("time") no answer */
+        if (q->anchors)
+            suggest(k, s, out);
+        return;
+    }
     int close = n > 1 && s2 >= p->close_ratio * s1;
     if (!close && out->confidence >= p->conf_answer) {
         out->status = KB_ANSWERED;
