@@ -1,0 +1,147 @@
+/* Answer-quality mechanisms (issue 3): typo repair weighed as typing
+ * slips, numbers and one-word questions, off-topic phrases, and the
+ * vocabulary of the bundled knowledge (synonyms, stopwords). */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "kb-impl.h"
+
+static kb *K;
+static kb_scratch *S;
+
+static void setup(void)
+{
+    kb_diag d;
+    kb_diag_init(&d);
+    K = kb_load("knowledge", &d);
+    kb_diag_free(&d);
+    cr_assert_not_null(K, "bundled knowledge loads");
+    S = kb_scratch_new();
+    cr_assert_not_null(S);
+}
+
+static void teardown(void)
+{
+    kb_scratch_free(S);
+    kb_free(K);
+}
+
+static kb_result ask(const char *q)
+{
+    kb_result r;
+    cr_assert_eq(kb_answer(K, S, q, strlen(q), &r), 0);
+    return r;
+}
+
+static void assert_answers(const char *q, const char *id)
+{
+    kb_result r = ask(q);
+    cr_assert_eq(r.status, KB_ANSWERED, "\"%s\": status %d, not answered",
+                 q, r.status);
+    cr_assert_str_eq(r.entry->id, id, "\"%s\"", q);
+}
+
+static void assert_status(const char *q, int status)
+{
+    kb_result r = ask(q);
+    cr_assert_eq(r.status, status, "\"%s\": status %d, expected %d", q,
+                 r.status, status);
+}
+
+/* ---- typing-slip cost ------------------------------------------------- */
+
+Test(kb_quality, typo_cost_weighs_typing_slips)
+{
+    cr_assert_eq(kb_typo_cost("massge", 6, "massage", 7, 2), 1);  /* dropped */
+    cr_assert_eq(kb_typo_cost("masage", 6, "massage", 7, 2), 1);
+    cr_assert_eq(kb_typo_cost("sleeep", 6, "sleep", 5, 2), 1);    /* doubled */
+    cr_assert_eq(kb_typo_cost("slepe", 5, "sleep", 5, 2), 1);     /* swap */
+    cr_assert_eq(kb_typo_cost("colix", 5, "colic", 5, 2), 1);     /* x next to c */
+    cr_assert_eq(kb_typo_cost("jaundise", 8, "jaundice", 8, 2), 1); /* s/c sound */
+    cr_assert_eq(kb_typo_cost("massaje", 7, "massage", 7, 2), 1);   /* g/j sound */
+    cr_assert_eq(kb_typo_cost("bebe", 4, "baby", 4, 2), 2);        /* two vowels */
+    /* real words one unlikely slip apart are 2 apart */
+    cr_assert_eq(kb_typo_cost("sitting", 7, "fitting", 7, 2), 2);
+    cr_assert_eq(kb_typo_cost("train", 5, "brain", 5, 2), 2);
+    cr_assert_eq(kb_typo_cost("sitting", 7, "fitting", 7, 1), 2);  /* > max */
+    cr_assert_eq(kb_typo_cost("colic", 5, "colic", 5, 1), 0);
+}
+
+Test(kb_quality, real_words_are_not_repaired_into_others,
+     .init = setup, .fini = teardown)
+{
+    /* "sitting" must not become "fitting" (a triage word) */
+    cr_assert_null(kb_triage(K, S, "when do babies start sitting up", 31));
+    const char *q = "can massage help my baby start sitting";
+    kb_result r = ask(q);
+    cr_assert_neq(r.status, KB_URGENT);
+    /* typing slips are still repaired */
+    assert_answers("does masage help with colick", "gas-colic");
+    assert_answers("jaundise and baby massage", "jaundice");
+}
+
+/* ---- numbers and one-word questions ------------------------------------ */
+
+Test(kb_quality, numbers_alone_match_nothing, .init = setup,
+     .fini = teardown)
+{
+    assert_status("alert(1)", KB_NO_ANSWER);
+    assert_status("1 2 3", KB_NO_ANSWER);
+    assert_status("<script>alert(1)</script>", KB_NO_ANSWER);
+    /* triage still reads numbers */
+    assert_status("my 3 week old has a temperature of 39", KB_URGENT);
+}
+
+Test(kb_quality, one_vague_word_is_not_answered, .init = setup,
+     .fini = teardown)
+{
+    assert_status("what time is it", KB_NO_ANSWER);
+    assert_status("time", KB_NO_ANSWER);
+    assert_status("what is it good for", KB_NO_ANSWER);
+    /* a core word of the kb gets suggestions, not an answer */
+    kb_result r = ask("baby");
+    cr_assert_eq(r.status, KB_AMBIGUOUS);
+    cr_assert_geq(r.n_suggestions, 2);
+    /* a word that is an entry's keyword by itself is answered */
+    assert_answers("colic", "gas-colic");
+    assert_answers("jaundice?", "jaundice");
+    assert_answers("oil", "massage-oil");
+    assert_answers("sleep", "sleep");
+}
+
+/* ---- off-topic phrases --------------------------------------------------- */
+
+Test(kb_quality, offtopic_phrases_decline, .init = setup, .fini = teardown)
+{
+    assert_status("how long should tummy time last", KB_NO_ANSWER);
+    assert_status("how long should belly time last", KB_NO_ANSWER);
+    assert_status("tips to massage my wife after a long day", KB_NO_ANSWER);
+    assert_status("best sleep training method for a 6 month old",
+                  KB_NO_ANSWER);
+    assert_status("is baby led weaning good", KB_NO_ANSWER);
+    /* the same words in a question the kb covers still match */
+    assert_answers("how long should a baby massage last", "session-length");
+    assert_answers("should i avoid massage after vaccinations",
+                   "massage-safety");
+}
+
+/* ---- vocabulary of the bundled knowledge ---------------------------------- */
+
+Test(kb_quality, vocabulary, .init = setup, .fini = teardown)
+{
+    /* studies, trials, research and science all ask for the evidence */
+    assert_answers("any clinical studies on infant massage", "evidence");
+    assert_answers("has anyone done research into baby massage", "evidence");
+    /* chemicals = hormones */
+    assert_answers("which chemicals does massage release in my baby",
+                   "oxytocin");
+    /* "how" alone asks for the manner, "how long" for the duration */
+    assert_answers("how do I massage a baby", "how-to-massage");
+    assert_answers("how long should I massage my baby", "session-length");
+    assert_answers("how often should we do baby massage", "session-length");
+    /* contractions typed without the apostrophe are not unknown words */
+    assert_answers("my baby doesnt settle at bedtime would massage help",
+                   "sleep");
+    /* chat abbreviations */
+    assert_answers("can i massage my 2 mo old with oil", "massage-oil");
+}
