@@ -279,6 +279,12 @@ int kb_typo_build(kb *k);
 /* Best vocabulary word for tok (edit distance 1, or 2 at 8+ chars), its
  * term id, or KB_TERM_NONE. */
 uint32_t kb_typo_repair(const kb_typo *t, const char *tok, size_t len);
+/* The vocabulary word kb_typo_repair picks, or NULL. */
+const kb_typo_word *kb_typo_best(const kb_typo *t, const char *tok,
+                                 size_t len);
+/* 1 if tok is w with one letter dropped or doubled, or two adjacent
+ * letters swapped (the slips safe enough to repair into a danger word). */
+int kb_typo_gentle(const char *tok, size_t lt, const char *w, size_t lw);
 void kb_typo_free(kb_typo *t);
 /* Levenshtein distance between a and b if <= max, else max + 1. */
 unsigned kb_typo_distance(const char *a, size_t la, const char *b,
@@ -316,6 +322,10 @@ int kb_load_entry(kb *k, json_t *obj, const char *file, const char *label,
 int kb_load_check_links(kb *k, kb_diag *d);
 /* Read a JSON file; syntax errors go to d as file:line.  Caller decrefs. */
 json_t *kb_load_json(const char *path, kb_diag *d);
+/* An entries file {"entries": [...]} one entry at a time (kb-load-
+ * stream.c): 1 if it had that shape (problems in d), 0 if not (read it
+ * whole), -1 on OOM. */
+int kb_load_stream(kb *k, const char *path, kb_diag *d);
 /* Sorted list of dir/sub/ *.json paths; caller frees with kb_paths_free. */
 char **kb_load_list(const char *dir, const char *sub, const char *ext,
                     size_t *n, kb_diag *d);

@@ -40,6 +40,24 @@ typedef struct lex_ctx {
     kb_lexout *out;
 } lex_ctx;
 
+/* 1 if term t is in a phrase of a triage rule's `all` groups. */
+static int lex_triage_term(const kb *k, uint32_t t)
+{
+    for (size_t r = 0; r < k->n_rules; r++) {
+        const kb_trule *rule = &k->rules[r];
+        for (size_t g = 0; g < rule->n_all; g++) {
+            const kb_tgroup *grp = &rule->all[g];
+            for (size_t p = 0; p < grp->n; p++) {
+                for (uint32_t i = 0; i < grp->phrases[p].n; i++) {
+                    if (grp->phrases[p].terms[i] == t)
+                        return 1;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
 /* Resolve a word that is not in the token cache. */
 static int lex_unknown(lex_ctx *c, const char *tok, size_t len, uint32_t *t)
 {
@@ -57,8 +75,14 @@ static int lex_unknown(lex_ctx *c, const char *tok, size_t len, uint32_t *t)
     *t = KB_TERM_NONE;
     if ((c->flags & KB_LEX_REPAIR) && (c->k->features & KB_FEAT_TYPO) &&
         kb_text_chars(tok, len) >= 5) {
-        *t = kb_typo_repair(&c->k->typo, tok, len);
-        if (*t != KB_TERM_NONE) {
+        const kb_typo_word *w = kb_typo_best(&c->k->typo, tok, len);
+        /* triage reads a repaired word only when the slip is a dropped,
+         * doubled or swapped letter: a danger sign is never read into
+         * an ordinary word by a wrong key */
+        if (w && (!(c->flags & KB_LEX_KEEPSTOP) ||
+                  !lex_triage_term(c->k, w->term) ||
+                  kb_typo_gentle(tok, len, w->s, w->len))) {
+            *t = w->term;
             c->out->n_repaired++;
             return 0;
         }

@@ -230,10 +230,11 @@ static unsigned trimmed_cost(const char *a, size_t la, const char *b,
     return kb_typo_cost(a, la, b, lb, max);
 }
 
-uint32_t kb_typo_repair(const kb_typo *t, const char *tok, size_t len)
+const kb_typo_word *kb_typo_best(const kb_typo *t, const char *tok,
+                                 size_t len)
 {
     if (len == 0 || len > KB_TOKEN_MAX || t->n == 0 || !t->start)
-        return KB_TERM_NONE;
+        return NULL;
     unsigned max = kb_text_chars(tok, len) >= 9 ? 2 : 1;
     uint64_t m = typo_mask(tok, len);
     size_t lo = len > max ? len - max : 0;
@@ -251,5 +252,26 @@ uint32_t kb_typo_repair(const kb_typo *t, const char *tok, size_t len)
             best_d = dd;
         }
     }
-    return best ? best->term : KB_TERM_NONE;
+    return best;
+}
+
+uint32_t kb_typo_repair(const kb_typo *t, const char *tok, size_t len)
+{
+    const kb_typo_word *w = kb_typo_best(t, tok, len);
+    return w ? w->term : KB_TERM_NONE;
+}
+
+int kb_typo_gentle(const char *tok, size_t lt, const char *w, size_t lw)
+{
+    size_t i = 0;
+    while (i < lt && i < lw && tok[i] == w[i])
+        i++;
+    if (lt + 1 == lw)                           /* a letter dropped */
+        return memcmp(tok + i, w + i + 1, lt - i) == 0;
+    if (lt == lw + 1)                           /* a letter doubled */
+        return i > 0 && tok[i] == tok[i - 1] &&
+               memcmp(tok + i + 1, w + i, lw - i) == 0;
+    return lt == lw && i + 1 < lt && tok[i] == w[i + 1] &&
+           tok[i + 1] == w[i] &&                /* two letters swapped */
+           memcmp(tok + i + 2, w + i + 2, lt - i - 2) == 0;
 }

@@ -145,3 +145,26 @@ Test(kb_quality, vocabulary, .init = setup, .fini = teardown)
     /* chat abbreviations */
     assert_answers("can i massage my 2 mo old with oil", "massage-oil");
 }
+
+/* ---- repair into danger words ------------------------------------------- */
+
+Test(kb_quality, gentle_slips)
+{
+    cr_assert(kb_typo_gentle("breathng", 8, "breathing", 9));   /* dropped */
+    cr_assert(kb_typo_gentle("breathhing", 10, "breathing", 9)); /* doubled */
+    cr_assert(kb_typo_gentle("breahting", 9, "breathing", 9));  /* swapped */
+    cr_assert_not(kb_typo_gentle("brearhing", 9, "breathing", 9)); /* wrong key */
+    cr_assert_not(kb_typo_gentle("sitting", 7, "fitting", 7));
+    cr_assert_not(kb_typo_gentle("breathinh", 9, "breathing", 9));
+    cr_assert(kb_typo_gentle("breathingg", 10, "breathing", 9));
+    cr_assert_not(kb_typo_gentle("breathingx", 10, "breathing", 9));
+}
+
+Test(kb_quality, triage_repairs_only_gentle_slips, .init = setup,
+     .fini = teardown)
+{
+    const char *q1 = "my baby is not breathng";
+    cr_assert_str_eq(kb_triage(K, S, q1, strlen(q1)), "breathing");
+    const char *q2 = "my baby is not breahting";
+    cr_assert_str_eq(kb_triage(K, S, q2, strlen(q2)), "breathing");
+}
