@@ -165,7 +165,10 @@ int kb_load_entry(kb *k, json_t *obj, const char *file, const char *label,
         return kb_where_err(&w, "an entry must be a JSON object");
     kb_json_unknown_keys(obj, entry_keys, &w);
     kb_entry e = {0};
-    const char *stored = kb_arena_strdup(&k->arena, file);
+    /* entries of one file share its name */
+    const kb_entry *prev = k->n_entries ? &k->entries[k->n_entries - 1] : NULL;
+    const char *stored = prev && strcmp(prev->file, file) == 0 ?
+                         prev->file : kb_arena_strdup(&k->arena, file);
     if (!stored || entry_fields(k, obj, &w, &e) < 0)
         return -1;
     if (failed)
@@ -176,6 +179,9 @@ int kb_load_entry(kb *k, json_t *obj, const char *file, const char *label,
 
 static int entries_file(kb *k, const char *path, kb_diag *d)
 {
+    int streamed = kb_load_stream(k, path, d);
+    if (streamed != 0)
+        return streamed < 0 ? -1 : 0;
     json_t *root = kb_load_json(path, d);
     if (!root)
         return 0;
