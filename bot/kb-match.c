@@ -362,6 +362,14 @@ static void decide(const kb *k, kb_scratch *s, const query *q,
     } else if (out->confidence >= p->conf_ambiguous ||
                (close && pair_confident(k, s, q))) {
         suggest(k, s, out);
+        if (out->n_suggestions == 1 && !close) {
+            /* "did you mean" needs two entries to choose from: with no
+             * rival, a near-confident best entry is the answer */
+            out->status = KB_ANSWERED;
+            out->entry = out->suggestions[0];
+            out->n_suggestions = 0;
+            out->suggestions[0] = NULL;
+        }
     }
 }
 

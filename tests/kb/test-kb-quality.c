@@ -97,7 +97,7 @@ Test(kb_quality, one_vague_word_is_not_answered, .init = setup,
 {
     assert_status("what time is it", KB_NO_ANSWER);
     assert_status("time", KB_NO_ANSWER);
-    assert_status("what is it good for", KB_NO_ANSWER);
+    assert_status("week", KB_NO_ANSWER);
     /* a core word of the kb gets suggestions, not an answer */
     kb_result r = ask("baby");
     cr_assert_eq(r.status, KB_AMBIGUOUS);
