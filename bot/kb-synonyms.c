@@ -42,6 +42,29 @@ void kb_syn_free(kb_syn *s)
     memset(s, 0, sizeof *s);
 }
 
+static int count_cb(const char *tok, size_t len, void *ctx)
+{
+    (void)tok;
+    (void)len;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+/* A phrase that stopwords reduce to one word rewrites that word
+ * everywhere ("once a week" -> every "week"): worth a warning. */
+static int syn_check_phrase(const char *w, const kb_lexout *lx,
+                            const char *path, kb_diag *d)
+{
+    size_t words = 0;
+    if (lx->terms.n != 1 ||
+        kb_text_tokenize(w, strlen(w), KB_SYN_MAX + 1, count_cb, &words) < 0
+        || words < 2)
+        return 0;
+    return kb_diag_add(d, KB_WARNING, path, 0, NULL, "synonym \"%s\" is one "
+                       "word without its stopwords: it rewrites every use of "
+                       "that word", w);
+}
+
 /* Compile one group into set `which` (0: stopwords dropped, 1: kept). */
 static int syn_group(kb *k, json_t *group, int which, kb_lexout *lx,
                      const char *path, kb_diag *d)
@@ -57,6 +80,8 @@ static int syn_group(kb *k, json_t *group, int which, kb_lexout *lx,
             return -1;
         if (lx->terms.n == 0)
             continue;   /* only stopwords: nothing to rewrite */
+        if (which == 0 && syn_check_phrase(w, lx, path, d) < 0)
+            return -1;
         if (lx->terms.n > KB_SYN_MAX) {
             if (which == 0)
                 kb_diag_add(d, KB_ERROR, path, 0, NULL, "synonym \"%s\" has "

@@ -168,3 +168,24 @@ Test(kb_quality, triage_repairs_only_gentle_slips, .init = setup,
     const char *q2 = "my baby is not breahting";
     cr_assert_str_eq(kb_triage(K, S, q2, strlen(q2)), "breathing");
 }
+
+/* ---- synonym phrases ------------------------------------------------------ */
+
+Test(kb_quality, synonym_phrase_reduced_to_one_word_warns)
+{
+    kb_diag d;
+    kb_diag_init(&d);
+    kb *k = kb_load("tests/kb/fixtures/synphrase", &d);
+    cr_assert_not_null(k, "warnings do not stop loading");
+    size_t hits = 0;
+    for (size_t i = 0; i < d.count; i++) {
+        const kb_diag_item *it = &d.items[i];
+        if (it->severity == KB_WARNING && strstr(it->message, "\"once a week\""))
+            hits++;
+        cr_assert_null(strstr(it->message, "\"twice a week\""));
+        cr_assert_null(strstr(it->message, "\"how often\""));
+    }
+    cr_assert_eq(hits, 1);
+    kb_free(k);
+    kb_diag_free(&d);
+}
