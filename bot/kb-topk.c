@@ -211,6 +211,17 @@ static size_t collect(kb_scratch *s, size_t nt, size_t cap)
     return nh;
 }
 
+/* A cut (k-th best, then prune) costs about one pass over the nt listed
+ * entries; it only pays when cursors from..n-1 have more postings than
+ * that left to read. */
+static int worth_a_cut(const kb_scratch *s, size_t from, size_t n, size_t nt)
+{
+    uint64_t left = 0;
+    for (size_t j = from; j < n; j++)
+        left += s->cur[j].end - s->cur[j].p;
+    return left >= 2 * (uint64_t)nt;
+}
+
 /* The best params.candidates entries into s->cand (unordered, bm25 =
  * raw BM25F score); returns how many. */
 size_t kb_topk(const kb *k, kb_scratch *s)
@@ -221,7 +232,7 @@ size_t kb_topk(const kb *k, kb_scratch *s)
     for (; i < n; i++) {
         best = add_all(k, s, &s->cur[i], &nt, best);
         float rest = s->ub[i + 1];
-        if (nt >= cap && best >= rest) {
+        if (nt >= cap && best >= rest && worth_a_cut(s, i + 1, n, nt)) {
             float theta = kth_best(s, nt, cap);
             if (theta >= rest) {
                 nt = prune(s, nt, theta, rest);
@@ -234,8 +245,10 @@ size_t kb_topk(const kb *k, kb_scratch *s)
     int sorted = 0;
     for (; i < n; i++) {
         add_listed(k, s, &s->cur[i], nt, &sorted);
-        float theta = kth_best(s, nt, cap);
-        nt = prune(s, nt, theta, s->ub[i + 1]);
+        if (worth_a_cut(s, i + 1, n, nt)) {
+            float theta = kth_best(s, nt, cap);
+            nt = prune(s, nt, theta, s->ub[i + 1]);
+        }
     }
     return collect(s, nt, cap);
 }
