@@ -27,6 +27,12 @@ typedef struct tg_bot {
     tg_cursor cursor;          /* offset + unanswered updates, persisted */
     int64_t since;             /* first start: skip messages before this */
     tg_backoff backoff;
+    unsigned long sends;       /* replies sent so far (tg_send_reply) */
+    /* a getUpdates body that does not parse (a poisoned update): */
+    int bad_polls;             /* such polls in a row */
+    int single;                /* polls left with limit=1, to find it */
+    int64_t bad_id;            /* the update a limit=1 poll failed on */
+    int bad_hits;              /* limit=1 failures in a row on bad_id */
 } tg_bot;
 
 /* The platform loop: getMe, setMyCommands, then long polling until stop.

@@ -21,7 +21,7 @@ void tg_cursor_free(tg_cursor *c)
 int tg_cursor_load(tg_cursor *c, const char *text)
 {
     json_error_t err;
-    json_t *root = text ? json_loads(text, 0, &err) : NULL;
+    json_t *root = text ? json_loads(text, JSON_ALLOW_NUL, &err) : NULL;
     json_t *off = json_object_get(root, "offset");
     json_t *pend = json_object_get(root, "pending");
     int rc = -1;

@@ -3,6 +3,7 @@
  */
 #include "tg-parse.h"
 
+#include "tg-salvage.h"
 #include "tg-utf8.h"
 
 #include <stdio.h>
@@ -68,6 +69,19 @@ static void parse_error(json_t *root, long http, tg_result *out)
     }
 }
 
+/* Load JSON text that is valid UTF-8; U+0000 in strings becomes ' '. */
+static json_t *load_clean(const char *text, size_t len, json_error_t *jerr)
+{
+    json_t *root = json_loadb(text, len, JSON_ALLOW_NUL, jerr);
+    if (root && tg_salvage_has_nul(text, len) && tg_salvage_denul(root) < 0) {
+        json_decref(root);
+        snprintf(jerr->text, sizeof jerr->text, "out of memory");
+        jerr->position = 0;
+        return NULL;
+    }
+    return root;
+}
+
 json_t *tg_parse_json(const char *body, size_t len, json_error_t *jerr)
 {
     char *clean;
@@ -75,16 +89,27 @@ json_t *tg_parse_json(const char *body, size_t len, json_error_t *jerr)
     if (!body)
         return json_loadb("", 0, 0, jerr);
     if (tg_utf8_valid(body, len))
-        return json_loadb(body, len, 0, jerr);
+        return load_clean(body, len, jerr);
     clean = tg_utf8_clean(body, len, &len);
     if (!clean) {
         snprintf(jerr->text, sizeof jerr->text, "out of memory");
         jerr->position = 0;
         return NULL;
     }
-    root = json_loadb(clean, len, 0, jerr);
+    root = load_clean(clean, len, jerr);
     free(clean);
     return root;
+}
+
+/* The body is not JSON: say why, and salvage what polling needs. */
+static void unparsed(const char *body, size_t len, long http,
+                     json_error_t *jerr, tg_result *out)
+{
+    out->unparsed = 1;
+    out->truncated = json_error_code(jerr) == json_error_premature_end_of_input;
+    out->bad_update_id = tg_salvage_update_id(body, len);
+    snprintf(out->desc, sizeof out->desc, "HTTP %ld, body is not JSON (%s "
+             "at byte %d)", http, jerr->text, jerr->position);
 }
 
 void tg_parse_response(const char *body, size_t len, long http,
@@ -100,8 +125,7 @@ void tg_parse_response(const char *body, size_t len, long http,
         !json_is_boolean(ok = json_object_get(root, "ok"))) {
         out->status = http >= 500 ? TG_E_SERVER : TG_E_MALFORMED;
         if (!root)
-            snprintf(out->desc, sizeof out->desc, "HTTP %ld, body is not "
-                     "JSON (%s at byte %d)", http, jerr.text, jerr.position);
+            unparsed(body, len, http, &jerr, out);
         else
             snprintf(out->desc, sizeof out->desc, "HTTP %ld, body is not a "
                      "Bot API response (no \"ok\")", http);

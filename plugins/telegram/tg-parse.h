@@ -31,14 +31,19 @@ typedef struct tg_result {
     long retry_after;    /* seconds, for TG_E_RETRY (>= 1) */
     char desc[256];      /* one line, redacted; "" on TG_OK */
     json_t *result;      /* "result" on TG_OK, owned: tg_result_clear() */
+    /* when the body was not JSON at all (TG_E_MALFORMED / TG_E_SERVER): */
+    int unparsed;        /* 1: the JSON parser refused the body */
+    int truncated;       /* 1: it ended early (a transfer problem) */
+    int64_t bad_update_id; /* first "update_id" in it, or -1 */
 } tg_result;
 
 void tg_result_clear(tg_result *r);
 const char *tg_status_name(int status);
 
 /* Parse JSON text; invalid UTF-8 (which jansson refuses outright) is
- * repaired to U+FFFD first, so one bad byte cannot make a whole batch
- * unreadable forever.  Returns a new reference, or NULL with jerr set. */
+ * repaired to U+FFFD first, and U+0000 in a string ("\u0000") becomes a
+ * space, so one bad byte cannot make a whole batch unreadable forever.
+ * Returns a new reference, or NULL with jerr set. */
 json_t *tg_parse_json(const char *body, size_t len, json_error_t *jerr);
 
 /* Classify a response body (len bytes, need not be NUL-terminated) of an

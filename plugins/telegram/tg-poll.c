@@ -13,6 +13,9 @@
 #include "tg-render.h"
 
 #define SLEEP_SLICE_MS 200
+#define TG_POLL_LIMIT 100      /* updates per getUpdates */
+#define TG_BAD_POLLS 2         /* unparseable bodies before limit=1 */
+#define TG_BAD_HITS 2          /* limit=1 failures on one id: skip it */
 
 int tg_bot_stopping(tg_bot *b)
 {
@@ -240,30 +243,51 @@ int tg_poll_handle(tg_bot *b, const tg_update *u)
     return 0;
 }
 
-/* Answer the pending updates, oldest first, saving the cursor after
- * each.  Returns 0 when all are done, -1 when the head must be retried. */
+/* Handle the head of the journal.  Returns 0 when it is done (answered,
+ * ignored or malformed: drop it), 1 when it must be retried. */
+static int handle_head(tg_bot *b, json_t *head, int64_t *id)
+{
+    char err[160];
+    tg_update u;
+    int rc = tg_parse_update(head, &u, err, sizeof err);
+    if (rc != 0)
+        b->host->log(b->host, FAQBOT_LOG_WARN, "skipping a malformed "
+                     "update: %s", err);
+    rc = rc == 0 && tg_poll_handle(b, &u) != 0;
+    *id = u.update_id;
+    tg_update_clear(&u);
+    return rc;
+}
+
+/* Answer the pending updates, oldest first.  The cursor is saved (an
+ * fsync'd write) at once after an update that got a reply, so a crash
+ * cannot answer it twice; updates that got none (ignored, dropped by the
+ * flood guard) are saved together at the end of the batch: a crash
+ * before that only hands them to the bot again.  Either way an update is
+ * acknowledged only after its reply was sent.  Returns 0 when all are
+ * done, -1 when the head must be retried. */
 static int handle_pending(tg_bot *b)
 {
     json_t *head;
-    while ((head = tg_cursor_head(&b->cursor)) != NULL &&
+    int dirty = 0, rc = 0;
+    while (rc == 0 && (head = tg_cursor_head(&b->cursor)) != NULL &&
            !tg_bot_stopping(b)) {
-        char err[160];
-        tg_update u;
-        int rc = tg_parse_update(head, &u, err, sizeof err);
-        if (rc != 0)
-            b->host->log(b->host, FAQBOT_LOG_WARN, "skipping a malformed "
-                         "update: %s", err);
-        else if (tg_poll_handle(b, &u) != 0)
-            rc = 1;
-        if (rc <= 0) {
-            tg_cursor_done(&b->cursor, u.update_id);
-            save_cursor(b);
+        unsigned long sends = b->sends;
+        int64_t id;
+        if (handle_head(b, head, &id) != 0) {
+            rc = -1;
+            break;
         }
-        tg_update_clear(&u);
-        if (rc > 0)
-            return -1;
+        tg_cursor_done(&b->cursor, id);
+        dirty = 1;
+        if (b->sends != sends) {
+            save_cursor(b);
+            dirty = 0;
+        }
     }
-    return 0;
+    if (dirty)
+        save_cursor(b);
+    return rc;
 }
 
 /* Replace, in place, every string in j that contains secret.  Updates
@@ -312,7 +336,8 @@ static int handle_batch(tg_bot *b, json_t *arr)
 static json_t *poll_params(tg_bot *b)
 {
     json_t *p = json_pack("{s:I, s:i, s:[s,s]}", "timeout",
-                          (json_int_t)b->cfg.poll_timeout, "limit", 100,
+                          (json_int_t)b->cfg.poll_timeout, "limit",
+                          b->single > 0 ? 1 : TG_POLL_LIMIT,
                           "allowed_updates", "message", "callback_query");
     if (p && b->cursor.have_offset &&
         json_object_set_new(p, "offset", json_integer(b->cursor.offset))) {
@@ -362,6 +387,51 @@ static unsigned pace(tg_bot *b, json_t *result, long t0)
     return (unsigned)(1000 - spent);
 }
 
+/* A getUpdates body the JSON parser refuses: one poisoned update spoils
+ * its whole batch, for good.  After TG_BAD_POLLS of them in a row, poll
+ * with limit=1; when the same single update fails TG_BAD_HITS times in a
+ * row, skip it (the offset moves past it, one log line) and go back to
+ * full batches.  A truncated body is a transfer problem, never a reason
+ * to skip. */
+static void poll_unparsed(tg_bot *b, const tg_result *res)
+{
+    int64_t id = res->bad_update_id;
+    if (b->single <= 0) {
+        if (++b->bad_polls < TG_BAD_POLLS)
+            return;
+        b->single = TG_POLL_LIMIT;
+        b->bad_hits = 0;
+        b->host->log(b->host, FAQBOT_LOG_WARN, "getUpdates replies cannot "
+                     "be parsed; fetching one update at a time to find the "
+                     "bad one");
+        return;
+    }
+    if (res->truncated || id < 0 ||
+        (b->cursor.have_offset && id < b->cursor.offset))
+        return;
+    if (id != b->bad_id) {
+        b->bad_id = id;
+        b->bad_hits = 0;
+    }
+    if (++b->bad_hits < TG_BAD_HITS)
+        return;
+    b->host->log(b->host, FAQBOT_LOG_WARN, "update %" PRId64 " cannot be "
+                 "parsed (%s): skipped, it is not answered", id, res->desc);
+    b->cursor.offset = id + 1;
+    b->cursor.have_offset = 1;
+    save_cursor(b);
+    b->single = b->bad_polls = b->bad_hits = 0;
+}
+
+/* A getUpdates body that parsed, with n updates: limit=1 polling ends
+ * after an empty one or TG_POLL_LIMIT good ones. */
+static void poll_parsed(tg_bot *b, size_t n)
+{
+    b->bad_polls = b->bad_hits = 0;
+    if (b->single > 0 && (n == 0 || --b->single == 0))
+        b->single = 0;
+}
+
 /* One getUpdates round.  Returns 0 to go on, 1 to stop, -1 fatal. */
 static int poll_once(tg_bot *b, int *conflicts)
 {
@@ -393,6 +463,7 @@ static int poll_once(tg_bot *b, int *conflicts)
     }
     if (st == TG_OK) {
         *conflicts = 0;
+        poll_parsed(b, json_array_size(res.result));
         tg_backoff_reset(&b->backoff);
         wait = handle_batch(b, res.result) != 0
                ? tg_backoff_next(&b->backoff) : pace(b, res.result, t0);
@@ -402,6 +473,8 @@ static int poll_once(tg_bot *b, int *conflicts)
                      "telegram stops", res.error_code, res.desc,
                      b->cfg.token_from);
     } else if (st != TG_E_ABORTED) {
+        if (st == TG_E_MALFORMED && res.unparsed)
+            poll_unparsed(b, &res);
         wait = poll_failed(b, &res, conflicts);
     }
     tg_result_clear(&res);

@@ -98,6 +98,7 @@ int tg_send_reply(tg_bot *b, const faqbot_reply *r)
     int rc = -1;
     if (!r || !r->chat_id || !*r->chat_id)
         return -1;
+    b->sends++;                 /* tg-poll.c acknowledges at once now */
     if (tg_render_reply(r, b->cfg.max_message, &chunks) != 0) {
         b->host->log(b->host, FAQBOT_LOG_ERROR, "cannot render reply: out "
                      "of memory");
