@@ -213,9 +213,11 @@ static int classify(mx_api *a, long http, mx_buf *buf, mx_result *r)
     r->http = http;
     r->retry_after_ms = buf->retry_after_ms;
     json_error_t jerr;
-    r->json = buf->len ? json_loadb(buf->data, buf->len, 0, &jerr) : NULL;
+    /* U+0000 ("\u0000") is legal JSON: allow it, or one such message
+     * makes every later /sync unreadable (mx-sync.c cleans it) */
+    r->json = buf->len ? json_loadb(buf->data, buf->len, JSON_ALLOW_NUL, &jerr) : NULL;
     if (!r->json && buf->len && (r->repaired = mx_json_repair(buf->data, buf->len)))
-        r->json = json_loadb(buf->data, buf->len, 0, &jerr);
+        r->json = json_loadb(buf->data, buf->len, JSON_ALLOW_NUL, &jerr);
     if (r->json && !json_is_object(r->json)) {
         json_decref(r->json);
         r->json = NULL;
@@ -384,6 +386,40 @@ oom:
 done:
     free(ef);
     free(es);
+    free(path);
+    return st;
+}
+
+/* Append "&<name>=<escaped value>" to path (cap bytes).  0, -1 on OOM
+ * or overflow. */
+static int add_query(char *path, size_t cap, const char *name, const char *value)
+{
+    char *e = mx_api_escape(value);
+    size_t used = strlen(path);
+    int w = e ? snprintf(path + used, cap - used, "&%s=%s", name, e) : -1;
+    free(e);
+    return (w < 0 || (size_t)w >= cap - used) ? -1 : 0;
+}
+
+int mx_api_messages(mx_api *a, const char *room_id, const char *from,
+                    const char *to, const char *filter, int limit,
+                    mx_result *r)
+{
+    char *er = mx_api_escape(room_id);
+    size_t cap = (er ? strlen(er) : 0) + 3 * (strlen(from) + (to ? strlen(to) : 0) +
+                 (filter ? strlen(filter) : 0)) + 160;
+    char *path = er ? malloc(cap) : NULL;
+    int st, w = path ? snprintf(path, cap, MX_CS "/rooms/%s/messages?dir=b&limit=%d",
+                                er, limit) : -1;
+    if (w < 0 || (size_t)w >= cap || add_query(path, cap, "from", from) ||
+        (to && add_query(path, cap, "to", to)) ||
+        (filter && add_query(path, cap, "filter", filter))) {
+        mx_result_clear(r);
+        st = fail(r, MX_RETRY, "out of memory%s", NULL);
+    } else {
+        st = mx_api_call(a, "GET", path, NULL, MX_SHORT_TIMEOUT_MS, r);
+    }
+    free(er);
     free(path);
     return st;
 }

@@ -65,6 +65,13 @@ int mx_api_login(mx_api *a, const char *user, const char *password,
 /* since may be NULL (initial sync); filter is JSON text. */
 int mx_api_sync(mx_api *a, const char *since, const char *filter,
                 long timeout_ms, mx_result *r);
+/* GET /rooms/{room_id}/messages?dir=b: up to limit events before from
+ * (a prev_batch or end token), newest first, stopping at to (a since
+ * token; may be NULL); filter is a RoomEventFilter as JSON text, or
+ * NULL. */
+int mx_api_messages(mx_api *a, const char *room_id, const char *from,
+                    const char *to, const char *filter, int limit,
+                    mx_result *r);
 int mx_api_join(mx_api *a, const char *room_id, mx_result *r);
 int mx_api_leave(mx_api *a, const char *room_id, mx_result *r);
 int mx_api_joined_members(mx_api *a, const char *room_id, mx_result *r);

@@ -62,6 +62,19 @@ int mx_auth_start(mx_bot *b);
  * -1 when it must be retried later. */
 int mx_handle_sync(mx_bot *b, const mx_sync *s, int initial);
 
+/* Act on one joined room of a batch (or of a back-filled gap): members,
+ * encryption, questions.  Returns 0, or -1 when it must be retried. */
+int mx_handle_room(mx_bot *b, const mx_room *jr, int initial);
+
+/* ---- mx-gap.c -------------------------------------------------------- */
+/* When jr's timeline is limited (events were left out) and b->since is
+ * set, fetch the missing events with /messages (back to b->since, at
+ * most 10 pages) and hand them to mx_handle_room() oldest first.  Not for
+ * a room the bot joined within this batch (older events are backlog).
+ * Returns 0 (also when the homeserver refuses: logged), -1 when the
+ * batch must be retried. */
+int mx_gap_fill(mx_bot *b, const mx_room *jr);
+
 /* 1 when every m.text of group room_id is answered: the operator's
  * per-room "answer" setting (host->room_get: "all" / "mentions") when the
  * host has room_get and the room has one, else group_mode.  Read per

@@ -282,7 +282,7 @@ static size_t first_live(const mx_bot *b, const mx_room *jr)
     return 0;
 }
 
-static int handle_room(mx_bot *b, const mx_room *jr, int initial)
+int mx_handle_room(mx_bot *b, const mx_room *jr, int initial)
 {
     mx_room_state *room = mx_rooms_get(&b->rooms, jr->room_id, 1);
     int someone_left = 0, joined_now = 0, rc = 0;
@@ -337,7 +337,8 @@ int mx_handle_sync(mx_bot *b, const mx_sync *s, int initial)
         if (handle_invite(b, &s->invites[i]))
             return -1;
     for (size_t i = 0; i < s->n_joined; i++)
-        if (handle_room(b, &s->joined[i], initial))
+        if ((!initial && mx_gap_fill(b, &s->joined[i])) ||
+            mx_handle_room(b, &s->joined[i], initial))
             return -1;
     return 0;
 }

@@ -11,16 +11,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* strdup of a JSON string member, NULL when absent or not a string.
- * Sets *oom when the copy fails.  Caller frees with free(). */
+/* Copy of a JSON string member, NULL when absent or not a string.  A
+ * U+0000 inside ("\u0000", loaded with JSON_ALLOW_NUL) becomes a space,
+ * as the host's sanitizer does with control characters: the text after
+ * it is kept.  Sets *oom when the copy fails.  Caller frees with free(). */
 static char *dup_member(json_t *o, const char *key, int *oom)
 {
-    const char *s = json_string_value(json_object_get(o, key));
-    if (!s)
+    json_t *v = json_object_get(o, key);
+    if (!json_is_string(v))
         return NULL;
-    char *d = strdup(s);
-    if (!d)
+    size_t n = json_string_length(v);
+    char *d = malloc(n + 1);
+    if (!d) {
         *oom = 1;
+        return NULL;
+    }
+    memcpy(d, json_string_value(v), n);
+    d[n] = '\0';
+    for (char *p = memchr(d, '\0', n); p; p = memchr(p, '\0', n - (size_t)(p - d)))
+        *p = ' ';
     return d;
 }
 
@@ -177,11 +186,31 @@ static int parse_joined(json_t *rooms, mx_sync *s)
                                       "m.joined_member_count");
         if (json_is_integer(cnt))
             r->joined_count = (long)json_integer_value(cnt);
-        if (add_events(r, json_object_get(json_object_get(jr, "state"), "events"), 1, &s->n_skipped) ||
-            add_events(r, json_object_get(json_object_get(jr, "timeline"), "events"), 0, &s->n_skipped))
+        json_t *tl = json_object_get(jr, "timeline");
+        int oom = 0;
+        r->limited = json_is_true(json_object_get(tl, "limited"));
+        r->prev_batch = dup_member(tl, "prev_batch", &oom);
+        if (oom ||
+            add_events(r, json_object_get(json_object_get(jr, "state"), "events"), 1, &s->n_skipped) ||
+            add_events(r, json_object_get(tl, "events"), 0, &s->n_skipped))
             return -1;
     }
     return 0;
+}
+
+int mx_sync_room_events(mx_room *r, json_t *events, size_t *skipped)
+{
+    return add_events(r, events, 0, skipped);
+}
+
+void mx_sync_room_free(mx_room *r)
+{
+    for (size_t j = 0; j < r->n_events; j++)
+        event_free(&r->events[j]);
+    free(r->events);
+    free(r->room_id);
+    free(r->prev_batch);
+    memset(r, 0, sizeof(*r));
 }
 
 /* Stripped state: find our own invite (its sender) and encryption. */
@@ -268,7 +297,7 @@ int mx_sync_parse(const char *json, size_t len, const char *self_id,
 {
     json_error_t jerr;
     memset(out, 0, sizeof(*out));
-    json_t *root = json_loadb(json, len, 0, &jerr);
+    json_t *root = json_loadb(json, len, JSON_ALLOW_NUL, &jerr);
     if (!root) {
         snprintf(err, errlen, "malformed JSON at line %d: %s", jerr.line, jerr.text);
         return -1;
@@ -280,12 +309,8 @@ int mx_sync_parse(const char *json, size_t len, const char *self_id,
 
 void mx_sync_free(mx_sync *s)
 {
-    for (size_t i = 0; i < s->n_joined; i++) {
-        for (size_t j = 0; j < s->joined[i].n_events; j++)
-            event_free(&s->joined[i].events[j]);
-        free(s->joined[i].events);
-        free(s->joined[i].room_id);
-    }
+    for (size_t i = 0; i < s->n_joined; i++)
+        mx_sync_room_free(&s->joined[i]);
     free(s->joined);
     for (size_t i = 0; i < s->n_invites; i++) {
         free(s->invites[i].room_id);

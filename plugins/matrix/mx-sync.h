@@ -48,6 +48,8 @@ typedef struct mx_room {
     mx_event *events;       /* state section first, then timeline */
     size_t n_events;
     long joined_count;      /* summary m.joined_member_count, or -1 */
+    int limited;            /* timeline.limited: events were left out */
+    char *prev_batch;       /* timeline.prev_batch, or NULL */
 } mx_room;
 
 typedef struct mx_invite {
@@ -74,5 +76,12 @@ int mx_sync_parse(const char *json, size_t len, const char *self_id,
 int mx_sync_from_json(json_t *root, const char *self_id, mx_sync *out,
                       char *err, size_t errlen);
 void mx_sync_free(mx_sync *s);
+
+/* Append the timeline events of a JSON array (oldest first, e.g. a
+ * /messages chunk put in order) to r, skipping malformed ones (counted in
+ * *skipped).  Returns 0, -1 on OOM. */
+int mx_sync_room_events(mx_room *r, json_t *events, size_t *skipped);
+/* Free what r owns (events, room_id, prev_batch) and zero it. */
+void mx_sync_room_free(mx_room *r);
 
 #endif
