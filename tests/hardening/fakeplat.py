@@ -12,6 +12,10 @@ the Matrix client-server API v3 to drive the real connector plugins through
   huge     HTTP 200 with a 10 MB body (the client must cap it)
   down()   nothing listens on the port for a while (connection refused)
 
+Matrix: an incremental /sync sends at most MX_TIMELINE_LIMIT events per
+room and marks the rest as a gap ("limited": true, prev_batch), which
+GET /rooms/{id}/messages?dir=b pages back through, as a homeserver does.
+
 It counts what matters: every question injected, every answer the bot sent
 (per question), Matrix transactions replayed (de-duplicated by txnId, as a
 homeserver does), and the times of poll requests (to measure backoff).
@@ -77,6 +81,8 @@ class FakePlatform:
         self.polls_with_state = 0 # polls that carried offset / since
         self.gaps = 0             # matrix: syncs that had to drop events
         self.gap_events = 0       #   (timeline "limited": true)
+        self.messages_calls = 0   # matrix: GET /rooms/{id}/messages
+        self.backfilled = 0       #   events they returned
         self.stopped = False
         self._serve(port)
 
@@ -285,21 +291,50 @@ class FakePlatform:
                 self.lock.wait(0.05)
             out = {"next_batch": "s%d" % len(self.events)}
             per_room = {}
-            for room, ev in self.events[start:]:
-                per_room.setdefault(room, []).append(ev)
+            for pos in range(start, len(self.events)):
+                room, ev = self.events[pos]
+                per_room.setdefault(room, []).append((pos, ev))
             joined = {}
             for room, new in per_room.items():
-                # a homeserver sends the newest `limit` events and marks a gap
+                # a homeserver sends the newest `limit` events and marks a
+                # gap; prev_batch points just before the first one sent
                 lim = MX_TIMELINE_LIMIT
                 if len(new) > lim:
                     self.gaps += 1
                     self.gap_events += len(new) - lim
                 joined[room] = {"timeline": {
-                    "events": new[-lim:], "limited": len(new) > lim,
-                    "prev_batch": "p%d" % start}}
+                    "events": [ev for _, ev in new[-lim:]],
+                    "limited": len(new) > lim,
+                    "prev_batch": "t%d" % new[-lim:][0][0]}}
             if joined:
                 out["rooms"] = {"join": joined}
             return out
+
+    def mx_messages(self, room, query):
+        """GET /rooms/{room}/messages?dir=b&from=&to=&limit=: the room's
+        events before `from` (a prev_batch "tN" or end token) and at or
+        after `to` (a since token "sN"), newest first.  `end` is left out
+        once nothing older remains, as the spec says."""
+        q = {k: v[0] for k, v in query.items()}
+        if q.get("dir") != "b" or "from" not in q:
+            return None
+        try:
+            frm = int(q["from"][1:])
+            to = int(q["to"][1:]) if "to" in q else 0
+            limit = max(1, min(int(q.get("limit", "10")), 1000))
+        except ValueError:
+            return None
+        with self.lock:
+            self.messages_calls += 1
+            frm = min(frm, len(self.events))
+            hits = [(pos, ev) for pos in range(frm - 1, to - 1, -1)
+                    for r, ev in [self.events[pos]] if r == room]
+            chunk = hits[:limit]
+            self.backfilled += len(chunk)
+        out = {"start": q["from"], "chunk": [ev for _, ev in chunk]}
+        if len(hits) > limit:
+            out["end"] = "t%d" % chunk[-1][0]
+        return out
 
     def mx_send(self, txn, content):
         with self.lock:
@@ -328,6 +363,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+    def setup(self):
+        # headers and body go out in two writes: without TCP_NODELAY,
+        # Nagle holds the body until the client's delayed ACK (~40 ms),
+        # a stall per request that no real platform has
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     # ---- plumbing -----------------------------------------------------------
     def _body(self):
@@ -494,6 +536,11 @@ class _Handler(BaseHTTPRequestHandler):
         if where == "poll":
             q = urllib.parse.parse_qs(path.query)
             return self._send(200, p.mx_sync(q))
+        if len(rest) == 4 and rest[1] == "rooms" and rest[3] == "messages":
+            page = p.mx_messages(rest[2], urllib.parse.parse_qs(path.query))
+            if page is None:
+                return self._error(400, "bad pagination", "M_INVALID_PARAM")
+            return self._send(200, page)
         if len(rest) > 3 and rest[1] == "rooms" and rest[3] == "joined_members":
             uid = "@parent%s:example.org" % rest[2][3:].split(":")[0]
             return self._send(200, {"joined": {

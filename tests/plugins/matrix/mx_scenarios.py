@@ -281,6 +281,44 @@ def sc_restart_resume(w):
     eq(len(w.replies_to(room, q2)), 1, "answers to q2")
 
 
+def sc_gap_backfill(w):
+    """70 questions while the bot is down: more than the sync filter's 50
+    timeline events, so the next /sync is "limited".  The bot pages back
+    through /rooms/{id}/messages from prev_batch to its since token and
+    answers every question once, oldest first."""
+    w.start()
+    room = w.dm()
+    w.reply(room, w.say(room, "!faq sleep"))
+    eq(w.stop(), 0, "exit status after SIGTERM")
+    before = len(w.bot_events(room))
+    texts = ["!faq sleep", "!faq gas", "!faq oil", "!faq weight", "!faq bonding"]
+    asked = [w.say(room, texts[i % len(texts)]) for i in range(70)]
+    n_sync = len(w.hs.sync_calls)
+    w.start()
+    for q in asked:
+        w.reply(room, q, timeout=30)
+    w.quiet(room, before + len(asked))
+    for q in asked:
+        eq(len(w.replies_to(room, q)), 1, "answers to " + q)
+    order = [e["content"]["m.relates_to"]["m.in_reply_to"]["event_id"]
+             for e in w.bot_events(room)[before:]]
+    eq(order, asked, "answers in the order asked")
+    # the first page stops at the since token of the first sync after the
+    # restart; later gaps (the bot's own 70 replies) at their sync's token
+    since = w.hs.sync_calls[n_sync][1]
+    tokens = {c[1] for c in w.hs.sync_calls}
+    calls = [c for c in w.hs.messages_calls if c[0] == room]
+    if not calls or calls[0][2] != since or any(c[2] not in tokens for c in calls):
+        raise AssertionError("/messages calls %r do not stop at the since token %r"
+                             % (calls, since))
+    # 20 questions, and what the bot's last sync before the stop had not
+    # seen yet (its own reply to the first question, ...)
+    gap = re.search(r"/sync left a gap; (\d+) earlier event\(s\) fetched", w.log())
+    if not gap or not 20 <= int(gap.group(1)) <= 25:
+        raise AssertionError("no log line about the 20 back-filled events: %r"
+                             % (gap and gap.group(0)))
+
+
 def sc_first_sync_backlog(w):
     room = w.hs.create_room(ALICE)
     w.hs.force_join(room, BOT)
@@ -657,6 +695,7 @@ def sc_shutdown_fast(w):
 SCENARIOS = [("dm_answer", sc_dm_answer), ("group_rules", sc_group_rules),
              ("ignored_events", sc_ignored), ("encrypted_room", sc_encrypted),
              ("restart_resume", sc_restart_resume), ("stale_since", sc_stale_since),
+             ("gap_backfill", sc_gap_backfill),
              ("bad_input", sc_bad_input), ("flood_limit", sc_flood),
              ("bad_config", sc_bad_config),
              ("first_sync_backlog", sc_first_sync_backlog),

@@ -197,6 +197,7 @@ class Homeserver:
         self.requests = []      # (method, path, status)
         self.violations = []
         self.sync_calls = []    # (user, since, timeout)
+        self.messages_calls = []  # (room, from, to) of GET .../messages
         self.after_send = None  # test hook: fn(user, event_id) after a PUT send
         self.corrupt = {}       # bytes -> bytes replaced in every API response
 
@@ -342,6 +343,50 @@ class Homeserver:
                 dn = room.state[("m.room.member", u)]["content"].get("displayname")
                 out[u] = {"display_name": dn, "avatar_url": None}
             return {"joined": out}
+
+    # ---- /rooms/{id}/messages (back-pagination)
+    @staticmethod
+    def _token_pos(tok, what):
+        """A pagination token: "t<pos>" (prev_batch / end: events up to and
+        including pos) or a sync token "s<pos>_<n>" (the same)."""
+        try:
+            if tok[0] not in "ts":
+                raise ValueError
+            return int(tok[1:].split("_")[0])
+        except (ValueError, IndexError):
+            raise MatrixError(400, "M_INVALID_PARAM", "Invalid %s token" % what)
+
+    def messages(self, room_id, user, q):
+        """dir=b only (what a client back-filling a gap uses): the room's
+        events at or before `from` and after `to`, newest first, at most
+        `limit`; `end` only while older events remain (the spec)."""
+        if q.get("dir") != "b":
+            raise MatrixError(400, "M_INVALID_PARAM", "only dir=b is supported here")
+        try:
+            limit = max(1, min(int(q.get("limit", "10")), 1000))
+        except ValueError:
+            raise MatrixError(400, "M_INVALID_PARAM", "limit must be an integer")
+        flt = None
+        if "filter" in q:
+            try:
+                flt = json.loads(q["filter"])
+            except ValueError:
+                raise MatrixError(400, "M_NOT_JSON", "filter is not JSON")
+        with self.lock:
+            room = self._room(room_id)
+            if room.membership(user) != "join":
+                raise MatrixError(403, "M_FORBIDDEN", "You aren't a member of the room")
+            frm = self._token_pos(q["from"], "from") if "from" in q else self.pos
+            to = self._token_pos(q["to"], "to") if "to" in q else 0
+            hits = [(p, e) for p, e in reversed(room.events)
+                    if to < p <= frm and self._type_ok(e["type"], flt)]
+            self.messages_calls.append((room_id, q.get("from"), q.get("to")))
+            chunk = hits[:limit]
+            out = {"start": q.get("from") or "t%d" % frm,
+                   "chunk": [e for _, e in chunk], "state": []}
+            if len(hits) > limit:
+                out["end"] = "t%d" % (chunk[-1][0] - 1)
+            return out
 
     # ---- faults
     def add_fault(self, kind, count=1, path_prefix="/_matrix/", method=None,
@@ -609,6 +654,8 @@ def route(hs, method, path, query, raw, token):
     if len(seg) == 2 and seg[0] == "join" and method == "POST":
         parse_body(hs, raw, "empty_object", "join")
         return 200, {"room_id": hs.join(seg[1], user)}
+    if len(seg) == 3 and seg[0] == "rooms" and seg[2] == "messages" and method == "GET":
+        return 200, hs.messages(seg[1], user, {k: v[0] for k, v in query.items()})
     if len(seg) >= 3 and seg[0] == "rooms":
         return room_route(hs, method, seg, raw, user, device)
     raise MatrixError(404, "M_UNRECOGNIZED", "Unrecognized request")
