@@ -86,8 +86,9 @@ def crash_loop(c, rnd):
           "%(max_answers)d" % t)
     print("  matrix:   sent %(sent)d answered %(answered)d duplicated "
           "%(duplicated)d lost %(lost)d max-answers-per-question "
-          "%(max_answers)d (txnId replays de-duplicated: %(replays)d; syncs with a timeline gap: %(gaps)d, %(gev)d events skipped by the server)"
-          % dict(m, replays=mx.txn_replays, gaps=mx.gaps, gev=mx.gap_events))
+          "%(max_answers)d (txnId replays de-duplicated: %(replays)d; syncs with a timeline gap: %(gaps)d, %(gev)d events left out of /sync, %(bf)d back-filled through /messages)"
+          % dict(m, replays=mx.txn_replays, gaps=mx.gaps, gev=mx.gap_events,
+                 bf=mx.backfilled))
     c.check("at least 100 questions per platform", t["sent"] >= 100 and
             m["sent"] >= 100, "%d/%d" % (t["sent"], m["sent"]))
     c.check("telegram: lost 0", t["lost"] == 0, str(t["lost"]))

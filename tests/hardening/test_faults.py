@@ -119,10 +119,8 @@ def long_outage(c):
     Telegram keeps every update until confirmed: all must be answered.
     A homeserver's incremental /sync sends only the newest `limit` (50,
     the bot's filter) timeline events per room and marks the gap with
-    "limited": true; the matrix plugin does not page back through
-    /rooms/{id}/messages, so the older questions are never seen.
-    KNOWN BUG (plugins/matrix, reported): checked as an expected failure
-    (XFAIL) so it shows up loudly; HARDENING_STRICT=1 makes it fail."""
+    "limited": true; the matrix plugin pages back through
+    /rooms/{id}/messages to its since token, so none is lost."""
     tg = fakeplat.FakePlatform("telegram", TG_TOKEN)
     mx = fakeplat.FakePlatform("matrix", MX_TOKEN)
     bot = Bot("outage", tg=tg, mx=mx)
@@ -142,12 +140,17 @@ def long_outage(c):
     wait_until(lambda: tg.counts()["lost"] == 0 and mx.counts()["lost"] == 0, 30)
     t, m = tg.counts(), mx.counts()
     print("  60 questions during a 4 s outage: telegram lost %d, matrix lost %d "
-          "(gap of %d events in %d sync)" % (t["lost"], m["lost"], mx.gap_events, mx.gaps))
+          "(gap of %d events in %d sync; %d back-filled in %d /messages call(s))"
+          % (t["lost"], m["lost"], mx.gap_events, mx.gaps, mx.backfilled,
+             mx.messages_calls))
     c.check("outage: telegram answers all 60, none twice",
             t["lost"] == 0 and t["duplicated"] == 0, str(t))
-    c.xfail("outage: matrix answers all 60 (the /sync timeline gap must be "
-            "back-filled; \"limited\": true is ignored today)",
-            m["lost"] == 0 and m["duplicated"] == 0, "lost %d" % m["lost"])
+    c.check("outage: matrix answers all 60, none twice (the /sync timeline "
+            "gap is back-filled through /messages)",
+            m["lost"] == 0 and m["duplicated"] == 0, str(m))
+    c.check("outage: matrix paged back exactly over the gap",
+            mx.gaps >= 1 and mx.backfilled == mx.gap_events,
+            "gap %d, back-filled %d" % (mx.gap_events, mx.backfilled))
     c.check("outage: clean stop", bot.kill(signal.SIGTERM) == 0)
     tg.close()
     mx.close()

@@ -12,7 +12,8 @@
   - invalid UTF-8 (console) is replaced, not trusted: the reply is valid
     UTF-8 and the question is still answered;
   - a poisoned message (U+0000, or JSON the parser refuses) does not
-    wedge the queue (known plugin bugs today: XFAIL).
+    wedge the queue: U+0000 is read as a space and answered; an update
+    that cannot be parsed is found by polling with limit=1 and skipped.
 Prints the flood figures.
 """
 import os
@@ -72,14 +73,15 @@ def flood(c):
         print("  %s: others' latency median %.2f s, max %.2f s over %d questions"
               % (k, v[len(v) // 2], v[-1], len(v)))
     print("  flooder got: telegram %d replies (%d notice), matrix %d replies "
-          "(%d notice); matrix gap-skipped %d" % (n_tg, notices_tg, n_mx,
-                                                 notices_mx, mx.gap_events))
+          "(%d notice); matrix: %d events left out of /sync, %d back-filled "
+          "(at most 10 pages of 100 per gap)" % (n_tg, notices_tg, n_mx,
+                                                notices_mx, mx.gap_events,
+                                                mx.backfilled))
     c.check("flood: telegram queue drained", drained, "%.1f s" % t_drain)
     c.check("flood: matrix: others answered within 5 s (max %.2f s)"
             % lat["matrix"][-1], lat["matrix"][-1] < 5.0)
-    c.xfail("flood: telegram: others answered within 5 s (max %.2f s; every "
-            "dropped update costs an fsync'd offset write)" % lat["telegram"][-1],
-            lat["telegram"][-1] < 5.0)
+    c.check("flood: telegram: others answered within 5 s (max %.2f s)"
+            % lat["telegram"][-1], lat["telegram"][-1] < 5.0)
     # fixed one-minute windows: a drain longer than a minute opens more
     windows = 1 + int(t_drain // 60)
     c.check("flood: telegram flooder capped at %d answers + 1 notice per "
@@ -154,21 +156,29 @@ def poison(c):
     bot.start()
     c.check("poison bot comes up", wait_until(
         lambda: tg.poll_times and mx.polls_with_state, 20))
-    tg.ask("colic\x00 massage?", user=1)
-    mx.ask("colic\x00 massage?", user=1)
+    n_tg = tg.ask("colic\x00 massage?", user=1)
+    n_mx = mx.ask("colic\x00 massage?", user=1)
     a_tg = tg.ask("is massage good for jaundice?", user=2)
     a_mx = mx.ask("is massage good for jaundice?", user=2)
-    c.xfail("telegram: a question holding U+0000 does not wedge the queue",
+    c.check("telegram: a question holding U+0000 does not wedge the queue",
             wait_until(lambda: tg.answers.get(a_tg), 15))
-    c.xfail("matrix: a question holding U+0000 does not wedge the queue",
+    c.check("matrix: a question holding U+0000 does not wedge the queue",
             wait_until(lambda: mx.answers.get(a_mx), 15))
-    tg.updates.clear()
-    tg.ask_raw(b'{"update_id":@ID@,"message":{"message_id":999,"date":%d,'
-               b'"chat":{"id":7,"type":"private"},"from":{"id":7,"is_bot":false,'
-               b'"first_name":"X"},"text":"\\ud800 bad"}}' % int(time.time()))
+    # U+0000 is read as a space (as the host's sanitizer reads control
+    # characters): the question itself is answered, once
+    c.check("telegram and matrix: the question holding U+0000 is answered once",
+            tg.answers.get(n_tg) == 1 and mx.answers.get(n_mx) == 1,
+            "%s/%s" % (tg.answers.get(n_tg), mx.answers.get(n_mx)))
+    bad = tg.ask_raw(b'{"update_id":@ID@,"message":{"message_id":999,"date":%d,'
+                     b'"chat":{"id":7,"type":"private"},"from":{"id":7,"is_bot":false,'
+                     b'"first_name":"X"},"text":"\\ud800 bad"}}' % int(time.time()))
     b_tg = tg.ask("how long should a massage session last?", user=2)
-    c.xfail("telegram: an update the JSON parser refuses does not wedge the "
+    c.check("telegram: an update the JSON parser refuses does not wedge the "
             "queue", wait_until(lambda: tg.answers.get(b_tg), 15))
+    skipped = [l for l in bot.log_text().splitlines()
+               if "update %d cannot be parsed" % bad in l]
+    c.check("telegram: the refused update is skipped with one log line",
+            len(skipped) == 1 and "skipped" in skipped[0], str(skipped)[:200])
     c.check("poison: bot alive", bot.alive())
     c.check("poison: clean stop", bot.kill(signal.SIGTERM) == 0)
     tg.close()

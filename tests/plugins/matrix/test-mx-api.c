@@ -246,3 +246,78 @@ Test(mx_api, escape_path_segments)
     cr_assert_str_eq(e, "%21room%3Alocalhost%2Fx%20y");
     free(e);
 }
+
+/* The room's body texts of a /messages page, newest first, "|"-joined. */
+static void page_bodies(const mx_result *r, char *out, size_t len)
+{
+    size_t i;
+    json_t *ev;
+    out[0] = '\0';
+    json_array_foreach(json_object_get(r->json, "chunk"), i, ev) {
+        const char *b = json_string_value(json_object_get(json_object_get(ev, "content"), "body"));
+        size_t used = strlen(out);
+        snprintf(out + used, len - used, "%s%s", used ? "|" : "", b ? b : "(state)");
+    }
+}
+
+static void say(const char *room, const char *text)
+{
+    char body[256];
+    snprintf(body, sizeof(body), "{\"room_id\":\"%s\",\"sender\":\"@alice:localhost\","
+             "\"content\":{\"msgtype\":\"m.text\",\"body\":\"%s\"}}", room, text);
+    control("send", body);
+}
+
+/* next_batch of a fresh sync: a token for "everything so far". */
+static char *sync_token(mx_api *a)
+{
+    mx_result r = {0};
+    cr_assert_eq(mx_api_sync(a, NULL, "{}", 0, &r), MX_OK, "%s", r.error);
+    char *t = strdup(json_string_value(json_object_get(r.json, "next_batch")));
+    mx_result_clear(&r);
+    return t;
+}
+
+Test(mx_api, messages_pages_back_to_the_since_token)
+{
+    mx_api *a = bot_api(1 << 20);
+    mx_result r = {0};
+    char room[128], body[256], got[256];
+    cr_assert_eq(mx_api_call(ctl, "POST", "/_test/room", "{\"creator\":\"@alice:localhost\"}",
+                             5000, &r), MX_OK);
+    snprintf(room, sizeof(room), "%s", json_string_value(json_object_get(r.json, "room_id")));
+    snprintf(body, sizeof(body), "{\"room_id\":\"%s\",\"sender\":\"@alice:localhost\","
+             "\"user_id\":\"@bot:localhost\"}", room);
+    control("invite", body);
+    control("join", body);
+    say(room, "old");
+    char *since = sync_token(a);
+    say(room, "q1");
+    say(room, "q2");
+    say(room, "q3");
+    char *now = sync_token(a);
+    const char *filter = "{\"types\":[\"m.room.message\"]}";
+    /* two per page, newest first, stopping at the since token */
+    cr_assert_eq(mx_api_messages(a, room, now, since, filter, 2, &r), MX_OK, "%s", r.error);
+    page_bodies(&r, got, sizeof(got));
+    cr_assert_str_eq(got, "q3|q2");
+    const char *end = json_string_value(json_object_get(r.json, "end"));
+    cr_assert_not_null(end, "more remain: an end token");
+    char *next = strdup(end);
+    cr_assert_eq(mx_api_messages(a, room, next, since, filter, 2, &r), MX_OK, "%s", r.error);
+    page_bodies(&r, got, sizeof(got));
+    cr_assert_str_eq(got, "q1", "\"old\" is before the since token");
+    cr_assert_null(json_object_get(r.json, "end"), "nothing left before the since token");
+    /* without "to", back to the start of the room */
+    cr_assert_eq(mx_api_messages(a, room, next, NULL, filter, 10, &r), MX_OK, "%s", r.error);
+    page_bodies(&r, got, sizeof(got));
+    cr_assert_str_eq(got, "q1|old");
+    /* a bad token is the request's own fault: MX_FAIL, not a retry */
+    cr_assert_eq(mx_api_messages(a, room, "bogus", NULL, NULL, 10, &r), MX_FAIL);
+    cr_assert_eq(r.http, 400);
+    free(next);
+    free(since);
+    free(now);
+    mx_result_clear(&r);
+    mx_api_free(a);
+}

@@ -216,3 +216,57 @@ Test(mx_sync, invalid_utf8_is_rejected_not_crashed)
     cr_assert_eq(mx_sync_parse(json, sizeof(json) - 1, SELF, &s, err, sizeof(err)), -1);
     cr_assert(strstr(err, "malformed JSON"));
 }
+
+Test(mx_sync, limited_timeline_keeps_prev_batch)
+{
+    mx_sync s = parse_ok(
+        "{\"next_batch\":\"s9\",\"rooms\":{\"join\":{"
+        "\"!gap:localhost\":{\"timeline\":{\"limited\":true,\"prev_batch\":\"t41\",\"events\":[]}},"
+        "\"!ok:localhost\":{\"timeline\":{\"limited\":false,\"events\":[]}}}}}");
+    cr_assert_eq(s.n_joined, 2);
+    const mx_room *gap = !strcmp(s.joined[0].room_id, "!gap:localhost") ? &s.joined[0] : &s.joined[1];
+    const mx_room *ok = gap == &s.joined[0] ? &s.joined[1] : &s.joined[0];
+    cr_assert_eq(gap->limited, 1);
+    cr_assert_str_eq(gap->prev_batch, "t41");
+    cr_assert_eq(ok->limited, 0);
+    cr_assert_null(ok->prev_batch);
+    mx_sync_free(&s);
+}
+
+Test(mx_sync, nul_in_a_body_becomes_a_space)
+{
+    /* "\u0000" is valid JSON: the body survives, NUL read as a space */
+    mx_sync s = parse_ok(
+        "{\"next_batch\":\"s2\",\"rooms\":{\"join\":{\"!r:localhost\":{\"timeline\":{\"events\":["
+        "{\"type\":\"m.room.message\",\"sender\":\"@a:localhost\",\"event_id\":\"$q\","
+        "\"origin_server_ts\":1,\"content\":{\"msgtype\":\"m.text\","
+        "\"body\":\"colic\\u0000 massage?\\u0000\"}}]}}}}}");
+    cr_assert_eq(s.joined[0].n_events, 1);
+    cr_assert_str_eq(s.joined[0].events[0].body, "colic  massage? ");
+    mx_sync_free(&s);
+}
+
+Test(mx_sync, room_events_from_a_messages_chunk)
+{
+    json_error_t jerr;
+    json_t *arr = json_loads(
+        "[{\"type\":\"m.room.message\",\"sender\":\"@a:localhost\",\"event_id\":\"$1\","
+        "\"content\":{\"msgtype\":\"m.text\",\"body\":\"older\"}},"
+        "{\"type\":\"m.room.message\",\"event_id\":\"$bad\",\"content\":{}},"
+        "{\"type\":\"m.room.message\",\"sender\":\"@a:localhost\",\"event_id\":\"$2\","
+        "\"content\":{\"msgtype\":\"m.text\",\"body\":\"newer\"}}]", 0, &jerr);
+    mx_room r = {0};
+    size_t skipped = 0;
+    cr_assert_not_null(arr);
+    r.room_id = strdup("!r:localhost");
+    cr_assert_eq(mx_sync_room_events(&r, arr, &skipped), 0);
+    cr_assert_eq(r.n_events, 2);
+    cr_assert_eq(skipped, 1, "the event without a sender");
+    cr_assert_str_eq(r.events[0].body, "older");
+    cr_assert_str_eq(r.events[1].body, "newer");
+    cr_assert_eq(r.events[1].is_state, 0);
+    mx_sync_room_free(&r);
+    cr_assert_null(r.events);
+    cr_assert_null(r.room_id);
+    json_decref(arr);
+}
