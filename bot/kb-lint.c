@@ -4,7 +4,8 @@
  *   - an entry with fewer than 8 alternate questions;
  *   - two alternates of one entry that are (nearly) the same words;
  *   - an alternate that, scored without itself, matches another entry
- *     better than its own (the confusion check).
+ *     better than its own (the confusion check);
+ *   - an alternate that contains an offtopic.txt phrase.
  */
 #include "kb-impl.h"
 
@@ -75,7 +76,9 @@ static int lint_entry_alts(const kb *k, size_t e, kb_diag *d)
 }
 
 /* Each alternate, scored without itself, should still find its entry.
- * (Not for the triage reply: triage answers its questions first.) */
+ * (Not for the triage reply: triage answers its questions first.)  An
+ * alternate containing an offtopic.txt phrase would never be answered:
+ * the phrase is too broad. */
 static int lint_confusion(const kb *k, kb_scratch *s, size_t e, kb_diag *d)
 {
     const kb_entry *en = &k->entries[e];
@@ -85,6 +88,13 @@ static int lint_confusion(const kb *k, kb_scratch *s, size_t e, kb_diag *d)
     for (size_t i = 0; i < en->n_questions; i++) {
         kb_result r;
         const char *q = en->questions[i];
+        if (kb_offtopic(k, s, q, strlen(q))) {
+            if (kb_diag_add(d, KB_WARNING, en->file, 0, en->id, "questions"
+                            "[%zu] \"%s\" contains an offtopic.txt phrase",
+                            i, q) < 0)
+                return -1;
+            continue;
+        }
         if (kb_match_skip(k, s, q, strlen(q), (long)(a0 + i), &r) < 0)
             return -1;
         const kb_entry *top = r.entry ? r.entry

@@ -190,3 +190,30 @@ Test(kb_quality, synonym_phrase_reduced_to_one_word_warns)
     kb_free(k);
     kb_diag_free(&d);
 }
+
+/* ---- lint: an off-topic phrase that blocks an entry's own question -------- */
+
+Test(kb_quality, lint_warns_offtopic_phrase_in_an_alternate)
+{
+    kb_diag d;
+    kb_diag_init(&d);
+    cr_assert_eq(kb_lint("tests/kb/fixtures/offtopic-broad", &d), 0);
+    size_t hits = 0;
+    for (size_t i = 0; i < d.count; i++) {
+        const kb_diag_item *it = &d.items[i];
+        if (strstr(it->message, "offtopic.txt phrase")) {
+            cr_assert_str_eq(it->entry, "gas-colic");
+            cr_assert(strstr(it->message, "\"my baby has gas pains, will "
+                                          "massage help\""));
+            hits++;
+        }
+    }
+    cr_assert_eq(hits, 1);
+    kb_diag_free(&d);
+    /* the good fixture's phrases block none of its questions */
+    kb_diag_init(&d);
+    cr_assert_eq(kb_lint("tests/kb/fixtures/good", &d), 0);
+    for (size_t i = 0; i < d.count; i++)
+        cr_assert_null(strstr(d.items[i].message, "offtopic.txt phrase"));
+    kb_diag_free(&d);
+}
