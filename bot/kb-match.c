@@ -311,8 +311,8 @@ static double anchor_share(const kb *k, const query *q)
 
 /* A question whose only known word is not, by itself, a keyword of the
  * best entry ("what time is it": session-length has "time of day";
- * "baby", "help") names no topic and is not answered outright.  Uses s->lex,
- * which the query no longer needs once its terms are marked. */
+ * "baby", "help") names no topic and is not answered outright.  Uses
+ * s->lex, which the query no longer needs once its terms are marked. */
 static int vague(const kb *k, kb_scratch *s)
 {
     if (s->qterms.n != 1 || s->n_cand == 0)

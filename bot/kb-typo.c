@@ -8,9 +8,11 @@
  * search look only at words of that first letter and a close length.
  * Edits are weighed as typing slips: a dropped, doubled or extra letter,
  * two letters swapped, a neighbouring key (QWERTY), one vowel for
- * another or a letter of the same sound (c/s/k, g/j) cost 1; any other substitution costs 2, so a real word one
- * unlikely slip from a vocabulary word ("sitting" / "fitting") is not
- * "repaired" into it.
+ * another or a letter of the same sound (c/s/k, g/j) cost 1; any other
+ * substitution costs 2, so a real word one unlikely slip from a
+ * vocabulary word ("sitting" / "fitting") is not "repaired" into it.
+ * The budget is 1, and 2 from 9 characters ("overkill" is not
+ * "overall").
  */
 #include "kb-impl.h"
 

@@ -52,14 +52,14 @@ static void assert_status(const char *q, int status)
 
 Test(kb_quality, typo_cost_weighs_typing_slips)
 {
-    cr_assert_eq(kb_typo_cost("massge", 6, "massage", 7, 2), 1);  /* dropped */
+    cr_assert_eq(kb_typo_cost("massge", 6, "massage", 7, 2), 1); /* dropped */
     cr_assert_eq(kb_typo_cost("masage", 6, "massage", 7, 2), 1);
-    cr_assert_eq(kb_typo_cost("sleeep", 6, "sleep", 5, 2), 1);    /* doubled */
-    cr_assert_eq(kb_typo_cost("slepe", 5, "sleep", 5, 2), 1);     /* swap */
-    cr_assert_eq(kb_typo_cost("colix", 5, "colic", 5, 2), 1);     /* x next to c */
-    cr_assert_eq(kb_typo_cost("jaundise", 8, "jaundice", 8, 2), 1); /* s/c sound */
-    cr_assert_eq(kb_typo_cost("massaje", 7, "massage", 7, 2), 1);   /* g/j sound */
-    cr_assert_eq(kb_typo_cost("bebe", 4, "baby", 4, 2), 2);        /* two vowels */
+    cr_assert_eq(kb_typo_cost("sleeep", 6, "sleep", 5, 2), 1);   /* doubled */
+    cr_assert_eq(kb_typo_cost("slepe", 5, "sleep", 5, 2), 1);    /* swap */
+    cr_assert_eq(kb_typo_cost("colix", 5, "colic", 5, 2), 1);    /* x by c */
+    cr_assert_eq(kb_typo_cost("jaundise", 8, "jaundice", 8, 2), 1); /* s/c */
+    cr_assert_eq(kb_typo_cost("massaje", 7, "massage", 7, 2), 1);   /* g/j */
+    cr_assert_eq(kb_typo_cost("bebe", 4, "baby", 4, 2), 2);  /* two vowels */
     /* real words one unlikely slip apart are 2 apart */
     cr_assert_eq(kb_typo_cost("sitting", 7, "fitting", 7, 2), 2);
     cr_assert_eq(kb_typo_cost("train", 5, "brain", 5, 2), 2);
@@ -109,7 +109,7 @@ Test(kb_quality, one_vague_word_is_not_answered, .init = setup,
     assert_answers("sleep", "sleep");
 }
 
-/* ---- off-topic phrases --------------------------------------------------- */
+/* ---- off-topic phrases -------------------------------------------------- */
 
 Test(kb_quality, offtopic_phrases_decline, .init = setup, .fini = teardown)
 {
@@ -125,7 +125,7 @@ Test(kb_quality, offtopic_phrases_decline, .init = setup, .fini = teardown)
                    "massage-safety");
 }
 
-/* ---- vocabulary of the bundled knowledge ---------------------------------- */
+/* ---- vocabulary of the bundled knowledge -------------------------------- */
 
 Test(kb_quality, vocabulary, .init = setup, .fini = teardown)
 {
@@ -153,7 +153,8 @@ Test(kb_quality, gentle_slips)
     cr_assert(kb_typo_gentle("breathng", 8, "breathing", 9));   /* dropped */
     cr_assert(kb_typo_gentle("breathhing", 10, "breathing", 9)); /* doubled */
     cr_assert(kb_typo_gentle("breahting", 9, "breathing", 9));  /* swapped */
-    cr_assert_not(kb_typo_gentle("brearhing", 9, "breathing", 9)); /* wrong key */
+    /* a wrong key */
+    cr_assert_not(kb_typo_gentle("brearhing", 9, "breathing", 9));
     cr_assert_not(kb_typo_gentle("sitting", 7, "fitting", 7));
     cr_assert_not(kb_typo_gentle("breathinh", 9, "breathing", 9));
     cr_assert(kb_typo_gentle("breathingg", 10, "breathing", 9));
@@ -169,7 +170,7 @@ Test(kb_quality, triage_repairs_only_gentle_slips, .init = setup,
     cr_assert_str_eq(kb_triage(K, S, q2, strlen(q2)), "breathing");
 }
 
-/* ---- synonym phrases ------------------------------------------------------ */
+/* ---- synonym phrases ---------------------------------------------------- */
 
 Test(kb_quality, synonym_phrase_reduced_to_one_word_warns)
 {
@@ -191,7 +192,7 @@ Test(kb_quality, synonym_phrase_reduced_to_one_word_warns)
     kb_diag_free(&d);
 }
 
-/* ---- lint: an off-topic phrase that blocks an entry's own question -------- */
+/* ---- lint: an off-topic phrase that blocks an entry's own question ------ */
 
 Test(kb_quality, lint_warns_offtopic_phrase_in_an_alternate)
 {
