@@ -75,6 +75,9 @@ Test(kb_quality, real_words_are_not_repaired_into_others,
     const char *q = "can massage help my baby start sitting";
     kb_result r = ask(q);
     cr_assert_neq(r.status, KB_URGENT);
+    /* two edits only from 9 characters: "overkill" is not "overall" */
+    cr_assert_eq(kb_typo_repair(&K->typo, "overkill", 8), KB_TERM_NONE);
+    cr_assert_eq(kb_typo_repair(&K->typo, "sitting", 7), KB_TERM_NONE);
     /* typing slips are still repaired */
     assert_answers("does masage help with colick", "gas-colic");
     assert_answers("jaundise and baby massage", "jaundice");
