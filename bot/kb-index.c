@@ -201,8 +201,18 @@ static int ix_stats(kb *k, const ix_build *b)
     return 0;
 }
 
-/* BM25F impact of one record of entry e. */
-static float ix_impact(const kb *k, const ix_rec *r, const float *len,
+/* Length normalisation of each field of an entry (computed once per
+ * entry, not per record: the same arithmetic, so the same impacts). */
+static void ix_norms(const kb *k, const float *len, const double *avg,
+                     double *norm)
+{
+    const kb_params *p = &k->params;
+    for (int f = 0; f < KB_NFIELDS; f++)
+        norm[f] = avg[f] > 0 ? 1.0 - p->b[f] + p->b[f] * len[f] / avg[f] : 0;
+}
+
+/* BM25F impact of one record of an entry with field norms norm. */
+static float ix_impact(const kb *k, const ix_rec *r, const double *norm,
                        const double *avg)
 {
     const kb_params *p = &k->params;
@@ -210,8 +220,7 @@ static float ix_impact(const kb *k, const ix_rec *r, const float *len,
     for (int f = 0; f < KB_NFIELDS; f++) {
         if (!r->tf[f] || avg[f] <= 0)
             continue;
-        double norm = 1.0 - p->b[f] + p->b[f] * len[f] / avg[f];
-        tfn += p->w[f] * r->tf[f] / norm;
+        tfn += p->w[f] * r->tf[f] / norm[f];
     }
     return (float)(k->idf[r->term] * tfn / (p->k1 + tfn));
 }
@@ -241,11 +250,12 @@ static int ix_postings(kb *k, const ix_build *b)
     for (int f = 0; f < KB_NFIELDS; f++)
         avg[f] = ne ? avg[f] / (double)ne : 0;
     for (size_t e = 0; e < ne; e++) {
-        const float *len = &b->flen[e * KB_NFIELDS];
+        double norm[KB_NFIELDS];
+        ix_norms(k, &b->flen[e * KB_NFIELDS], avg, norm);
         for (uint32_t i = b->rec_off[e]; i < b->rec_off[e + 1]; i++) {
             const ix_rec *r = &b->recs[i];
             uint32_t p = pos[r->term]++;
-            float imp = ix_impact(k, r, len, avg);
+            float imp = ix_impact(k, r, norm, avg);
             k->post_doc[p] = (uint32_t)e;
             k->post_imp[p] = imp;
             if (imp > k->term_max[r->term])
