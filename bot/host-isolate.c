@@ -32,18 +32,23 @@ static void probe_child(const config *cfg, const config_plugin *cp)
     _exit(0);
 }
 
-/* Wait for the child up to PROBE_TIMEOUT_MS; 1 with *status when it
- * ended, 0 when it had to be killed (still busy) or lost. */
+/* Wait for the child up to PROBE_TIMEOUT_MS, polling from 0.1 ms up to
+ * PROBE_POLL_MS (a create() usually ends within a millisecond); 1 with
+ * *status when it ended, 0 when it had to be killed (still busy) or lost. */
 static int probe_wait(pid_t pid, int *status)
 {
-    struct timespec slice = {0, PROBE_POLL_MS * 1000000L};
-    for (int waited = 0; waited < PROBE_TIMEOUT_MS; waited += PROBE_POLL_MS) {
+    long waited_us = 0, step_us = 100;
+    while (waited_us < PROBE_TIMEOUT_MS * 1000L) {
         pid_t r = waitpid(pid, status, WNOHANG);
         if (r == pid)
             return 1;
         if (r < 0 && errno != EINTR)
             return 0;
+        struct timespec slice = {0, step_us * 1000L};
         nanosleep(&slice, NULL);
+        waited_us += step_us;
+        if (step_us < PROBE_POLL_MS * 1000L)
+            step_us *= 2;
     }
     kill(pid, SIGKILL);
     while (waitpid(pid, status, 0) < 0 && errno == EINTR)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define HOST_STOP_DEADLINE_MS 1500
 
@@ -54,6 +55,7 @@ void host_thread_done(host *h, host_plugin *p, int rc)
     h->running--;
     pthread_cond_broadcast(&h->cond);
     pthread_mutex_unlock(&h->lock);
+    kill(getpid(), SIGUSR1);   /* wake host_wait at once (blocked: pending) */
 }
 
 /* /help lines for the commands plugins declare (read after they load). */
@@ -156,6 +158,7 @@ int host_wait(host *h)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGUSR1);   /* a plugin thread ended */
     for (;;) {
         pthread_mutex_lock(&h->lock);
         int running = h->running;

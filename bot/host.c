@@ -189,6 +189,12 @@ static void *hp_thread(void *arg)
 
 int host_start(host *h)
 {
+    /* Plugin threads announce their end with SIGUSR1 (host_thread_done);
+     * it must stay pending for host_wait, in every thread. */
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &usr1, NULL);
     for (size_t i = 0; i < h->cfg->n_plugins; i++) {
         const config_plugin *cp = &h->cfg->plugins[i];
         if (!cp->enabled)
