@@ -12,6 +12,7 @@ the request and response shapes, status codes and errcodes of the spec:
   POST /_matrix/client/v3/rooms/{roomId}/join       and /join/{roomIdOrAlias}
   POST /_matrix/client/v3/rooms/{roomId}/leave
   GET  /_matrix/client/v3/rooms/{roomId}/joined_members
+  GET  /_matrix/client/v3/rooms/{roomId}/messages    dir=b, from / to / limit / filter
   GET  /_matrix/client/v3/profile/{userId}/displayname
   PUT  /_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}
 
