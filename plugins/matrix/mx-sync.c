@@ -187,11 +187,11 @@ static int parse_joined(json_t *rooms, mx_sync *s)
         if (json_is_integer(cnt))
             r->joined_count = (long)json_integer_value(cnt);
         json_t *tl = json_object_get(jr, "timeline");
+        json_t *st = json_object_get(json_object_get(jr, "state"), "events");
         int oom = 0;
         r->limited = json_is_true(json_object_get(tl, "limited"));
         r->prev_batch = dup_member(tl, "prev_batch", &oom);
-        if (oom ||
-            add_events(r, json_object_get(json_object_get(jr, "state"), "events"), 1, &s->n_skipped) ||
+        if (oom || add_events(r, st, 1, &s->n_skipped) ||
             add_events(r, json_object_get(tl, "events"), 0, &s->n_skipped))
             return -1;
     }
