@@ -403,6 +403,8 @@ int kb_match_skip(const kb *k, kb_scratch *s, const char *text, size_t len,
         s->n_cand = kb_topk(k, s);
         rescore(k, s, &q);
         cand_sort(s->cand, s->n_cand);
+        if (s->n_cand)
+            out->best = &k->entries[s->cand[0].entry];
         decide(k, s, &q, out);
     }
     query_reset(s);

@@ -137,6 +137,9 @@ typedef struct kb_result {
     const kb_entry *suggestions[KB_MAX_SUGGESTIONS];
     size_t n_suggestions;
     const char *triage_rule;         /* id of the rule that fired, or NULL */
+    const kb_entry *best;            /* best-ranked entry whatever the
+                                        decision (benchmarks compare
+                                        rankings), or NULL */
 } kb_result;
 
 /* Per-thread working memory for kb_answer(); grows as needed, so a query
