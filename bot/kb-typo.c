@@ -101,43 +101,6 @@ void kb_typo_free(kb_typo *t)
     memset(t, 0, sizeof *t);
 }
 
-/* Optimal-string-alignment distance, or max + 1 once it exceeds max. */
-unsigned kb_typo_distance(const char *a, size_t la, const char *b,
-                          size_t lb, unsigned max)
-{
-    if (la > KB_TOKEN_MAX || lb > KB_TOKEN_MAX)
-        return max + 1;
-    unsigned rows[3][KB_TOKEN_MAX + 1];
-    unsigned *pp = rows[0], *p = rows[1], *c = rows[2];
-    for (size_t j = 0; j <= lb; j++)
-        p[j] = (unsigned)j;
-    for (size_t i = 1; i <= la; i++) {
-        c[0] = (unsigned)i;
-        unsigned best = c[0];
-        for (size_t j = 1; j <= lb; j++) {
-            unsigned cost = a[i - 1] != b[j - 1];
-            unsigned v = p[j - 1] + cost;
-            if (p[j] + 1 < v)
-                v = p[j] + 1;
-            if (c[j - 1] + 1 < v)
-                v = c[j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-                a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
-                v = pp[j - 2] + 1;
-            c[j] = v;
-            if (v < best)
-                best = v;
-        }
-        if (best > max)
-            return max + 1;
-        unsigned *tmp = pp;
-        pp = p;
-        p = c;
-        c = tmp;
-    }
-    return p[lb] <= max ? p[lb] : max + 1;
-}
-
 /* Keys next to each letter on a QWERTY keyboard. */
 static const char *const typo_keys[26] = {
     "qwsz", "vghn", "xdfv", "serfcx", "wsdr", "drtgvc", "ftyhbv", "gyujnb",
@@ -179,8 +142,10 @@ static unsigned typo_sub(unsigned char x, unsigned char y)
     return 2;
 }
 
-unsigned kb_typo_cost(const char *a, size_t la, const char *b, size_t lb,
-                      unsigned max)
+/* Optimal-string-alignment distance with substitution costs from sub
+ * (NULL: every substitution costs 1); max + 1 once it exceeds max. */
+static unsigned osa(const char *a, size_t la, const char *b, size_t lb,
+                    unsigned max, unsigned (*sub)(unsigned char, unsigned char))
 {
     if (la > KB_TOKEN_MAX || lb > KB_TOKEN_MAX)
         return max + 1;
@@ -192,8 +157,8 @@ unsigned kb_typo_cost(const char *a, size_t la, const char *b, size_t lb,
         c[0] = (unsigned)i;
         unsigned best = c[0];
         for (size_t j = 1; j <= lb; j++) {
-            unsigned v = p[j - 1] + typo_sub((unsigned char)a[i - 1],
-                                             (unsigned char)b[j - 1]);
+            unsigned char x = (unsigned char)a[i - 1], y = (unsigned char)b[j - 1];
+            unsigned v = p[j - 1] + (sub ? sub(x, y) : x != y);
             if (p[j] + 1 < v)
                 v = p[j] + 1;
             if (c[j - 1] + 1 < v)
@@ -213,6 +178,18 @@ unsigned kb_typo_cost(const char *a, size_t la, const char *b, size_t lb,
         c = tmp;
     }
     return p[lb] <= max ? p[lb] : max + 1;
+}
+
+unsigned kb_typo_distance(const char *a, size_t la, const char *b,
+                          size_t lb, unsigned max)
+{
+    return osa(a, la, b, lb, max, NULL);
+}
+
+unsigned kb_typo_cost(const char *a, size_t la, const char *b, size_t lb,
+                      unsigned max)
+{
+    return osa(a, la, b, lb, max, typo_sub);
 }
 
 /* kb_typo_cost after dropping the common prefix and suffix (which does
