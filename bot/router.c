@@ -162,7 +162,7 @@ static void fill_from_result(const router_env *env, const kb *k, route_out *o)
         break;
     case KB_AMBIGUOUS:
         o->kind = FAQBOT_REPLY_AMBIGUOUS;
-        sbuf_add(&o->text, "I'm not sure which of these you mean:");
+        sbuf_add(&o->text, "I'm not sure which topic you mean.");
         for (size_t i = 0; i < o->res.n_suggestions; i++) {
             const kb_entry *e = o->res.suggestions[i];
             o->sugg[o->n_sugg++] = (faqbot_suggestion){e->id, e->title};
