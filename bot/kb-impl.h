@@ -136,6 +136,7 @@ typedef struct kb_phrase {
 typedef struct kb_tgroup {
     kb_phrase *phrases;
     size_t n;
+    uint32_t gid;          /* its number in kb->phr (kb-phrase.c) */
 } kb_tgroup;
 
 typedef struct kb_trule {
@@ -144,6 +145,20 @@ typedef struct kb_trule {
     size_t n_all;
     kb_tgroup none;        /* no phrase of this group may match */
 } kb_trule;
+
+/* ---- phrase index (kb-phrase.c) --------------------------------------- */
+
+typedef struct kb_pstart {
+    const kb_phrase *p;
+    uint32_t gid;          /* the group it belongs to */
+} kb_pstart;
+
+typedef struct kb_pindex {
+    uint32_t *off;         /* n_first + 1: phrases whose first term is t
+                              are at[off[t] .. off[t + 1]) */
+    kb_pstart *at;
+    size_t n_first, n_at, n_groups;
+} kb_pindex;
 
 /* ---- tuning (kb-params.c) --------------------------------------------- */
 
@@ -234,6 +249,7 @@ struct kb {
     size_t n_rules;
     const kb_entry *triage_reply;
     kb_tgroup offtopic;    /* phrases arena-allocated; n = 0 when none */
+    kb_pindex phr;         /* triage and offtopic phrases by first term */
 };
 
 /* ---- lexicon (kb-lex.c) ----------------------------------------------- */
@@ -341,8 +357,20 @@ void kb_index_free(kb *k);
 
 int kb_triage_load(kb *k, const char *dir, kb_diag *d);
 void kb_triage_free(kb *k);
-/* 1 if a phrase of g occurs in the term sequence t[0..n). */
-int kb_triage_group_in(const kb_tgroup *g, const uint32_t *t, size_t n);
+/* Lex text the triage way (stopwords kept, gentle typo repair,
+ * synonyms) into s->lex and scan it: s->ghit[gid] is 1 for each phrase
+ * group (triage or offtopic) with a phrase in it.  0, -1 on OOM. */
+int kb_triage_scan(const kb *k, kb_scratch *s, const char *text, size_t len);
+/* The first rule firing on the last kb_triage_scan, or NULL. */
+const char *kb_triage_rule(const kb *k, const kb_scratch *s);
+
+/* ---- phrase index (kb-phrase.c) --------------------------------------- */
+
+/* Build k->phr once triage and offtopic are loaded.  0, -1 on OOM. */
+int kb_phrase_index(kb *k);
+/* hit[gid] = 1 for each group with a phrase occurring in t[0..n), else 0;
+ * hit has k->phr.n_groups bytes. */
+void kb_phrase_scan(const kb *k, const uint32_t *t, size_t n, uint8_t *hit);
 
 /* ---- off-topic phrases (kb-offtopic.c) -------------------------------- */
 
@@ -351,6 +379,8 @@ int kb_triage_group_in(const kb_tgroup *g, const uint32_t *t, size_t n);
 int kb_offtopic_load(kb *k, const char *dir, kb_diag *d);
 /* 1 if the question contains an off-topic phrase (uses s->lex). */
 int kb_offtopic(const kb *k, kb_scratch *s, const char *text, size_t len);
+/* 1 if the last kb_triage_scan found an off-topic phrase. */
+int kb_offtopic_hit(const kb *k, const kb_scratch *s);
 
 /* ---- scratch & matching ----------------------------------------------- */
 
@@ -395,6 +425,8 @@ struct kb_scratch {
     kb_cand *cand;
     size_t cap_cand;
     kb_lexout lex;
+    uint8_t *ghit;         /* per phrase group: found (kb_triage_scan) */
+    size_t cap_ghit;
     long skip_alt;         /* lint: alternate ignored in scoring, or -1 */
     kb_features feat;      /* of the last query, for tools and tests */
     size_t n_cand;         /* candidates of the last query, best first */

@@ -81,13 +81,14 @@ int kb_offtopic_load(kb *k, const char *dir, kb_diag *d)
     return rc;
 }
 
+int kb_offtopic_hit(const kb *k, const kb_scratch *s)
+{
+    return k->offtopic.n > 0 && s->ghit[k->offtopic.gid];
+}
+
 int kb_offtopic(const kb *k, kb_scratch *s, const char *text, size_t len)
 {
-    if (k->offtopic.n == 0)
+    if (k->offtopic.n == 0 || kb_triage_scan(k, s, text, len) < 0)
         return 0;
-    if (kb_lex_run((kb *)k, s->stem, text ? text : "", len,
-                   KB_LEX_KEEPSTOP | KB_LEX_REPAIR | KB_LEX_SYN,
-                   KB_QUERY_MAX_TOKENS, &s->lex) < 0)
-        return 0;
-    return kb_triage_group_in(&k->offtopic, s->lex.terms.v, s->lex.terms.n);
+    return kb_offtopic_hit(k, s);
 }

@@ -37,6 +37,7 @@ void kb_scratch_free(kb_scratch *s)
     free(s->acc);
     free(s->touched);
     free(s->kth);
+    free(s->ghit);
     kb_lexout_free(&s->lex);
     free(s);
 }
@@ -85,6 +86,8 @@ int kb_scratch_ready(kb_scratch *s, const kb *k)
         zgrow((void **)&s->touched, &s->cap_touched, k->n_entries + 1,
               sizeof *s->touched) < 0 ||
         zgrow((void **)&s->kth, &s->cap_kth, ncand, sizeof *s->kth) < 0 ||
+        zgrow((void **)&s->ghit, &s->cap_ghit, k->phr.n_groups + 1,
+              sizeof *s->ghit) < 0 ||
         kb_u32buf_reserve(&s->qterms, qmax) < 0 ||
         kb_u32buf_reserve(&s->lex.raw, qmax) < 0 ||
         kb_u32buf_reserve(&s->lex.terms, qmax) < 0)

@@ -134,50 +134,46 @@ void kb_triage_free(kb *k)
     k->n_rules = 0;
 }
 
-static int phrase_in(const kb_phrase *p, const uint32_t *t, size_t n)
+/* A rule fires when each of its "all" groups was hit and its "none"
+ * group was not. */
+static int rule_fires(const kb_trule *r, const uint8_t *hit)
 {
-    for (size_t i = 0; i + p->n <= n; i++) {
-        if (memcmp(t + i, p->terms, p->n * sizeof *t) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-int kb_triage_group_in(const kb_tgroup *g, const uint32_t *t, size_t n)
-{
-    for (size_t i = 0; i < g->n; i++) {
-        if (phrase_in(&g->phrases[i], t, n))
-            return 1;
-    }
-    return 0;
-}
-
-static int rule_fires(const kb_trule *r, const uint32_t *t, size_t n)
-{
-    if (kb_triage_group_in(&r->none, t, n))
+    if (hit[r->none.gid])
         return 0;
     for (size_t g = 0; g < r->n_all; g++) {
-        if (!kb_triage_group_in(&r->all[g], t, n))
+        if (!hit[r->all[g].gid])
             return 0;
     }
     return 1;
 }
 
-const char *kb_triage(const kb *k, kb_scratch *s, const char *text,
-                      size_t len)
+int kb_triage_scan(const kb *k, kb_scratch *s, const char *text, size_t len)
 {
-    if (!k || !s || k->n_rules == 0 || (!text && len) ||
-        kb_scratch_ready(s, k) < 0)
-        return NULL;
+    if ((!text && len) || kb_scratch_ready(s, k) < 0)
+        return -1;
     if (kb_lex_run((kb *)k, s->stem, text ? text : "", len,
                    KB_LEX_KEEPSTOP | KB_LEX_REPAIR | KB_LEX_SYN,
                    KB_QUERY_MAX_TOKENS, &s->lex) < 0)
-        return NULL;
+        return -1;
+    kb_phrase_scan(k, s->lex.terms.v, s->lex.terms.n, s->ghit);
+    return 0;
+}
+
+const char *kb_triage_rule(const kb *k, const kb_scratch *s)
+{
     for (size_t i = 0; i < k->n_rules; i++) {
-        if (rule_fires(&k->rules[i], s->lex.terms.v, s->lex.terms.n))
+        if (rule_fires(&k->rules[i], s->ghit))
             return k->rules[i].id;
     }
     return NULL;
+}
+
+const char *kb_triage(const kb *k, kb_scratch *s, const char *text,
+                      size_t len)
+{
+    if (!k || !s || k->n_rules == 0 || kb_triage_scan(k, s, text, len) < 0)
+        return NULL;
+    return kb_triage_rule(k, s);
 }
 
 const char *kb_urgent_entry_id(const kb *k)
