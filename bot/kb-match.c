@@ -380,8 +380,11 @@ static void query_reset(kb_scratch *s)
     s->qterms.n = 0;
 }
 
-int kb_match_skip(const kb *k, kb_scratch *s, const char *text, size_t len,
-                  long skip_alt, kb_result *out)
+/* kb_match_skip; offtopic is 0 or 1 when the caller already knows
+ * (kb_answer's triage scan found the phrases), -1 to look here. */
+static int match_run(const kb *k, kb_scratch *s, const char *text,
+                     size_t len, long skip_alt, int offtopic,
+                     kb_result *out)
 {
     memset(out, 0, sizeof *out);
     out->status = KB_NO_ANSWER;
@@ -389,7 +392,7 @@ int kb_match_skip(const kb *k, kb_scratch *s, const char *text, size_t len,
         return -1;
     s->n_cand = 0;
     memset(&s->feat, 0, sizeof s->feat);
-    if (kb_offtopic(k, s, text, len))
+    if (offtopic < 0 ? kb_offtopic(k, s, text, len) : offtopic)
         return 0;   /* outside the knowledge base: no answer */
     /* the kb is only read: without KB_LEX_INTERN nothing is modified */
     if (kb_lex_run((kb *)k, s->stem, text ? text : "", len,
@@ -412,6 +415,12 @@ int kb_match_skip(const kb *k, kb_scratch *s, const char *text, size_t len,
     return 0;
 }
 
+int kb_match_skip(const kb *k, kb_scratch *s, const char *text, size_t len,
+                  long skip_alt, kb_result *out)
+{
+    return match_run(k, s, text, len, skip_alt, -1, out);
+}
+
 int kb_match(const kb *k, kb_scratch *s, const char *text, size_t len,
              kb_result *out)
 {
@@ -423,7 +432,15 @@ int kb_answer(const kb *k, kb_scratch *s, const char *text, size_t len,
 {
     if (!k || !s)
         return -1;
-    const char *rule = kb_triage(k, s, text, len);
+    /* one lexing and one scan serve triage and the offtopic phrases
+     * (both read the question the same way) */
+    const char *rule = NULL;
+    int offtopic = -1;
+    if ((k->n_rules || k->offtopic.n) &&
+        kb_triage_scan(k, s, text, len) == 0) {
+        rule = kb_triage_rule(k, s);
+        offtopic = kb_offtopic_hit(k, s);
+    }
     if (rule && k->triage_reply) {
         memset(out, 0, sizeof *out);
         out->status = KB_URGENT;
@@ -432,5 +449,5 @@ int kb_answer(const kb *k, kb_scratch *s, const char *text, size_t len,
         out->triage_rule = rule;
         return 0;
     }
-    return kb_match(k, s, text, len, out);
+    return match_run(k, s, text, len, -1, offtopic, out);
 }
