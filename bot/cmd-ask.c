@@ -2,6 +2,7 @@
  * the command line, one question or one per stdin line. */
 #include "app.h"
 #include "commands.h"
+#include "jsonw.h"
 #include "live.h"
 #include "reply.h"
 #include "router.h"
@@ -25,55 +26,33 @@ static int ask_usage(void)
     return 0;
 }
 
-static void json_str(sbuf *b, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    sbuf_add(b, "\"");
-    const char *run = s;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        sbuf_addn(b, run, (size_t)(s - run));
-        run = s + 1;
-        if (c == '"' || c == '\\') {
-            char esc[2] = {'\\', (char)c};
-            sbuf_addn(b, esc, 2);
-        } else if (c == '\n') {
-            sbuf_add(b, "\\n");
-        } else {
-            char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            sbuf_addn(b, esc, 6);
-        }
-    }
-    sbuf_addn(b, run, (size_t)(s - run));
-    sbuf_add(b, "\"");
-}
-
 static void ask_json(const route_out *o, const char *rendered, sbuf *b)
 {
     const kb_entry *e = o->kind == FAQBOT_REPLY_COMMAND ? NULL : o->res.entry;
     sbuf_add(b, "{\"status\":");
-    json_str(b, router_status_name(o));
+    jsonw_str(b, router_status_name(o));
     sbuf_add(b, ",\"entry\":");
     if (e)
-        json_str(b, e->id);
+        jsonw_str(b, e->id);
     else
         sbuf_add(b, "null");
-    sbuf_addf(b, ",\"score\":%.4f,\"confidence\":%.4f,\"suggestions\":[",
-              o->res.score, o->res.confidence);
+    sbuf_add(b, ",\"score\":");
+    jsonw_fixed4(b, o->res.score);
+    sbuf_add(b, ",\"confidence\":");
+    jsonw_fixed4(b, o->res.confidence);
+    sbuf_add(b, ",\"suggestions\":[");
     for (size_t i = 0; i < o->n_sugg; i++) {
         if (i)
             sbuf_add(b, ",");
-        json_str(b, o->sugg[i].entry_id);
+        jsonw_str(b, o->sugg[i].entry_id);
     }
     sbuf_add(b, "],\"triage_rule\":");
     if (o->kind == FAQBOT_REPLY_URGENT && o->res.triage_rule)
-        json_str(b, o->res.triage_rule);
+        jsonw_str(b, o->res.triage_rule);
     else
         sbuf_add(b, "null");
     sbuf_add(b, ",\"reply\":");
-    json_str(b, rendered);
+    jsonw_str(b, rendered);
     sbuf_add(b, "}\n");
 }
 
@@ -99,8 +78,8 @@ static int ask_one(ask_ctx *c, const char *q, size_t len, int json)
     reply_render_plain(&r, &c->rendered);
     if (json)
         ask_json(&c->out, sbuf_str(&c->rendered), &c->line);
-    else
-        sbuf_addf(&c->line, "%s\n", sbuf_str(&c->rendered));
+    else if (sbuf_add(&c->line, sbuf_str(&c->rendered)) == 0)
+        sbuf_addn(&c->line, "\n", 1);
     return c->line.oom ? -1 : 0;
 }
 
