@@ -4,7 +4,7 @@
  *      does not know still count in the query's weight, so a question
  *      mostly about something else scores low;
  *   2. the best `candidates` entries by BM25F over the entry postings
- *      (kb-topk.c: document at a time, MaxScore);
+ *      (kb-topk.c: term at a time, with MaxScore cuts);
  *   3. each candidate rescored: its best alternate question (coverage of
  *      the query and of the alternate, adjacent pairs in that alternate)
  *      mixed with its BM25F share;
