@@ -258,19 +258,28 @@ enum {
     KB_LEX_INTERN = 1,     /* build time: add new terms and tokens */
     KB_LEX_KEEPSTOP = 2,   /* keep stopwords (triage) */
     KB_LEX_REPAIR = 4,     /* repair unknown words (query time) */
-    KB_LEX_SYN = 8         /* apply synonyms */
+    KB_LEX_SYN = 8,        /* apply synonyms */
+    /* with exactly KEEPSTOP | REPAIR | SYN: the text is also read the
+     * matching way (REPAIR | SYN) into raw2, for kb_lex_second */
+    KB_LEX_DUAL = 16,
+    KB_LEX_ALL = 31
 };
 
 typedef struct kb_lexout {
     kb_u32buf terms;       /* term ids, KB_TERM_NONE for unknown words */
     kb_u32buf raw;         /* before synonyms (working space) */
     size_t n_words, n_unknown, n_repaired;
+    kb_u32buf raw2;        /* KB_LEX_DUAL: the matching reading, raw */
+    size_t n_words2, n_unknown2, n_repaired2;
 } kb_lexout;
 
 /* Turn text into term ids.  With KB_LEX_INTERN, k is modified (build
  * time only); otherwise k is only read.  out is reset first.  0, -1 OOM. */
 int kb_lex_run(kb *k, struct sb_stemmer *st, const char *text, size_t len,
                unsigned flags, size_t max_tokens, kb_lexout *out);
+/* After a KB_LEX_DUAL run: out becomes what kb_lex_run(REPAIR | SYN)
+ * gives for the same text, without reading the text again.  0, -1 OOM. */
+int kb_lex_second(const kb *k, kb_lexout *out);
 /* Intern a stem; *id gets its term id.  0, -1 on OOM. */
 int kb_lex_intern(kb *k, const char *stem, size_t len, uint32_t *id);
 /* Stopwords: from dir/stopwords.txt, else the built-in list. */
@@ -358,7 +367,8 @@ void kb_index_free(kb *k);
 int kb_triage_load(kb *k, const char *dir, kb_diag *d);
 void kb_triage_free(kb *k);
 /* Lex text the triage way (stopwords kept, gentle typo repair,
- * synonyms) into s->lex and scan it: s->ghit[gid] is 1 for each phrase
+ * synonyms; KB_LEX_DUAL, so kb_lex_second can give the matching reading)
+ * into s->lex and scan it: s->ghit[gid] is 1 for each phrase
  * group (triage or offtopic) with a phrase in it.  0, -1 on OOM. */
 int kb_triage_scan(const kb *k, kb_scratch *s, const char *text, size_t len);
 /* The first rule firing on the last kb_triage_scan, or NULL. */

@@ -91,6 +91,42 @@ static int lex_unknown(lex_ctx *c, const char *tok, size_t len, uint32_t *t)
     return 0;
 }
 
+/* KB_LEX_DUAL: an unknown word read for triage (*tt: repaired into a
+ * danger-sign word only for a gentle slip) and, when want_m, for matching
+ * (*tm: any repair), with each reading's counters as lex_unknown keeps
+ * them. */
+static int lex_unknown_dual(lex_ctx *c, const char *tok, size_t len,
+                            int want_m, uint32_t *tt, uint32_t *tm)
+{
+    const char *stem;
+    size_t sl;
+    kb_lexout *o = c->out;
+    if (kb_text_stem(c->st, tok, len, &stem, &sl) < 0)
+        return -1;
+    if (kb_map_find(&c->k->terms, stem, sl, tt)) {
+        *tm = *tt;
+        return 0;
+    }
+    *tt = *tm = KB_TERM_NONE;
+    if ((c->k->features & KB_FEAT_TYPO) && kb_text_chars(tok, len) >= 5) {
+        const kb_typo_word *w = kb_typo_best(&c->k->typo, tok, len);
+        if (w && (!lex_triage_term(c->k, w->term) ||
+                  kb_typo_gentle(tok, len, w->s, w->len)))
+            *tt = w->term;
+        if (w)
+            *tm = w->term;
+    }
+    if (*tt == KB_TERM_NONE)
+        o->n_unknown++;
+    else
+        o->n_repaired++;
+    if (want_m && *tm == KB_TERM_NONE)
+        o->n_unknown2++;
+    else if (want_m)
+        o->n_repaired2++;
+    return 0;
+}
+
 /* 1 if tok is a number: digits only. */
 static int lex_number(const char *tok, size_t len)
 {
@@ -104,10 +140,33 @@ static int lex_number(const char *tok, size_t len)
 /* A number alone says nothing about a topic ("alert(1)" is not about
  * IGF-1): matching skips numbers like stopwords; triage keeps them
  * ("temperature of 38"). */
+static int lex_cb_dual(lex_ctx *c, const char *tok, size_t len)
+{
+    uint32_t v, vm;
+    int want_m = !lex_number(tok, len);   /* matching skips numbers */
+    if (kb_map_find(&c->k->tokens, tok, len, &v)) {
+        if (v & KB_TOK_STOP)
+            want_m = 0;                    /* and stopwords */
+        v &= ~KB_TOK_STOP;
+        vm = v;
+    } else if (lex_unknown_dual(c, tok, len, want_m, &v, &vm) < 0) {
+        return -1;
+    }
+    c->out->n_words++;
+    if (kb_u32buf_push(&c->out->raw, v) < 0)
+        return -1;
+    if (!want_m)
+        return 0;
+    c->out->n_words2++;
+    return kb_u32buf_push(&c->out->raw2, vm);
+}
+
 static int lex_cb(const char *tok, size_t len, void *vctx)
 {
     lex_ctx *c = vctx;
     uint32_t v;
+    if (c->flags & KB_LEX_DUAL)
+        return lex_cb_dual(c, tok, len);
     if (!(c->flags & KB_LEX_KEEPSTOP) && lex_number(tok, len))
         return 0;
     if (kb_map_find(&c->k->tokens, tok, len, &v)) {
@@ -121,14 +180,9 @@ static int lex_cb(const char *tok, size_t len, void *vctx)
     return kb_u32buf_push(&c->out->raw, v);
 }
 
-int kb_lex_run(kb *k, struct sb_stemmer *st, const char *text, size_t len,
-               unsigned flags, size_t max_tokens, kb_lexout *out)
+/* out->raw -> out->terms: synonyms, or a copy. */
+static int lex_finish(const kb *k, unsigned flags, kb_lexout *out)
 {
-    out->raw.n = out->terms.n = 0;
-    out->n_words = out->n_unknown = out->n_repaired = 0;
-    lex_ctx c = {k, st, flags, out};
-    if (kb_text_tokenize(text, len, max_tokens, lex_cb, &c) < 0)
-        return -1;
     if ((flags & KB_LEX_SYN) && (k->features & KB_FEAT_SYNONYMS))
         return kb_syn_apply(&k->syn[(flags & KB_LEX_KEEPSTOP) ? 1 : 0],
                             out->raw.v, out->raw.n,
@@ -142,10 +196,40 @@ int kb_lex_run(kb *k, struct sb_stemmer *st, const char *text, size_t len,
     return 0;
 }
 
+int kb_lex_run(kb *k, struct sb_stemmer *st, const char *text, size_t len,
+               unsigned flags, size_t max_tokens, kb_lexout *out)
+{
+    out->raw.n = out->raw2.n = out->terms.n = 0;
+    out->n_words = out->n_unknown = out->n_repaired = 0;
+    out->n_words2 = out->n_unknown2 = out->n_repaired2 = 0;
+    if ((flags & KB_LEX_DUAL) && ((flags & KB_LEX_INTERN) ||
+        (flags & KB_LEX_ALL) != (KB_LEX_KEEPSTOP | KB_LEX_REPAIR |
+                                 KB_LEX_SYN | KB_LEX_DUAL)))
+        return -1;   /* DUAL is the triage reading plus the matching one */
+    lex_ctx c = {k, st, flags, out};
+    if (kb_text_tokenize(text, len, max_tokens, lex_cb, &c) < 0)
+        return -1;
+    return lex_finish(k, flags, out);
+}
+
+int kb_lex_second(const kb *k, kb_lexout *out)
+{
+    kb_u32buf t = out->raw;
+    out->raw = out->raw2;
+    out->raw2 = t;
+    out->raw2.n = 0;
+    out->n_words = out->n_words2;
+    out->n_unknown = out->n_unknown2;
+    out->n_repaired = out->n_repaired2;
+    out->n_words2 = out->n_unknown2 = out->n_repaired2 = 0;
+    return lex_finish(k, KB_LEX_REPAIR | KB_LEX_SYN, out);
+}
+
 void kb_lexout_free(kb_lexout *o)
 {
     kb_u32buf_free(&o->terms);
     kb_u32buf_free(&o->raw);
+    kb_u32buf_free(&o->raw2);
 }
 
 /* ---- stopwords -------------------------------------------------------- */

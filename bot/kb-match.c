@@ -381,7 +381,8 @@ static void query_reset(kb_scratch *s)
 }
 
 /* kb_match_skip; offtopic is 0 or 1 when the caller already knows
- * (kb_answer's triage scan found the phrases), -1 to look here. */
+ * (kb_answer's triage scan found the phrases, and s->lex holds its
+ * KB_LEX_DUAL reading of text), -1 to look and read text here. */
 static int match_run(const kb *k, kb_scratch *s, const char *text,
                      size_t len, long skip_alt, int offtopic,
                      kb_result *out)
@@ -395,9 +396,10 @@ static int match_run(const kb *k, kb_scratch *s, const char *text,
     if (offtopic < 0 ? kb_offtopic(k, s, text, len) : offtopic)
         return 0;   /* outside the knowledge base: no answer */
     /* the kb is only read: without KB_LEX_INTERN nothing is modified */
-    if (kb_lex_run((kb *)k, s->stem, text ? text : "", len,
-                   KB_LEX_REPAIR | KB_LEX_SYN, KB_QUERY_MAX_TOKENS,
-                   &s->lex) < 0)
+    if (offtopic >= 0 ? kb_lex_second(k, &s->lex) < 0
+                      : kb_lex_run((kb *)k, s->stem, text ? text : "", len,
+                                   KB_LEX_REPAIR | KB_LEX_SYN,
+                                   KB_QUERY_MAX_TOKENS, &s->lex) < 0)
         return -1;
     query q;
     s->skip_alt = skip_alt;

@@ -90,6 +90,7 @@ int kb_scratch_ready(kb_scratch *s, const kb *k)
               sizeof *s->ghit) < 0 ||
         kb_u32buf_reserve(&s->qterms, qmax) < 0 ||
         kb_u32buf_reserve(&s->lex.raw, qmax) < 0 ||
+        kb_u32buf_reserve(&s->lex.raw2, qmax) < 0 ||
         kb_u32buf_reserve(&s->lex.terms, qmax) < 0)
         return -1;
     return 0;

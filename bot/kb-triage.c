@@ -152,7 +152,8 @@ int kb_triage_scan(const kb *k, kb_scratch *s, const char *text, size_t len)
     if ((!text && len) || kb_scratch_ready(s, k) < 0)
         return -1;
     if (kb_lex_run((kb *)k, s->stem, text ? text : "", len,
-                   KB_LEX_KEEPSTOP | KB_LEX_REPAIR | KB_LEX_SYN,
+                   KB_LEX_KEEPSTOP | KB_LEX_REPAIR | KB_LEX_SYN |
+                       KB_LEX_DUAL,
                    KB_QUERY_MAX_TOKENS, &s->lex) < 0)
         return -1;
     kb_phrase_scan(k, s->lex.terms.v, s->lex.terms.n, s->ghit);
