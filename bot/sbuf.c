@@ -52,15 +52,28 @@ int sbuf_addn(sbuf *b, const char *s, size_t n)
 
 int sbuf_add(sbuf *b, const char *s) { return sbuf_addn(b, s, strlen(s)); }
 
+/* Formats straight into the free space when it fits (one vsnprintf);
+ * only a longer result grows the buffer and formats again. */
 int sbuf_vaddf(sbuf *b, const char *fmt, va_list ap)
 {
     va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n < 0 || sbuf_grow(b, (size_t)n) < 0)
+    if (b->oom)
         return -1;
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    size_t room = b->cap - b->len;
+    va_copy(ap2, ap);
+    int n = vsnprintf(room ? b->s + b->len : NULL, room, fmt, ap2);
+    va_end(ap2);
+    if (n >= 0 && (size_t)n >= room) {
+        if (sbuf_grow(b, (size_t)n) < 0)
+            n = -1;
+        else
+            vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    }
+    if (n < 0) {             /* keep the old contents terminated */
+        if (b->s)
+            b->s[b->len] = '\0';
+        return -1;
+    }
     b->len += (size_t)n;
     return 0;
 }
