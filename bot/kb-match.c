@@ -159,6 +159,21 @@ static void score_candidate(const kb *k, kb_scratch *s, kb_cand *c,
     c->score = (float)(v / mix);
 }
 
+/* Insertion sort by cmp: n is small (params.candidates). */
+static void cand_sort(kb_cand *c, size_t n,
+                      int (*cmp)(const kb_cand *, const kb_cand *))
+{
+    for (size_t i = 1; i < n; i++) {
+        kb_cand x = c[i];
+        size_t j = i;
+        while (j > 0 && cmp(&x, &c[j - 1]) < 0) {
+            c[j] = c[j - 1];
+            j--;
+        }
+        c[j] = x;
+    }
+}
+
 static int bm25_desc(const kb_cand *a, const kb_cand *b)
 {
     if (a->bm25 != b->bm25)
@@ -175,15 +190,7 @@ static void rescore(const kb *k, kb_scratch *s, const query *q)
     const kb_params *p = &k->params;
     kb_cand *c = s->cand;
     size_t n = s->n_cand;
-    for (size_t i = 1; i < n; i++) {   /* insertion sort, n is small */
-        kb_cand x = c[i];
-        size_t j = i;
-        while (j > 0 && bm25_desc(&x, &c[j - 1]) < 0) {
-            c[j] = c[j - 1];
-            j--;
-        }
-        c[j] = x;
-    }
+    cand_sort(c, n, bm25_desc);
     int pairs = q->bi_weight > 0 && (k->features & KB_FEAT_ALTS);
     double mix = p->mix_alt + p->mix_bm25 + (pairs ? p->mix_bigram : 0);
     double top[3] = {-1, -1, -1};
@@ -212,20 +219,6 @@ static int cand_cmp(const kb_cand *a, const kb_cand *b)
     if (a->score != b->score)
         return a->score > b->score ? -1 : 1;
     return a->entry < b->entry ? -1 : a->entry > b->entry;
-}
-
-/* Insertion sort: n is small (params.candidates). */
-static void cand_sort(kb_cand *c, size_t n)
-{
-    for (size_t i = 1; i < n; i++) {
-        kb_cand x = c[i];
-        size_t j = i;
-        while (j > 0 && cand_cmp(&x, &c[j - 1]) < 0) {
-            c[j] = c[j - 1];
-            j--;
-        }
-        c[j] = x;
-    }
 }
 
 /* ---- confidence and decision ----------------------------------------- */
@@ -407,7 +400,7 @@ static int match_run(const kb *k, kb_scratch *s, const char *text,
     if (s->qterms.n > 0 && !kb_text_has_markup(text, len)) {
         s->n_cand = kb_topk(k, s);
         rescore(k, s, &q);
-        cand_sort(s->cand, s->n_cand);
+        cand_sort(s->cand, s->n_cand, cand_cmp);
         if (s->n_cand)
             out->best = &k->entries[s->cand[0].entry];
         decide(k, s, &q, out);
