@@ -64,14 +64,14 @@ def free_port():
 
 
 class Emulator:
-    def __init__(self):
+    def __init__(self, hold_ms=0):
         self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         env = dict(os.environ, NODE_PATH=os.path.join(EMU_DIR,
                                                       "node_modules"))
         self.proc = subprocess.Popen(
             ["node", os.path.join(HERE, "emulator-server.js"),
-             str(self.port)], env=env, stdout=subprocess.PIPE,
+             str(self.port), str(hold_ms)], env=env, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT)
         line = self.proc.stdout.readline().decode()
         assert line.strip() == "ready", "emulator did not start: " + line
@@ -177,6 +177,8 @@ def test_did_you_mean_buttons(emu, bot):
 
 
 def test_kill9_midstream(emu, bot):
+    # the emulator holds each reply 300 ms, so 18 replies take seconds and
+    # the kill lands mid-stream however fast the bot (or slow the asking) is
     asked = [(600 + i % 6, emu.say(600 + i % 6, QUESTIONS[i % 8]))
              for i in range(18)]
     deadline = time.time() + 20
@@ -196,6 +198,8 @@ def test_kill9_midstream(emu, bot):
         at_kill, len(asked), sum(c - 1 for c in counts)))
 
 
+test_kill9_midstream.hold_ms = 300
+
 TESTS = [test_cited_answer_as_reply, test_commands,
          test_did_you_mean_buttons, test_kill9_midstream]
 
@@ -207,7 +211,7 @@ def main():
     passed = failed = 0
     for fn in TESTS:
         workdir = tempfile.mkdtemp(prefix="tg-emu-")
-        emu = Emulator()
+        emu = Emulator(getattr(fn, "hold_ms", 0))
         bot = Bot(workdir, emu.url).start()
         try:
             wait_log(bot, "polling for updates")
