@@ -46,7 +46,14 @@ int tg_webhook_run(tg_bot *b);
 /* Process one update: deliver it to the host or ignore it.  Returns 0
  * when it is done (answered or ignored: acknowledge it), -1 when the
  * reply could not be sent (retry it later). */
-int tg_poll_handle(tg_bot *b, const tg_update *u);
+int tg_handle_update(tg_bot *b, const tg_update *u);
+
+/* getMe until it works (backing off); a rejected token is fatal (logged
+ * once).  Returns 0 with b->username and b->bot_id set, or -1. */
+int tg_start_connect(tg_bot *b);
+
+/* setMyCommands: /start, /help, /topics.  A failure is only logged. */
+void tg_start_commands(tg_bot *b);
 
 /* Render and send one reply (split, keyboard on the last part).  Returns
  * 0 when sent, or when Telegram refused it for good (logged: retrying

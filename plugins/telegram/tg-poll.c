@@ -1,6 +1,7 @@
 /*
- * tg-poll.c - the long-polling loop: getMe, setMyCommands, getUpdates,
- * deliver, then acknowledge (persist the offset) only once answered.
+ * tg-poll.c - the long-polling loop: start (tg-start.c), then getUpdates
+ * into the journal, hand each update on (tg-handle.c), and acknowledge
+ * (persist the offset) only once answered.
  */
 #include "tg-bot.h"
 
@@ -10,96 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "tg-render.h"
-
-#define SLEEP_SLICE_MS 200
 #define TG_POLL_LIMIT 100      /* updates per getUpdates */
 #define TG_BAD_POLLS 2         /* unparseable bodies before limit=1 */
 #define TG_BAD_HITS 2          /* limit=1 failures on one id: skip it */
-
-int tg_bot_stopping(tg_bot *b)
-{
-    return atomic_load(&b->stopping) || b->host->should_stop(b->host);
-}
-
-int tg_bot_sleep(tg_bot *b, unsigned ms)
-{
-    while (ms > 0 && !tg_bot_stopping(b)) {
-        unsigned slice = ms < SLEEP_SLICE_MS ? ms : SLEEP_SLICE_MS;
-        if (b->host->sleep_ms(b->host, slice))
-            return 1;
-        ms -= slice;
-    }
-    return tg_bot_stopping(b);
-}
-
-/* ---- start ------------------------------------------------------------ */
-
-static int take_identity(tg_bot *b, json_t *me)
-{
-    const char *user = json_string_value(json_object_get(me, "username"));
-    json_t *id = json_object_get(me, "id");
-    if (!json_is_integer(id)) {
-        b->host->log(b->host, FAQBOT_LOG_WARN, "getMe: no bot id in reply");
-        return -1;
-    }
-    free(b->username);
-    b->username = strdup(user ? user : "");
-    if (!b->username)
-        return -1;
-    b->bot_id = (int64_t)json_integer_value(id);
-    b->host->log(b->host, FAQBOT_LOG_INFO, "connected as @%s (id %" PRId64
-                 ")", b->username, b->bot_id);
-    return 0;
-}
-
-/* getMe until it works; a rejected token is fatal.  Returns 0 or -1. */
-static int start(tg_bot *b)
-{
-    for (;;) {
-        tg_result res;
-        int st = tg_api_call(b->api, "getMe", NULL, b->cfg.request_timeout,
-                             &res);
-        int ok = st == TG_OK && take_identity(b, res.result) == 0;
-        if (st == TG_E_AUTH)
-            b->host->log(b->host, FAQBOT_LOG_ERROR, "the Bot API rejected "
-                         "the bot token (HTTP %ld: %s); check the token in "
-                         "%s; telegram stops, other plugins keep running",
-                         res.error_code, res.desc, b->cfg.token_from);
-        else if (!ok && st != TG_E_ABORTED)
-            b->host->log(b->host, FAQBOT_LOG_WARN, "getMe failed: %s (%s); "
-                         "retrying", tg_status_name(st), res.desc);
-        unsigned wait = st == TG_E_RETRY ? (unsigned)res.retry_after * 1000u
-                                         : tg_backoff_next(&b->backoff);
-        tg_result_clear(&res);
-        if (ok)
-            break;
-        if (st == TG_E_AUTH || st == TG_E_ABORTED || tg_bot_sleep(b, wait))
-            return -1;
-    }
-    tg_backoff_reset(&b->backoff);
-    return 0;
-}
-
-static void set_commands(tg_bot *b)
-{
-    tg_result res;
-    json_t *p = json_pack(
-        "{s:[{s:s,s:s},{s:s,s:s},{s:s,s:s}]}", "commands",
-        "command", "start", "description", "What this bot does",
-        "command", "help", "description", "How to ask a question",
-        "command", "topics", "description", "Topics I can answer");
-    int st = p ? tg_api_call(b->api, "setMyCommands", p,
-                             b->cfg.request_timeout, &res)
-               : TG_E_NOMEM;
-    if (st != TG_OK && p)
-        b->host->log(b->host, FAQBOT_LOG_WARN, "setMyCommands failed: %s "
-                     "(%s); the command menu may be missing",
-                     tg_status_name(st), res.desc);
-    if (p)
-        tg_result_clear(&res);
-    json_decref(p);
-}
 
 /* ---- cursor ----------------------------------------------------------- */
 
@@ -141,107 +55,7 @@ static void save_cursor(tg_bot *b)
     free(text);
 }
 
-/* ---- updates ---------------------------------------------------------- */
-
-static void id_str(char *buf, size_t len, int64_t v)
-{
-    snprintf(buf, len, "%" PRId64, v);
-}
-
-static int handle_message(tg_bot *b, const tg_update *u)
-{
-    char chat[24], mid[24], from[24];
-    const char *why;
-    char *text;
-    int all = b->cfg.answer_all_in_groups, rc;
-    faqbot_message m;
-    id_str(chat, sizeof chat, u->chat_id);
-    if (strcmp(u->chat_type, "private") != 0)
-        all = tg_filter_answer_all(b->host, chat, all);
-    rc = tg_filter_message(u, b->bot_id, b->username, all, &text, &why);
-    if (rc <= 0) {
-        if (rc == 0)
-            b->host->log(b->host, FAQBOT_LOG_DEBUG, "update %" PRId64
-                         " ignored: %s", u->update_id, why);
-        return rc;
-    }
-    id_str(mid, sizeof mid, u->message_id);
-    id_str(from, sizeof from, u->from_id);
-    memset(&m, 0, sizeof m);
-    m.struct_size = sizeof m;
-    m.chat_id = chat;
-    m.message_id = mid;
-    m.sender_id = from;
-    m.sender_name = u->from_name;
-    m.text = text;
-    m.is_group = strcmp(u->chat_type, "private") != 0;
-    rc = b->host->deliver(b->host, &m);
-    free(text);
-    return rc == 0 ? 0 : -1;
-}
-
-static void answer_callback(tg_bot *b, const char *id, const char *note)
-{
-    tg_result res;
-    json_t *p = json_pack("{s:s}", "callback_query_id", id);
-    int st = TG_E_NOMEM;
-    if (p && note)
-        json_object_set_new(p, "text", json_string(note));
-    if (p)
-        st = tg_api_call(b->api, "answerCallbackQuery", p,
-                         b->cfg.request_timeout, &res);
-    if (st != TG_OK && p)
-        b->host->log(b->host, FAQBOT_LOG_INFO, "answerCallbackQuery "
-                     "failed: %s (%s)", tg_status_name(st), res.desc);
-    if (p)
-        tg_result_clear(&res);
-    json_decref(p);
-}
-
-static int handle_callback(tg_bot *b, const tg_update *u)
-{
-    char chat[24], mid[24], from[24];
-    const char *pick = tg_render_pick(u->callback_data);
-    faqbot_message m;
-    answer_callback(b, u->callback_id, pick ? NULL
-                    : "This button no longer works.");
-    if (!pick || u->from_is_bot)
-        return 0;
-    id_str(chat, sizeof chat, u->chat_id ? u->chat_id : u->from_id);
-    id_str(mid, sizeof mid, u->message_id);
-    id_str(from, sizeof from, u->from_id);
-    memset(&m, 0, sizeof m);
-    m.struct_size = sizeof m;
-    m.chat_id = chat;
-    m.message_id = u->message_id ? mid : NULL;
-    m.sender_id = from;
-    m.sender_name = u->from_name;
-    m.text = pick;
-    m.pick = pick;
-    m.is_group = u->chat_id && strcmp(u->chat_type, "private") != 0;
-    return b->host->deliver(b->host, &m) == 0 ? 0 : -1;
-}
-
-int tg_poll_handle(tg_bot *b, const tg_update *u)
-{
-    if (u->kind == TG_UPD_MESSAGE) {
-        if (!b->cursor.have_offset && b->cfg.skip_backlog && u->date &&
-            u->date < b->since) {
-            b->host->log(b->host, FAQBOT_LOG_DEBUG, "update %" PRId64
-                         " predates the first start: skipped",
-                         u->update_id);
-            return 0;
-        }
-        return handle_message(b, u);
-    }
-    if (u->kind == TG_UPD_CALLBACK)
-        return handle_callback(b, u);
-    b->host->log(b->host, FAQBOT_LOG_DEBUG, "update %" PRId64 " ignored: "
-                 "%s", u->update_id, u->kind == TG_UPD_EDITED
-                 ? "an edit" : u->kind == TG_UPD_CHANNEL_POST
-                 ? "a channel post" : "not a message");
-    return 0;
-}
+/* ---- the journal ------------------------------------------------------ */
 
 /* Handle the head of the journal.  Returns 0 when it is done (answered,
  * ignored or malformed: drop it), 1 when it must be retried. */
@@ -253,7 +67,7 @@ static int handle_head(tg_bot *b, json_t *head, int64_t *id)
     if (rc != 0)
         b->host->log(b->host, FAQBOT_LOG_WARN, "skipping a malformed "
                      "update: %s", err);
-    rc = rc == 0 && tg_poll_handle(b, &u) != 0;
+    rc = rc == 0 && tg_handle_update(b, &u) != 0;
     *id = u.update_id;
     tg_update_clear(&u);
     return rc;
@@ -488,10 +302,10 @@ static int poll_once(tg_bot *b, int *conflicts)
 int tg_poll_run(tg_bot *b)
 {
     int conflicts = 0, rc = 0;
-    if (start(b) != 0)
+    if (tg_start_connect(b) != 0)
         return tg_bot_stopping(b) ? 0 : -1;
     if (b->cfg.set_commands)
-        set_commands(b);
+        tg_start_commands(b);
     load_cursor(b);
     if (b->cfg.webhook)
         return tg_webhook_run(b);

@@ -109,7 +109,7 @@ static int handle_body(tg_bot *b, const char *body, size_t len)
     else if (u.update_id >= 0 && tg_cursor_known(&b->cursor, u.update_id))
         b->host->log(b->host, FAQBOT_LOG_DEBUG, "webhook: update %lld again:"
                      " already answered", (long long)u.update_id);
-    else if (tg_poll_handle(b, &u) != 0)
+    else if (tg_handle_update(b, &u) != 0)
         status = 500;                  /* Telegram will deliver it again */
     else
         tg_cursor_done(&b->cursor, u.update_id);

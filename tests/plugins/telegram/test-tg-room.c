@@ -1,5 +1,5 @@
 /* Unit tests for the per-room answer mode (tg_filter_answer_all) and its
- * use by tg_poll_handle, with a fake host: the operator's "rooms" setting
+ * use by tg_handle_update, with a fake host: the operator's "rooms" setting
  * overrides answer_all_in_groups both ways, private chats never ask, and
  * an older host (no room_get in its table) keeps the plugin default. */
 #include <criterion/criterion.h>
@@ -126,7 +126,7 @@ Test(tg_room, unknown_value_keeps_the_default_with_one_warning)
     cr_assert_eq(n_freed, 2);
 }
 
-/* ---- through tg_poll_handle ------------------------------------------- */
+/* ---- through tg_handle_update ------------------------------------------- */
 
 static tg_bot bot(int answer_all)
 {
@@ -164,13 +164,13 @@ Test(tg_room, all_room_answers_chatter_other_groups_do_not)
     tg_update a = group_msg(-1001, "supergroup", "does massage help sleep?");
     tg_update o = group_msg(-1002, "supergroup", "does massage help sleep?");
     tg_update m = group_msg(-1002, "group", "@FaqTestBot does it help?");
-    cr_assert_eq(tg_poll_handle(&b, &a), 0);
+    cr_assert_eq(tg_handle_update(&b, &a), 0);
     cr_assert_eq(n_delivered, 1);
     cr_assert_str_eq(delivered_text, "does massage help sleep?");
-    cr_assert_eq(tg_poll_handle(&b, &o), 0);
+    cr_assert_eq(tg_handle_update(&b, &o), 0);
     cr_assert_eq(n_delivered, 1, "chatter in a mentions-only group answered");
     cr_assert_str_eq(last_chat, "-1002");
-    cr_assert_eq(tg_poll_handle(&b, &m), 0);
+    cr_assert_eq(tg_handle_update(&b, &m), 0);
     cr_assert_eq(n_delivered, 2);
     cr_assert_str_eq(delivered_text, "does it help?");
 }
@@ -182,9 +182,9 @@ Test(tg_room, mentions_room_overrides_answer_all_in_groups)
     room_mode[0] = "mentions";
     tg_update quiet = group_msg(-1002, "supergroup", "hello all");
     tg_update loud = group_msg(-1001, "supergroup", "hello all");
-    cr_assert_eq(tg_poll_handle(&b, &quiet), 0);
+    cr_assert_eq(tg_handle_update(&b, &quiet), 0);
     cr_assert_eq(n_delivered, 0);
-    cr_assert_eq(tg_poll_handle(&b, &loud), 0);
+    cr_assert_eq(tg_handle_update(&b, &loud), 0);
     cr_assert_eq(n_delivered, 1);
     cr_assert_eq(n_freed, 1);
 }
@@ -195,7 +195,7 @@ Test(tg_room, private_chats_never_ask_the_host)
     room_chat[0] = "42";
     room_mode[0] = "mentions";
     tg_update p = group_msg(42, "private", "does massage help sleep?");
-    cr_assert_eq(tg_poll_handle(&b, &p), 0);
+    cr_assert_eq(tg_handle_update(&b, &p), 0);
     cr_assert_eq(n_delivered, 1);
     cr_assert_eq(n_room_calls, 0);
 }
