@@ -47,6 +47,10 @@ int mx_api_set_token(mx_api *a, const char *token);
 /* Free what a result owns and reset it. */
 void mx_result_clear(mx_result *r);
 
+/* Set r->status and r->error (fmt has one %s, filled with arg or "").
+ * Returns status. */
+int mx_api_fail(mx_result *r, int status, const char *fmt, const char *arg);
+
 /* One request: method, path (already escaped, starting with /_matrix),
  * body (JSON text or NULL), total timeout.  Always fills *r; returns
  * r->status. */
@@ -57,7 +61,7 @@ int mx_api_call(mx_api *a, const char *method, const char *path,
  * free(); NULL on OOM. */
 char *mx_api_escape(const char *s);
 
-/* ---- endpoints (thin; each fills *r and returns r->status) ---------- */
+/* ---- endpoints, mx-api-calls.c (each fills *r, returns r->status) --- */
 int mx_api_whoami(mx_api *a, mx_result *r);
 int mx_api_login(mx_api *a, const char *user, const char *password,
                  const char *device_id, const char *device_name,
