@@ -40,7 +40,7 @@ typedef struct kb_map_slot {
     const char *key;       /* in the arena, NUL-terminated; NULL = empty */
     uint64_t prefix;       /* first 8 bytes, zero-padded: most keys are
                               compared without touching the arena */
-    uint32_t len, hash, val;
+    uint32_t len, val;     /* 24 bytes: the hash is recomputed on growth */
 } kb_map_slot;
 
 typedef struct kb_map {
@@ -58,6 +58,9 @@ int kb_map_find(const kb_map *m, const char *s, size_t len, uint32_t *val);
 int kb_map_put(kb_map *m, const char *s, size_t len, uint32_t val,
                const char **key_out);
 uint32_t kb_map_hash(const char *s, size_t len);
+/* Once no more keys come: the slot array shrunk to a load of about 0.7
+ * (any size, not a power of two).  0, -1 on OOM (the map is unchanged). */
+int kb_map_compact(kb_map *m);
 
 /* ---- growable uint32 buffer ------------------------------------------- */
 

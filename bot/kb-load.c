@@ -187,6 +187,29 @@ static int load_all(kb *k, const char *dir, kb_diag *d)
     return 0;
 }
 
+/* Once loaded: the maps at their final load and the entries array at
+ * its final size (the triage reply entry re-pointed).  -1 on OOM. */
+static int kb_compact(kb *k)
+{
+    kb_map *maps[] = {&k->tokens, &k->terms, &k->entry_ids, &k->source_ids,
+                      &k->broken_ids};
+    for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++) {
+        if (kb_map_compact(maps[i]) < 0)
+            return -1;
+    }
+    if (k->n_entries == 0 || k->n_entries == k->cap_entries)
+        return 0;
+    size_t tr = k->triage_reply ? (size_t)(k->triage_reply - k->entries) : 0;
+    kb_entry *v = realloc(k->entries, k->n_entries * sizeof *v);
+    if (!v)
+        return -1;
+    k->entries = v;
+    k->cap_entries = k->n_entries;
+    if (k->triage_reply)
+        k->triage_reply = &k->entries[tr];
+    return 0;
+}
+
 static double seconds(void)
 {
     struct timespec ts;
@@ -220,6 +243,8 @@ kb *kb_load_ex(const char *dir, const kb_load_opts *opts, kb_diag *diag)
     k->t_read = t1 - t0;
     if (rc == 0 && d->errors == errors0)
         rc = kb_index_build(k);
+    if (rc == 0 && d->errors == errors0)
+        rc = kb_compact(k);
     k->t_index = seconds() - t1;
     if (rc < 0)
         kb_diag_add(d, KB_ERROR, dir, 0, NULL, "out of memory");

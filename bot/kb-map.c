@@ -40,17 +40,26 @@ static uint64_t key_prefix(const char *s, size_t len)
     return p;
 }
 
+/* Home slot of hash h: h scaled to [0, cap), so cap need not be a power
+ * of two. */
+static size_t map_home(size_t cap, uint32_t h)
+{
+    return (size_t)(((uint64_t)h * cap) >> 32);
+}
+
 static kb_map_slot *map_slot(const kb_map *m, const char *s, size_t len,
                              uint32_t h, uint64_t prefix)
 {
-    size_t mask = m->cap - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
+    size_t i = map_home(m->cap, h);
+    for (;;) {
         kb_map_slot *sl = &m->slots[i];
         if (!sl->key)
             return sl;
-        if (sl->hash == h && sl->len == len && sl->prefix == prefix &&
+        if (sl->prefix == prefix && sl->len == len &&
             (len <= 8 || memcmp(sl->key + 8, s + 8, len - 8) == 0))
             return sl;
+        if (++i == m->cap)
+            i = 0;
     }
 }
 
@@ -67,9 +76,9 @@ int kb_map_find(const kb_map *m, const char *s, size_t len, uint32_t *val)
     return 1;
 }
 
-static int map_grow(kb_map *m)
+/* Move every key into a zeroed array of cap slots.  0, -1 on OOM. */
+static int map_resize(kb_map *m, size_t cap)
 {
-    size_t cap = m->cap ? m->cap * 2 : 64;
     kb_map_slot *old = m->slots;
     size_t oldcap = m->cap;
     m->slots = calloc(cap, sizeof *m->slots);
@@ -80,21 +89,30 @@ static int map_grow(kb_map *m)
     m->cap = cap;
     for (size_t i = 0; i < oldcap; i++) {
         if (old[i].key)
-            *map_slot(m, old[i].key, old[i].len, old[i].hash,
+            *map_slot(m, old[i].key, old[i].len,
+                      kb_map_hash(old[i].key, old[i].len),
                       old[i].prefix) = old[i];
     }
     free(old);
     return 0;
 }
 
+int kb_map_compact(kb_map *m)
+{
+    size_t cap = m->count + m->count * 3 / 7 + 1;   /* load ~0.7 */
+    if (cap >= m->cap || m->count == 0)
+        return 0;
+    return map_resize(m, cap);
+}
+
 int kb_map_put(kb_map *m, const char *s, size_t len, uint32_t val,
                const char **key_out)
 {
-    if ((m->count + 1) * 2 > m->cap && map_grow(m) < 0)
+    if ((m->count + 1) * 2 > m->cap &&
+        map_resize(m, m->cap ? m->cap * 2 : 64) < 0)
         return -1;
-    uint32_t h = kb_map_hash(s, len);
     uint64_t prefix = key_prefix(s, len);
-    kb_map_slot *sl = map_slot(m, s, len, h, prefix);
+    kb_map_slot *sl = map_slot(m, s, len, kb_map_hash(s, len), prefix);
     if (!sl->key) {
         char *key = kb_arena_strndup(m->keys, s, len);
         if (!key)
@@ -102,7 +120,6 @@ int kb_map_put(kb_map *m, const char *s, size_t len, uint32_t val,
         sl->key = key;
         sl->prefix = prefix;
         sl->len = (uint32_t)len;
-        sl->hash = h;
         m->count++;
     }
     sl->val = val;
