@@ -17,12 +17,15 @@ int reply_citation(const kb_entry *e, sbuf *out)
         for (size_t j = i; j < e->n_citations; j++)
             count += strcmp(e->citations[j].source_id, c->source_id) == 0;
         sbuf_add(out, i == 0 ? "Source: " : "; ");
-        sbuf_addf(out, "%s, section%s ", c->source_title, count > 1 ? "s" : "");
+        sbuf_add(out, c->source_title);
+        sbuf_add(out, count > 1 ? ", sections " : ", section ");
         int n = 0;
         for (size_t j = i; j < e->n_citations; j++) {
             if (strcmp(e->citations[j].source_id, c->source_id) != 0)
                 continue;
-            sbuf_addf(out, "%s\"%s\"", n++ ? ", " : "", e->citations[j].section);
+            sbuf_add(out, n++ ? ", \"" : "\"");
+            sbuf_add(out, e->citations[j].section);
+            sbuf_addn(out, "\"", 1);
         }
     }
     return out->oom ? -1 : 0;
@@ -33,22 +36,28 @@ static void render_list(sbuf *out, const char *head,
 {
     if (n == 0)
         return;
-    sbuf_addf(out, "\n\n%s", head);
+    sbuf_addn(out, "\n\n", 2);
+    sbuf_add(out, head);
     for (size_t i = 0; i < n; i++) {
         if (numbered)
-            sbuf_addf(out, "\n  %zu. %s", i + 1, s[i].title);
+            sbuf_addf(out, "\n  %zu. ", i + 1);
         else
-            sbuf_addf(out, "\n  - %s", s[i].title);
+            sbuf_addn(out, "\n  - ", 5);
+        sbuf_add(out, s[i].title);
     }
 }
 
 int reply_render_plain(const faqbot_reply *r, sbuf *out)
 {
     sbuf_add(out, r->text ? r->text : "");
-    if (r->citation)
-        sbuf_addf(out, "\n\n%s", r->citation);
-    if (r->notice)
-        sbuf_addf(out, "\n%s", r->notice);
+    if (r->citation) {
+        sbuf_addn(out, "\n\n", 2);
+        sbuf_add(out, r->citation);
+    }
+    if (r->notice) {
+        sbuf_addn(out, "\n", 1);
+        sbuf_add(out, r->notice);
+    }
     render_list(out, "Did you mean:", r->suggestions, r->n_suggestions, 1);
     if (r->n_suggestions)
         sbuf_add(out, "\n(Reply with a number to pick one.)");

@@ -46,7 +46,9 @@ static void add_topics(const kb *k, sbuf *out)
         const kb_entry *e = kb_entry_at(k, i);
         if (is_reserved(k, e))
             continue;
-        sbuf_addf(out, "%s%s", n++ ? "; " : "", e->title);
+        if (n++)
+            sbuf_addn(out, "; ", 2);
+        sbuf_add(out, e->title);
     }
 }
 
@@ -147,22 +149,20 @@ static void fill_answer(const router_env *env, const kb *k,
     }
 }
 
-static void fill_from_result(const router_env *env, const kb *k, route_out *o)
+/* The cheap part of a result: kind, notice, suggestions.  The text
+ * (answer, citation, related topics) waits for router_render. */
+static void decide_from_result(route_out *o)
 {
     switch (o->res.status) {
     case KB_ANSWERED:
         o->kind = FAQBOT_REPLY_ANSWER;
-        fill_answer(env, k, o->res.entry, o);
         o->notice = REPLY_NOTICE;
         break;
     case KB_URGENT:
         o->kind = FAQBOT_REPLY_URGENT;
-        fill_answer(env, k, o->res.entry, o);
-        o->n_related = 0;
         break;
     case KB_AMBIGUOUS:
         o->kind = FAQBOT_REPLY_AMBIGUOUS;
-        sbuf_add(&o->text, "I'm not sure which topic you mean.");
         for (size_t i = 0; i < o->res.n_suggestions; i++) {
             const kb_entry *e = o->res.suggestions[i];
             o->sugg[o->n_sugg++] = (faqbot_suggestion){e->id, e->title};
@@ -170,11 +170,33 @@ static void fill_from_result(const router_env *env, const kb *k, route_out *o)
         break;
     default:
         o->kind = FAQBOT_REPLY_NO_ANSWER;
+    }
+    o->pending = 1;
+}
+
+int router_render(const router_env *env, const kb *k, route_out *o)
+{
+    if (!o->pending)
+        return 0;
+    o->pending = 0;
+    switch (o->kind) {
+    case FAQBOT_REPLY_ANSWER:
+        fill_answer(env, k, o->res.entry, o);
+        break;
+    case FAQBOT_REPLY_URGENT:
+        fill_answer(env, k, o->res.entry, o);
+        o->n_related = 0;
+        break;
+    case FAQBOT_REPLY_AMBIGUOUS:
+        sbuf_add(&o->text, "I'm not sure which topic you mean.");
+        break;
+    default:
         sbuf_add(&o->text, "Sorry, I don't know that one: it isn't covered by "
                            "what I have learned. I can answer questions on: ");
         add_topics(k, &o->text);
         sbuf_add(&o->text, ".");
     }
+    return (o->text.oom || o->citation.oom) ? -1 : 0;
 }
 
 /* Skip "!faq" (any case) and blanks; returns the question part. */
@@ -191,8 +213,8 @@ static const char *strip_bang_faq(const char *t)
     return t;
 }
 
-int router_route(const router_env *env, const kb *k, kb_scratch *s,
-                 const char *text, const char *pick, route_out *o)
+int router_decide(const router_env *env, const kb *k, kb_scratch *s,
+                  const char *text, const char *pick, route_out *o)
 {
     route_out_reset(o);
     o->res.status = -1;
@@ -201,8 +223,8 @@ int router_route(const router_env *env, const kb *k, kb_scratch *s,
         o->res.status = KB_ANSWERED;
         o->res.entry = picked;
         o->res.confidence = 1.0;
-        fill_from_result(env, k, o);
-        return o->text.oom ? -1 : 0;
+        decide_from_result(o);
+        return 0;
     }
     const char *q = strip_bang_faq(text ? text : "");
     int unknown;
@@ -220,8 +242,16 @@ int router_route(const router_env *env, const kb *k, kb_scratch *s,
     }
     if (kb_answer(k, s, q, strlen(q), &o->res) < 0)
         return -1;
-    fill_from_result(env, k, o);
-    return (o->text.oom || o->citation.oom) ? -1 : 0;
+    decide_from_result(o);
+    return 0;
+}
+
+int router_route(const router_env *env, const kb *k, kb_scratch *s,
+                 const char *text, const char *pick, route_out *o)
+{
+    if (router_decide(env, k, s, text, pick, o) < 0)
+        return -1;
+    return router_render(env, k, o);
 }
 
 void router_reply_view(const route_out *o, faqbot_reply *r)

@@ -26,6 +26,7 @@ typedef struct route_out {
     size_t n_sugg;
     faqbot_suggestion related[ROUTER_MAX_RELATED];
     size_t n_related;
+    int pending;                   /* router_render has text to write */
 } route_out;
 
 void route_out_init(route_out *o);
@@ -35,6 +36,17 @@ void route_out_free(route_out *o);
  * or -1 on OOM.  o must be initialised; it is reset first. */
 int router_route(const router_env *env, const kb *k, kb_scratch *s,
                  const char *text, const char *pick, route_out *o);
+
+/* router_route in two steps, for callers that may already hold the
+ * rendered reply (`ask --batch` keeps one per entry): router_decide
+ * fills everything but the text of an answer, an urgent reply, a "did
+ * you mean" or a "no answer" (commands are written at once);
+ * router_render writes that text, citation and related topics (nothing
+ * when there is none left to write).  Same results as router_route; 0, or
+ * -1 on OOM. */
+int router_decide(const router_env *env, const kb *k, kb_scratch *s,
+                  const char *text, const char *pick, route_out *o);
+int router_render(const router_env *env, const kb *k, route_out *o);
 
 /* Fill a faqbot_reply view of o (pointers into o). */
 void router_reply_view(const route_out *o, faqbot_reply *r);

@@ -1,0 +1,135 @@
+/* ask.c - one question to one reply line (`faqbot ask`), see ask.h. */
+#include "ask.h"
+
+#include "jsonw.h"
+#include "reply-cache.h"
+#include "reply.h"
+#include "utf8.h"
+
+#include <stdlib.h>
+
+struct ask_worker {
+    const kb *k;
+    const router_env *env;
+    kb_scratch *s;
+    route_out out;
+    sbuf clean, plain;
+    reply_cache *cache;    /* NULL: render every reply */
+};
+
+/* Caller frees with ask_worker_free. */
+ask_worker *ask_worker_new(const kb *k, const router_env *env, int cache)
+{
+    ask_worker *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->k = k;
+    w->env = env;
+    route_out_init(&w->out);
+    sbuf_init(&w->clean);
+    sbuf_init(&w->plain);
+    w->s = kb_scratch_new();
+    if (cache)
+        w->cache = reply_cache_new(k, env);
+    if (!w->s || (cache && !w->cache)) {
+        ask_worker_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void ask_worker_free(ask_worker *w)
+{
+    if (!w)
+        return;
+    reply_cache_free(w->cache);
+    kb_scratch_free(w->s);
+    route_out_free(&w->out);
+    sbuf_free(&w->clean);
+    sbuf_free(&w->plain);
+    free(w);
+}
+
+/* utf8_sanitize(q) without the copy when q is printable ASCII or tabs:
+ * utf8_sanitize leaves those bytes as they are.  NULL on OOM. */
+static const char *ask_clean(ask_worker *w, const char *q, size_t len)
+{
+    size_t i = 0;
+    while (i < len && ((unsigned char)(q[i] - 0x20) < 0x5f || q[i] == '\t'))
+        i++;
+    if (i == len)
+        return q;
+    sbuf_reset(&w->clean);
+    if (utf8_sanitize(q, len, &w->clean) < 0)
+        return NULL;
+    return sbuf_str(&w->clean);
+}
+
+/* The reply of w->out as a JSON string literal, onto b. */
+static int ask_reply_json(ask_worker *w, sbuf *b)
+{
+    faqbot_reply r;
+    if (w->cache)
+        return reply_cache_json(w->cache, &w->out, b);
+    sbuf_reset(&w->plain);
+    if (router_render(w->env, w->k, &w->out) < 0)
+        return -1;
+    router_reply_view(&w->out, &r);
+    if (reply_render_plain(&r, &w->plain) < 0)
+        return -1;
+    return jsonw_str(b, sbuf_str(&w->plain));
+}
+
+static int ask_json(ask_worker *w, sbuf *b)
+{
+    const route_out *o = &w->out;
+    const kb_entry *e = o->kind == FAQBOT_REPLY_COMMAND ? NULL : o->res.entry;
+    sbuf_add(b, "{\"status\":");
+    jsonw_str(b, router_status_name(o));
+    sbuf_add(b, ",\"entry\":");
+    if (e)
+        jsonw_str(b, e->id);
+    else
+        sbuf_add(b, "null");
+    sbuf_add(b, ",\"score\":");
+    jsonw_fixed4(b, o->res.score);
+    sbuf_add(b, ",\"confidence\":");
+    jsonw_fixed4(b, o->res.confidence);
+    sbuf_add(b, ",\"suggestions\":[");
+    for (size_t i = 0; i < o->n_sugg; i++) {
+        if (i)
+            sbuf_add(b, ",");
+        jsonw_str(b, o->sugg[i].entry_id);
+    }
+    sbuf_add(b, "],\"triage_rule\":");
+    if (o->kind == FAQBOT_REPLY_URGENT && o->res.triage_rule)
+        jsonw_str(b, o->res.triage_rule);
+    else
+        sbuf_add(b, "null");
+    sbuf_add(b, ",\"reply\":");
+    if (ask_reply_json(w, b) < 0)
+        return -1;
+    return sbuf_addn(b, "}\n", 2);
+}
+
+static int ask_plain(ask_worker *w, sbuf *b)
+{
+    faqbot_reply r;
+    if (router_render(w->env, w->k, &w->out) < 0)
+        return -1;
+    router_reply_view(&w->out, &r);
+    if (reply_render_plain(&r, b) < 0)
+        return -1;
+    return sbuf_addn(b, "\n", 1);
+}
+
+int ask_worker_line(ask_worker *w, const char *q, size_t len, int json,
+                    sbuf *out)
+{
+    const char *clean = ask_clean(w, q, len);
+    if (!clean || router_decide(w->env, w->k, w->s, clean, NULL, &w->out) < 0)
+        return -1;
+    if ((json ? ask_json(w, out) : ask_plain(w, out)) < 0 || out->oom)
+        return -1;
+    return 0;
+}

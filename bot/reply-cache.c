@@ -1,0 +1,128 @@
+/* reply-cache.c - rendered replies kept per entry, see reply-cache.h. */
+#include "reply-cache.h"
+
+#include "jsonw.h"
+#include "reply.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct reply_slot {
+    char *s;               /* JSON string literal, or NULL: not yet */
+    size_t len;
+} reply_slot;
+
+/* slot[2 * i] answers entry i, slot[2 * i + 1] is its urgent reply,
+ * slot[2 * n] the "no answer" text. */
+struct reply_cache {
+    const kb *k;
+    const router_env *env;
+    reply_slot *slot;
+    size_t n_slots;
+    sbuf plain;            /* reply_render_plain's text, reused */
+    size_t rendered, hits;
+};
+
+static void cache_clear(reply_cache *c)
+{
+    for (size_t i = 0; i < c->n_slots; i++)
+        free(c->slot[i].s);
+    free(c->slot);
+    c->slot = NULL;
+    c->n_slots = 0;
+}
+
+int reply_cache_reset(reply_cache *c, const kb *k, const router_env *env)
+{
+    size_t n = 2 * kb_entry_count(k) + 1;
+    cache_clear(c);
+    c->k = k;
+    c->env = env;
+    c->rendered = c->hits = 0;
+    c->slot = calloc(n, sizeof *c->slot);
+    if (!c->slot)
+        return -1;
+    c->n_slots = n;
+    return 0;
+}
+
+/* Caller frees with reply_cache_free. */
+reply_cache *reply_cache_new(const kb *k, const router_env *env)
+{
+    reply_cache *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    sbuf_init(&c->plain);
+    if (reply_cache_reset(c, k, env) < 0) {
+        reply_cache_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void reply_cache_free(reply_cache *c)
+{
+    if (!c)
+        return;
+    cache_clear(c);
+    sbuf_free(&c->plain);
+    free(c);
+}
+
+/* The slot that keeps o's reply, or NULL when o's reply is not kept
+ * (a command, a "did you mean", an entry not of c's kb). */
+static reply_slot *cache_slot(reply_cache *c, const route_out *o)
+{
+    if (o->kind == FAQBOT_REPLY_NO_ANSWER)
+        return &c->slot[c->n_slots - 1];
+    if (o->kind != FAQBOT_REPLY_ANSWER && o->kind != FAQBOT_REPLY_URGENT)
+        return NULL;
+    const kb_entry *first = kb_entry_at(c->k, 0), *e = o->res.entry;
+    if (!first || !e || e < first)
+        return NULL;
+    size_t i = (size_t)(e - first);
+    if (i >= kb_entry_count(c->k) || kb_entry_at(c->k, i) != e)
+        return NULL;
+    return &c->slot[2 * i + (o->kind == FAQBOT_REPLY_URGENT)];
+}
+
+/* Render o's reply as a JSON string literal onto out. */
+static int cache_render(reply_cache *c, route_out *o, sbuf *out)
+{
+    faqbot_reply r;
+    c->rendered++;
+    sbuf_reset(&c->plain);
+    if (router_render(c->env, c->k, o) < 0)
+        return -1;
+    router_reply_view(o, &r);
+    if (reply_render_plain(&r, &c->plain) < 0)
+        return -1;
+    return jsonw_str(out, sbuf_str(&c->plain));
+}
+
+int reply_cache_json(reply_cache *c, route_out *o, sbuf *out)
+{
+    reply_slot *sl = cache_slot(c, o);
+    if (sl && sl->s) {
+        c->hits++;
+        return sbuf_addn(out, sl->s, sl->len);
+    }
+    size_t start = out->len;
+    if (cache_render(c, o, out) < 0)
+        return -1;
+    if (sl) {   /* keep a copy; without memory, just render next time */
+        size_t len = out->len - start;
+        sl->s = malloc(len);
+        if (sl->s) {
+            memcpy(sl->s, out->s + start, len);
+            sl->len = len;
+        }
+    }
+    return 0;
+}
+
+void reply_cache_counts(const reply_cache *c, size_t *rendered, size_t *hits)
+{
+    *rendered = c->rendered;
+    *hits = c->hits;
+}
