@@ -36,27 +36,29 @@ Test(tg_api_redact, short_buffer_stays_terminated)
     cr_assert_str_eq(buf, "x<redacted>");
 }
 
-/* A loopback port with nothing listening. */
-static int closed_port(void)
+/* A loopback port with nothing listening: bound, never listen()ed, so a
+ * connect is refused, and kept bound (the caller closes *fd) so no other
+ * process can start listening on it meanwhile. */
+static int closed_port(int *fd)
 {
     struct sockaddr_in a;
     socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+    *fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_geq(*fd, 0);
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    port = ntohs(a.sin_port);
-    close(fd);
-    return port;
+    cr_assert_eq(bind(*fd, (struct sockaddr *)&a, sizeof a), 0);
+    cr_assert_eq(getsockname(*fd, (struct sockaddr *)&a, &len), 0);
+    return ntohs(a.sin_port);
 }
 
 Test(tg_api_call, connection_refused_is_a_network_error_without_token)
 {
     char url[64];
     tg_result r;
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", closed_port());
+    int fd;
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", closed_port(&fd));
     curl_global_init(CURL_GLOBAL_DEFAULT);
     tg_api *a = tg_api_new(url, TOKEN, 1 << 20, NULL, NULL);
     cr_assert_not_null(a);
@@ -65,6 +67,7 @@ Test(tg_api_call, connection_refused_is_a_network_error_without_token)
     cr_assert_null(strstr(r.desc, "AAHfake"), "%s", r.desc);
     tg_result_clear(&r);
     tg_api_free(a);
+    close(fd);
 }
 
 static int always(void *ctx)

@@ -94,7 +94,7 @@ class Bot:
         self.write_config()
         self.proc.send_signal(signal.SIGHUP)
         wait(lambda: self.output().count("reloaded ") > n,
-             "the reload (%s)" % what_changed, 15)
+             "the reload (%s)" % what_changed, 60)
 
     def start(self):
         Bot.runs += 1
@@ -108,7 +108,7 @@ class Bot:
             stdout=open(out, "wb"), stderr=open(err, "wb"))
         return self
 
-    def stop(self, timeout=10):
+    def stop(self, timeout=30):
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -174,8 +174,11 @@ class Bot:
 
 
 # ---- helpers -------------------------------------------------------------
+# Every wait is for an event, bounded generously: a slow (sanitizer) build
+# on a loaded 2-core machine must pass too; a passing run never waits out
+# a bound.  Nothing is asserted about how fast something happened.
 
-def wait(pred, what, timeout=20.0, api=None):
+def wait(pred, what, timeout=60.0, api=None):
     if api is not None:
         v = api.wait_for(pred, timeout)
     else:
@@ -188,7 +191,7 @@ def wait(pred, what, timeout=20.0, api=None):
     return v
 
 
-def replied(api, chat, mid, n=1, timeout=20.0):
+def replied(api, chat, mid, n=1, timeout=60.0):
     """Wait for at least n replies to message mid; returns them."""
     return wait(lambda: (lambda r: r if len(r) >= n else None)(
         [m for m in api.sent if m["chat"]["id"] == chat and
@@ -200,10 +203,17 @@ def count_replies(api, chat, mid):
     return len(api.replies_to(chat, mid))
 
 
-def ready(api, bot):
+def polls(api):
+    return len(api.calls("getUpdates"))
+
+
+def ready(api, bot, after=0):
+    """Wait for a getUpdates beyond the first `after` ones: pass the count
+    taken before bot.start() to know that this very process polls (it has
+    read its state, e.g. its first-start time, by then)."""
     wait(lambda: len([1 for (_, m, _) in api.requests
-                      if m == "getUpdates"]) >= 1, "the first getUpdates",
-         15, api)
+                      if m == "getUpdates"]) > after, "the first getUpdates",
+         60, api)
     assert bot.alive(), "faqbot exited:\n" + bot.output()[-2000:]
 
 
@@ -252,7 +262,7 @@ def test_button_press_answers_that_entry(api, bot):
     qid = api.press_button(13, r["message_id"], data)
     wait(lambda: any(a["callback_query_id"] == qid
                      for a in api.callback_answers), "answerCallbackQuery",
-         10, api)
+         60, api)
     ans = replied(api, 13, r["message_id"])[0]
     assert first_paragraph_html(data[2:]) in ans["_html"], ans["_html"]
     assert "<i>Source: " in ans["_html"]
@@ -290,7 +300,7 @@ def test_related_button_answers_that_entry(api, bot):
     qid = api.press_button(26, r["message_id"], target)
     a = wait(lambda: [x for x in api.callback_answers
                       if x["callback_query_id"] == qid],
-             "answerCallbackQuery", 10, api)[0]
+             "answerCallbackQuery", 60, api)[0]
     assert "text" not in a, a          # no "no longer works" for our data
     ans = replied(api, 26, r["message_id"])[0]
     assert first_paragraph_html(target[2:]) in ans["_html"], ans["_html"]
@@ -308,7 +318,7 @@ def test_stale_button_is_answered_politely(api, bot):
     qid = api.press_button(14, r["message_id"], "legacy-data")
     a = wait(lambda: [x for x in api.callback_answers
                       if x["callback_query_id"] == qid], "callback answer",
-             10, api)[0]
+             60, api)[0]
     assert a["text"] == "This button no longer works."
     time.sleep(0.5)
     assert count_replies(api, 14, r["message_id"]) == 0
@@ -411,7 +421,7 @@ def test_long_reply_is_split_with_keyboard_last(api, bot):
         ready(api, small)
         mid = api.user_message(16, "does massage help my baby sleep?")
         parts = wait(lambda: (lambda s: s if s and s[-1]["_params"].get(
-            "reply_markup") else None)(api.sent_in(16)), "all parts", 20,
+            "reply_markup") else None)(api.sent_in(16)), "all parts", 60,
             api)
         assert len(parts) >= 3, len(parts)
         assert parts[0]["_reply_to"] == mid
@@ -429,7 +439,7 @@ def test_restart_keeps_the_offset(api, bot):
     ready(api, bot)
     q1 = api.user_message(17, "is massage good for jaundice?")
     replied(api, 17, q1)
-    wait(lambda: bot.saved_offset(), "a saved offset", 10)
+    wait(lambda: bot.saved_offset(), "a saved offset")
     bot.stop()
     saved = bot.saved_offset()
     q2 = api.user_message(17, "does massage help my baby sleep?")
@@ -450,8 +460,12 @@ def test_first_start_skips_the_backlog(api, bot):
     shutil.rmtree(bot.state, ignore_errors=True)
     old = api.user_message(18, "does massage help sleep?",
                            date=time.time() - 600)
+    n = polls(api)
     bot.start()
-    ready(api, bot)
+    # the new process polls: it took its first-start time, so the next
+    # message is no older than that (asked sooner, it could be dated the
+    # second before and be skipped as backlog)
+    ready(api, bot, n)
     new = api.user_message(18, "is massage good for jaundice?")
     replied(api, 18, new)
     assert count_replies(api, 18, old) == 0
@@ -465,21 +479,22 @@ QUESTIONS = ["does massage help my baby sleep?", "what oil should I use?",
 
 def test_kill9_midstream_loses_nothing(api, bot):
     ready(api, bot)
+    # the 13th reply is held in flight (queued before the first question,
+    # so it strikes mid-stream however fast the bot answers), and the bot
+    # is killed while it waits: that question must be answered after the
+    # restart
+    api.fault("hang", "sendMessage", 1, 30, after=12)
     asked = []
     for i in range(40):
         user = 300 + i % 8
         asked.append((user, api.user_message(user, QUESTIONS[i % 8])))
-    wait(lambda: len(api.sent) >= 12, "the first answers", 30, api)
-    # hold the next reply in flight, and kill the bot while it waits: that
-    # question must be answered after the restart
-    api.fault("hang", "sendMessage", 1, 5)
-    wait(lambda: api.hanging > 0, "a reply in flight", 10, api)
+    wait(lambda: api.hanging > 0, "a reply in flight", 60, api)
     bot.kill9()
     sent_at_kill = len(api.sent)
     assert sent_at_kill < 40, "too fast to kill mid-stream"
     bot.start()
     for user, mid in asked:
-        replied(api, user, mid, timeout=30)
+        replied(api, user, mid)
     time.sleep(1.0)
     counts = [count_replies(api, u, m) for u, m in asked]
     assert min(counts) >= 1 and max(counts) <= 2, counts
@@ -500,7 +515,7 @@ def test_invalid_utf8_from_the_server_is_repaired(api, bot):
 def test_flood_limit_and_oversized_messages(api, bot):
     mids = [api.user_message(23, "does massage help my baby sleep?")
             for _ in range(25)]
-    wait(lambda: len(api.sent_in(23)) >= 21, "20 answers and a notice", 30,
+    wait(lambda: len(api.sent_in(23)) >= 21, "20 answers and a notice", 60,
          api)
     time.sleep(1.0)
     texts = [m["text"] for m in api.sent_in(23)]
@@ -513,7 +528,7 @@ def test_flood_limit_and_oversized_messages(api, bot):
     r = replied(api, 24, long_mid)[0]
     assert "too long" in r["text"], r["text"]
     wait(lambda: bot.saved_cursor() and not bot.saved_cursor()["pending"],
-         "every update acknowledged", 10)
+         "every update acknowledged")
 
 
 def test_kill9_with_a_server_that_never_resends(api, bot):
@@ -521,27 +536,37 @@ def test_kill9_with_a_server_that_never_resends(api, bot):
     only the plugin's journal can answer what was in flight at the kill."""
     bot.stop()
     api.loose = True
+    t_loose = time.time()
     bot.start()
+    # the 7th reply hangs (queued before the first question: mid-stream
+    # however fast the bot is) and the bot is killed while it waits
+    api.fault("hang", "sendMessage", 1, 30, after=6)
     asked = []
     for i in range(24):
         user = 500 + i % 8
         asked.append((user, api.user_message(user, QUESTIONS[i % 8])))
-    wait(lambda: len(api.sent) >= 6, "the first answers", 30, api)
-    api.fault("hang", "sendMessage", 1, 5)
-    wait(lambda: api.hanging > 0, "a reply in flight", 10, api)
+    wait(lambda: api.hanging > 0, "a reply in flight", 60, api)
     bot.kill9()
     pending = len(bot.saved_cursor()["pending"])
     assert pending > 0, "nothing journaled at the kill"
     bot.start()
     for user, mid in asked:
-        replied(api, user, mid, timeout=30)
+        replied(api, user, mid)
     time.sleep(1.5)      # the bot polls an empty server once a second
     counts = [count_replies(api, u, m) for u, m in asked]
     assert min(counts) >= 1 and max(counts) <= 2, counts
-    polls = api.calls("getUpdates")
-    assert len(polls) < 40, "polling an emulator must not spin: %d polls" \
-        % len(polls)
-    print("    journal held %d update(s) at the kill" % pending)
+    # an empty poll is paced: the next one starts >= 1 s after it started,
+    # so each of the 2 processes polled empty at most (seconds + 1) times;
+    # a spinning poller would do thousands
+    elapsed = time.time() - t_loose
+    with api.cond:
+        empty = sum(1 for (_, n) in api.loose_polls if n == 0)
+        total = len(api.loose_polls)
+    assert empty <= elapsed + 2, \
+        "polling an emulator must not spin: %d empty polls in %.1f s" % (
+            empty, elapsed)
+    print("    journal held %d update(s) at the kill; %d polls (%d empty) "
+          "in %.1f s" % (pending, total, empty, elapsed))
 
 
 def test_faults_are_survived_without_loss(api, bot):
@@ -571,7 +596,7 @@ def test_faults_are_survived_without_loss(api, bot):
         api.fault(kind, method, count, arg)
         ask(i)
         user, mid = asked[-1]
-        replied(api, user, mid, timeout=30)
+        replied(api, user, mid)
         assert bot.alive(), "faqbot died after fault %s" % kind
     time.sleep(1.0)
     counts = [count_replies(api, u, m) for u, m in asked]
@@ -594,28 +619,31 @@ def test_second_instance_conflict_is_explained(api, bot):
     try:
         wait(lambda: "another instance is polling" in bot.output() or
              "another instance is polling" in other.output(),
-             "the 409 explanation", 20)
+             "the 409 explanation")
     finally:
         other.stop()
         other.assert_no_secret()
         shutil.rmtree(other_dir, ignore_errors=True)
     mid = api.user_message(25, "/help")
-    replied(api, 25, mid, timeout=15)
+    replied(api, 25, mid)
     assert bot.alive()
 
 
 def test_server_down_and_back(api, bot):
     mid0 = api.user_message(19, "/help")
     replied(api, 19, mid0)
+    failed = "getUpdates failed: network error"
+    n = bot.output().count(failed)
     api.pause()
     down = [api.user_message(19, q) for q in QUESTIONS[:3]]
-    time.sleep(4)          # several failed polls: backoff is capped at 2 s
+    # several failed polls (the cut long poll, then refused connections;
+    # backoff is capped at 2 s) before the server comes back
+    wait(lambda: bot.output().count(failed) >= n + 2,
+         "two failed polls while the server is down")
     api.resume()
     for mid in down:
-        replied(api, 19, mid, timeout=15)
+        replied(api, 19, mid)
     assert bot.alive()
-    out = bot.output()
-    assert "getUpdates failed: network error" in out, out[-2000:]
 
 
 def free_port():
@@ -638,21 +666,34 @@ def post(url, body, headers=None, method="POST"):
         return e.code
 
 
+def start_webhook_bot(api, workdir):
+    """A webhook-mode bot on a free port; returns (bot, port, hook url).
+    The port is free when picked but may be taken before the bot binds it
+    (other tests run beside us): then try another one."""
+    for _ in range(5):
+        port = free_port()
+        hook_url = "http://127.0.0.1:%d/tg-hook" % port
+        wh = Bot(workdir, api.url, mode="webhook", webhook_url=hook_url,
+                 webhook_port=port).start()
+        wait(lambda: api.webhook or "cannot listen on" in wh.output(),
+             "setWebhook", 60, api)
+        if api.webhook:
+            return wh, port, hook_url
+        wh.proc.wait(30)        # the plugin gave up; no plugin is left
+    raise AssertionError("no free port for the webhook after 5 tries")
+
+
 def test_webhook_mode(api, bot):
     bot.stop()
-    port = free_port()
-    hook_url = "http://127.0.0.1:%d/tg-hook" % port
-    wh = Bot(bot.workdir, api.url, mode="webhook", webhook_url=hook_url,
-             webhook_port=port).start()
+    wh, port, hook_url = start_webhook_bot(api, bot.workdir)
     try:
-        wait(lambda: api.webhook, "setWebhook", 15, api)
         secret = api.webhook["secret_token"]
         assert api.webhook["url"] == hook_url
         assert len(secret) == 64, secret
         mid = api.user_message(41, "does massage help my baby sleep?")
         r = replied(api, 41, mid)[0]
         assert first_paragraph_html("sleep") in r["_html"]
-        wait(lambda: not api.updates, "the delivery acknowledged", 10, api)
+        wait(lambda: not api.updates, "the delivery acknowledged", 60, api)
         # the listener refuses what does not come from Telegram
         upd = json.dumps({"update_id": 1, "message": {
             "message_id": 1, "date": int(time.time()), "text": "/help",
@@ -679,8 +720,8 @@ def test_webhook_mode(api, bot):
         # a failed reply is answered 500, so Telegram delivers it again
         api.fault("500", "sendMessage", 7)
         mid2 = api.user_message(41, "/topics")
-        replied(api, 41, mid2, timeout=30)
-        wait(lambda: not api.updates, "the redelivery acknowledged", 10, api)
+        replied(api, 41, mid2)
+        wait(lambda: not api.updates, "the redelivery acknowledged", 60, api)
         statuses = [st for (_, st) in api.webhook_posts]
         assert statuses[0] == 200 and 500 in statuses and \
             statuses[-1] == 200, statuses
@@ -693,12 +734,26 @@ def test_webhook_mode(api, bot):
 
 
 def test_shutdown_is_prompt_during_a_long_poll(api, bot):
-    ready(api, bot)
-    time.sleep(1.0)       # inside a 5 s long poll now
-    t0 = time.time()
-    bot.stop(timeout=5)
-    assert time.time() - t0 < 3.0, "stop took %.1fs" % (time.time() - t0)
-    assert bot.proc.returncode == 0, bot.proc.returncode
+    """SIGTERM ends a long poll the server is holding: the stand-in holds
+    it 50 s, so a bot that waited for the poll to end would take >= 25 s
+    here (load cannot make a prompt stop that slow)."""
+    bot.stop()
+    n = polls(api)
+    lp = Bot(bot.workdir, api.url, poll_timeout=50).start()
+    try:
+        ready(api, lp, n)     # this poll is held: no update is pending
+        with api.cond:
+            held = api.calls("getUpdates")[-1]["timeout"]
+        assert held == 50, held
+        t0 = time.time()
+        lp.stop(timeout=45)
+        took = time.time() - t0
+        assert took < 25.0, "stop waited for the long poll (%.1f s)" % took
+        assert lp.proc.returncode == 0, lp.proc.returncode
+        print("    stop during a 50 s long poll took %.2f s" % took)
+    finally:
+        lp.stop()
+        lp.assert_no_secret()
 
 
 def test_bad_token_stops_telegram_only(api, bot):
@@ -706,11 +761,11 @@ def test_bad_token_stops_telegram_only(api, bot):
     bad = Bot(bot.workdir, api.url, token=WRONG, console=True).start()
     try:
         wait(lambda: "rejected the bot token" in bad.output(),
-             "the bad token line", 15)
+             "the bad token line")
         assert bad.alive(), "a bad telegram token must not stop the bot"
         bad.proc.stdin.write(b"does massage help my baby sleep?\n")
         bad.proc.stdin.flush()
-        wait(lambda: "Source: " in bad.output(), "the console answer", 15)
+        wait(lambda: "Source: " in bad.output(), "the console answer")
         lines = [ln for ln in bad.output().splitlines()
                  if "token" in ln.lower()]
         assert len([ln for ln in lines if "rejected" in ln]) == 1, lines

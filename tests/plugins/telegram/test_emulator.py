@@ -64,17 +64,31 @@ def free_port():
 
 
 class Emulator:
-    def __init__(self, hold_ms=0):
-        self.port = free_port()
-        self.url = "http://127.0.0.1:%d" % self.port
+    def __init__(self, hold_ms=0, gate_after=0):
         env = dict(os.environ, NODE_PATH=os.path.join(EMU_DIR,
                                                       "node_modules"))
-        self.proc = subprocess.Popen(
-            ["node", os.path.join(HERE, "emulator-server.js"),
-             str(self.port), str(hold_ms)], env=env, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT)
-        line = self.proc.stdout.readline().decode()
-        assert line.strip() == "ready", "emulator did not start: " + line
+        # the port is free when picked, but another test may take it
+        # before node binds it: then try another one
+        for _ in range(5):
+            self.port = free_port()
+            self.url = "http://127.0.0.1:%d" % self.port
+            self.proc = subprocess.Popen(
+                ["node", os.path.join(HERE, "emulator-server.js"),
+                 str(self.port), str(hold_ms), str(gate_after)], env=env,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            line = self.proc.stdout.readline().decode()
+            if line.strip() == "ready":
+                return
+            out = line + self.proc.stdout.read().decode(errors="replace")
+            self.proc.wait(10)
+            if "EADDRINUSE" not in out:
+                break
+        raise AssertionError("emulator did not start: " + out[-2000:])
+
+    def gate(self, verb):
+        """The sendMessage gate of emulator-server.js (release, status)."""
+        with _NO_PROXY.open(self.url + "/_gate/" + verb, timeout=10) as r:
+            return json.loads(r.read())
 
     def post(self, path, body):
         req = urllib.request.Request(
@@ -119,7 +133,7 @@ class Emulator:
                 (h["message"].get("reply_parameters") or {})
                 .get("message_id") == mid]
 
-    def wait_replies(self, chat, mid, n=1, timeout=20):
+    def wait_replies(self, chat, mid, n=1, timeout=60):
         deadline = time.time() + timeout
         while time.time() < deadline:
             r = self.replies_to(chat, mid)
@@ -139,7 +153,7 @@ class Emulator:
                 self.proc.wait(5)
 
 
-def wait_log(bot, text, timeout=15):
+def wait_log(bot, text, timeout=60):
     deadline = time.time() + timeout
     while time.time() < deadline:
         if text in bot.output():
@@ -177,20 +191,23 @@ def test_did_you_mean_buttons(emu, bot):
 
 
 def test_kill9_midstream(emu, bot):
-    # the emulator holds each reply 300 ms, so 18 replies take seconds and
-    # the kill lands mid-stream however fast the bot (or slow the asking) is
+    # the emulator lets 4 replies through and holds the next ones (a gate,
+    # see emulator-server.js), so the kill lands mid-stream however fast
+    # the bot (or slow the asking) is
     asked = [(600 + i % 6, emu.say(600 + i % 6, QUESTIONS[i % 8]))
              for i in range(18)]
-    deadline = time.time() + 20
-    while len(emu.bot_messages()) < 4 and time.time() < deadline:
-        time.sleep(0.02)
+    deadline = time.time() + 60
+    while emu.gate("status")["held"] < 1 and time.time() < deadline:
+        time.sleep(0.05)
+    assert emu.gate("status")["held"] >= 1, "no reply reached the gate"
     bot.kill9()
     bot.assert_no_secret()     # the journal holds the emulator's updates
     at_kill = len(emu.bot_messages())
     assert at_kill < len(asked), "too fast to kill mid-stream"
+    emu.gate("release")        # the dead bot's held replies may land too
     bot.start()
     for chat, mid in asked:
-        emu.wait_replies(chat, mid, timeout=30)
+        emu.wait_replies(chat, mid)
     time.sleep(1.5)
     counts = [len(emu.replies_to(c, m)) for c, m in asked]
     assert min(counts) >= 1 and max(counts) <= 2, counts
@@ -198,7 +215,7 @@ def test_kill9_midstream(emu, bot):
         at_kill, len(asked), sum(c - 1 for c in counts)))
 
 
-test_kill9_midstream.hold_ms = 300
+test_kill9_midstream.gate_after = 4
 
 TESTS = [test_cited_answer_as_reply, test_commands,
          test_did_you_mean_buttons, test_kill9_midstream]
@@ -211,7 +228,7 @@ def main():
     passed = failed = 0
     for fn in TESTS:
         workdir = tempfile.mkdtemp(prefix="tg-emu-")
-        emu = Emulator(getattr(fn, "hold_ms", 0))
+        emu = Emulator(getattr(fn, "hold_ms", 0), getattr(fn, "gate_after", 0))
         bot = Bot(workdir, emu.url).start()
         try:
             wait_log(bot, "polling for updates")

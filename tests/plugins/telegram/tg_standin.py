@@ -167,6 +167,7 @@ class Standin:
         self.requests = []         # (time, method, params) of every call
         self.faults = []           # [method or "*", kind, arg]
         self.hanging = 0            # requests held by a "hang" fault
+        self.loose_polls = []       # loose mode: (time, updates returned)
         self.conns = set()          # open client connections
         self.webhook = None         # {"url", "secret_token"} once set
         self.webhook_posts = []     # (update_id, HTTP status) per delivery
@@ -210,7 +211,14 @@ class Standin:
     def resume(self):
         """Come back on the same port."""
         handler = self.server.RequestHandlerClass
-        self.server = _Server(("127.0.0.1", self.port), handler)
+        for _ in range(100):        # the old socket may linger a moment
+            try:
+                self.server = _Server(("127.0.0.1", self.port), handler)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("cannot listen again on port %d" % self.port)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever,
                                        kwargs={"poll_interval": 0.1},
@@ -300,16 +308,18 @@ class Standin:
             self.cond.notify_all()
             return upd["update_id"]
 
-    def fault(self, kind, method="*", count=1, arg=None):
+    def fault(self, kind, method="*", count=1, arg=None, after=0):
         """Queue count faults for method: 429 (arg = retry_after), 500,
         502html, garbage, truncated, slow (arg = seconds), drop (close
         before answering), drop_after (handle, then close), hang (hold
         the request arg seconds, then close unanswered), huge (a 5 MB
         body), badutf8 (bytes 0xff 0xfe where a text says @@BAD@@), 401,
-        409."""
+        409.  after: let that many calls of method through first (a fault
+        that strikes mid-stream, however fast the bot is)."""
         with self.cond:
-            for _ in range(count):
-                self.faults.append([method, kind, arg])
+            for i in range(count):
+                self.faults.append([method, kind, arg, after if i == 0
+                                    else 0])
 
     # ---- control: reading -------------------------------------------------
 
@@ -348,7 +358,10 @@ class Standin:
         with self.cond:
             for i, f in enumerate(self.faults):
                 if f[0] in ("*", method) and (f[1] in self.LATE_FAULTS) == late:
-                    return self.faults.pop(i)
+                    if f[3] > 0:       # not yet: this call goes through
+                        f[3] -= 1
+                        return None
+                    return self.faults.pop(i)[:3]
         return None
 
     def call(self, method, params):
@@ -460,6 +473,7 @@ class Standin:
         if self.loose:
             with self.cond:
                 out, self.updates = self.updates, []
+                self.loose_polls.append((time.time(), len(out)))
                 return out
         offset = self._int(p, "offset", 0)
         limit = max(1, min(100, self._int(p, "limit", 100)))
