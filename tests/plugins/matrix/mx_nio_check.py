@@ -123,9 +123,16 @@ async def bot_events(srv, workdir):
         need(isinstance(await c.login("alice-pw"), nio.LoginResponse), "login")
         room = hs.create_room(ALICE)
         await c.sync(timeout=0)
-        time.sleep(0.5)
+        # the bot is up: it made its first sync and waits in the next one
+        # (bounds are generous for a sanitizer build on a loaded machine)
+        end = time.monotonic() + 60
+        while time.monotonic() < end and bot.poll() is None and \
+                len([1 for s in hs.sync_calls if s[0] == BOT]) < 2:
+            await asyncio.sleep(0.05)
+        need(len([1 for s in hs.sync_calls if s[0] == BOT]) >= 2,
+             "the bot's first syncs")
         hs.invite(room, ALICE, BOT)
-        end = time.monotonic() + 15
+        end = time.monotonic() + 60
         while time.monotonic() < end and hs.rooms[room].membership(BOT) != "join":
             await asyncio.sleep(0.1)
         need(hs.rooms[room].membership(BOT) == "join", "the bot joined")
@@ -134,7 +141,7 @@ async def bot_events(srv, workdir):
                               {"msgtype": "m.text", "body": "does massage help my baby sleep?"})
         need(isinstance(r, nio.RoomSendResponse), "ask: %r" % r)
         answer = None
-        end = time.monotonic() + 15
+        end = time.monotonic() + 60
         while answer is None and time.monotonic() < end:
             s = await c.sync(timeout=2000)
             need(isinstance(s, nio.SyncResponse), "sync: %r" % s)
@@ -154,7 +161,7 @@ async def bot_events(srv, workdir):
         await c.close()
         bot.send_signal(signal.SIGTERM)
         try:
-            bot.wait(10)
+            bot.wait(30)
         except subprocess.TimeoutExpired:
             bot.kill()
             bot.wait()

@@ -33,7 +33,9 @@ BUILD = os.environ.get("FAQBOT_BUILD_DIR", "build")
 FAQBOT = os.environ.get("FAQBOT", os.path.join(BUILD, "faqbot"))
 
 
-def wait_until(cond, timeout=10.0, what="condition"):
+# Every wait is for an event, bounded generously (a sanitizer build on a
+# loaded 2-core machine passes too; a passing run never waits a bound out).
+def wait_until(cond, timeout=60.0, what="condition"):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         v = cond()
@@ -83,10 +85,10 @@ class World:
                                      stderr=open(log, "w"))
         if wait_sync:
             wait_until(lambda: len(self.hs.sync_calls) > n_sync + 1 or self.proc.poll() is not None,
-                       10, "the bot's first syncs")
+                       60, "the bot's first syncs")
         return self
 
-    def stop(self, sig=signal.SIGTERM, timeout=10):
+    def stop(self, sig=signal.SIGTERM, timeout=30):
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(sig)
             try:
@@ -114,7 +116,7 @@ class World:
     def dm(self, user=ALICE, encrypted=False):
         room = self.hs.create_room(user, encrypted=encrypted)
         self.hs.invite(room, user, BOT)
-        wait_until(lambda: self.member(room, BOT) == "join", 10, "the bot to join " + room)
+        wait_until(lambda: self.member(room, BOT) == "join", 60, "the bot to join " + room)
         return room
 
     def member(self, room, user):
@@ -135,7 +137,7 @@ class World:
                 if e["content"].get("m.relates_to", {}).get("m.in_reply_to", {})
                 .get("event_id") == event_id]
 
-    def reply(self, room, event_id, timeout=10):
+    def reply(self, room, event_id, timeout=60):
         r = wait_until(lambda: self.replies_to(room, event_id), timeout,
                        "a reply to " + event_id)
         return r[0]
@@ -193,7 +195,7 @@ def sc_group_rules(w):
     w.hs.invite(room, ALICE, BOB)
     w.hs.join(room, BOB)
     w.hs.invite(room, ALICE, BOT)
-    wait_until(lambda: w.member(room, BOT) == "join", 10, "join")
+    wait_until(lambda: w.member(room, BOT) == "join", 60, "join")
     chatter = w.say(room, "hello everyone, does anyone else's baby hate sleep?", sender=BOB)
     by_name = w.say(room, "FAQ Bot: does massage help my baby sleep?")
     by_id = w.say(room, "@faqbot:localhost how does massage help with gas?", sender=BOB)
@@ -244,7 +246,7 @@ def sc_ignored(w):
 def sc_encrypted(w):
     w.start()
     room = w.dm(encrypted=True)
-    wait_until(lambda: w.bot_events(room), 10, "the encryption notice")
+    wait_until(lambda: w.bot_events(room), 60, "the encryption notice")
     w.hs.send(room, ALICE, "m.room.encrypted", {
         "algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "AwgAEnAC", "sender_key": "k",
         "device_id": "D", "session_id": "s"})
@@ -253,8 +255,7 @@ def sc_encrypted(w):
     eq(len(evs), 1, "notices in the encrypted room")
     if "cannot read encrypted" not in evs[0]["content"]["body"]:
         raise AssertionError("notice text: %r" % evs[0]["content"]["body"])
-    if "end-to-end encrypted" not in w.log():
-        raise AssertionError("no log line about the encrypted room")
+    wait_until(lambda: "end-to-end encrypted" in w.log(), what="the log line about the encrypted room")
     w.stop()
     w.start()  # a restart posts no second notice
     w.hs.send(room, ALICE, "m.room.encrypted", {"algorithm": "m.megolm.v1.aes-sha2",
@@ -296,7 +297,7 @@ def sc_gap_backfill(w):
     n_sync = len(w.hs.sync_calls)
     w.start()
     for q in asked:
-        w.reply(room, q, timeout=30)
+        w.reply(room, q)
     w.quiet(room, before + len(asked))
     for q in asked:
         eq(len(w.replies_to(room, q)), 1, "answers to " + q)
@@ -371,13 +372,13 @@ def sc_flood(w):
 def sc_bad_config(w):
     w.cfg["plugins"]["matrix"]["tokn_env"] = "X"
     w.start(wait_sync=False)
-    wait_until(lambda: w.proc.poll() is not None, 10, "faqbot to exit")
+    wait_until(lambda: w.proc.poll() is not None, 60, "faqbot to exit")
     if 'matrix: unknown config key "tokn_env"' not in w.log():
         raise AssertionError("no clear config error")
     del w.cfg["plugins"]["matrix"]["tokn_env"]
     w.env.pop("MATRIX_ACCESS_TOKEN")
     w.start(wait_sync=False)
-    wait_until(lambda: w.proc.poll() is not None, 10, "faqbot to exit")
+    wait_until(lambda: w.proc.poll() is not None, 60, "faqbot to exit")
     if "matrix: environment variable MATRIX_ACCESS_TOKEN (token_env) is not set" not in w.log():
         raise AssertionError("no clear missing-token error")
     eq(w.hs.requests, [], "requests made with a bad config")
@@ -392,10 +393,18 @@ def sc_stale_since(w):
     st = json.load(open(path))
     st["data"]["since"] = "s999999_1"     # e.g. the homeserver was reset
     json.dump(st, open(path, "w"))
+    n = len(w.hs.sync_calls)
     w.start(wait_sync=False)
-    wait_until(lambda: "refuses the saved since token" in w.log(), 10, "the since token to be dropped")
-    wait_until(lambda: any(c[1] is None for c in w.hs.sync_calls[-3:]), 10, "a fresh sync")
-    time.sleep(0.5)
+    wait_until(lambda: "refuses the saved since token" in w.log(), 60, "the since token to be dropped")
+
+    def fresh_then_next():
+        """A fresh sync (no since), then one from its next_batch: the bot
+        has skipped the fresh sync's history and now waits for new events
+        (a question sent sooner could land in that history)."""
+        calls = w.hs.sync_calls[n:]
+        fresh = [i for i, c in enumerate(calls) if c[1] is None]
+        return fresh and any(c[1] is not None for c in calls[fresh[0] + 1:])
+    wait_until(fresh_then_next, 60, "a fresh sync and the next one")
     q = w.say(room, "!faq gas")
     w.reply(room, q)
     eq(len(w.bot_events(room)), 2, "bot messages")
@@ -410,7 +419,7 @@ def sc_join_backlog(w):
     w.hs.add_fault("503", 9, "/_matrix/client/v3/rooms/", "PUT")   # > MX_SEND_ATTEMPTS
     w.hs.invite(room, ALICE, BOT)
     after = w.say(room, "!faq gas")
-    w.reply(room, after, timeout=30)
+    w.reply(room, after)
     eq(w.hs.faults_left(), 0, "faults left")
     time.sleep(1.0)
     eq(w.replies_to(room, before), [], "answers to history before the invite")
@@ -440,7 +449,7 @@ def sc_kill9(w):
             asked.append(w.say(room, "!faq sleep"))
         w.start(wait_sync=False)
     for q in asked:
-        w.reply(room, q, timeout=20)
+        w.reply(room, q)
     # the worst moment: the answer is stored by the homeserver, the bot
     # dies before it hears so (and before it saves the since token)
     for text in ("!faq sleep", "!faq gas", "!faq oil"):
@@ -448,12 +457,12 @@ def sc_kill9(w):
         w.hs.after_send = lambda user, eid, p=victim: p.kill()
         q = w.say(room, text)
         asked.append(q)
-        w.reply(room, q, timeout=20)
+        w.reply(room, q)
         w.hs.after_send = None
-        victim.wait(10)
+        victim.wait(30)
         hits = w.hs.txn_hits
         w.start()
-        wait_until(lambda: w.hs.txn_hits > hits, 10, "the resend of the answer to " + text)
+        wait_until(lambda: w.hs.txn_hits > hits, 60, "the resend of the answer to " + text)
     time.sleep(1.0)
     for q in asked:
         eq(len(w.replies_to(room, q)), 1, "answers to " + q)
@@ -467,13 +476,13 @@ def sc_faults(w):
     w.hs.add_fault("drop", 1, "/_matrix/client/v3/sync")
     w.hs.add_fault("badjson", 1, "/_matrix/client/v3/sync")
     q1 = w.say(room, "does massage help my baby sleep?")
-    w.reply(room, q1, timeout=20)
+    w.reply(room, q1)
     w.hs.add_fault("429", 2, "/_matrix/client/v3/rooms/", "PUT", retry_after_ms=300, header=False)
     w.hs.add_fault("429", 1, "/_matrix/client/v3/rooms/", "PUT", retry_after_ms=900, header=True)
     w.hs.add_fault("503", 2, "/_matrix/client/v3/rooms/", "PUT")
     t0 = time.monotonic()
     q2 = w.say(room, "how does massage help with gas?")
-    w.reply(room, q2, timeout=20)
+    w.reply(room, q2)
     waited = time.monotonic() - t0
     if waited < 1.5:   # 300 + 300 ms (retry_after_ms) + 1 s (Retry-After: 1)
         raise AssertionError("did not honour the rate limit waits (%.2fs)" % waited)
@@ -490,19 +499,19 @@ def sc_faults(w):
 def sc_bad_token(w):
     w.hs.revoke(TOKEN)
     w.start(wait_sync=False)
-    wait_until(lambda: "M_UNKNOWN_TOKEN" in w.log(), 10, "the bad-token line")
+    wait_until(lambda: "M_UNKNOWN_TOKEN" in w.log(), 60, "the bad-token line")
     time.sleep(0.5)
     lines = [l for l in w.log().splitlines() if "M_UNKNOWN_TOKEN" in l]
     eq(len(lines), 1, "bad-token lines")
     if "stopping this plugin" not in lines[0]:
         raise AssertionError("unclear line: " + lines[0])
-    wait_until(lambda: w.proc.poll() is not None, 10, "faqbot to exit (no plugin left)")
+    wait_until(lambda: w.proc.poll() is not None, 60, "faqbot to exit (no plugin left)")
     # revoked while running: the sync loop stops with one line too
     w.hs.add_user(BOT, displayname="FAQ Bot", token=TOKEN, device_id="BOTDEV")
     w.start()
     w.hs.revoke(TOKEN)
-    wait_until(lambda: w.log().count("M_UNKNOWN_TOKEN") == 2, 10, "the second bad-token line")
-    wait_until(lambda: "sync loop stopped (token rejected)" in w.log(), 10, "the loop to stop")
+    wait_until(lambda: w.log().count("M_UNKNOWN_TOKEN") == 2, 60, "the second bad-token line")
+    wait_until(lambda: "sync loop stopped (token rejected)" in w.log(), 60, "the loop to stop")
     w.stop()
 
 
@@ -541,7 +550,7 @@ def sc_allowlist_and_leave(w):
     w.start()
     bad = w.hs.create_room(BOB)
     w.hs.invite(bad, BOB, BOT)
-    wait_until(lambda: w.member(bad, BOT) == "leave", 10, "the invite to be declined")
+    wait_until(lambda: w.member(bad, BOT) == "leave", 60, "the invite to be declined")
     room = w.dm(ALICE)
     w.hs.invite(room, ALICE, BOB)
     w.hs.join(room, BOB)
@@ -549,7 +558,7 @@ def sc_allowlist_and_leave(w):
     time.sleep(1.0)
     eq(w.member(room, BOT), "join", "bot membership while Bob is still there")
     w.hs.leave(room, BOB)
-    wait_until(lambda: w.member(room, BOT) == "leave", 10, "the bot to leave the empty room")
+    wait_until(lambda: w.member(room, BOT) == "leave", 60, "the bot to leave the empty room")
 
 
 AMBIGUOUS_CANDIDATES = ["baby", "help", "mom", "massage", "benefits", "what is it good for"]
@@ -580,7 +589,7 @@ def sc_pick_number(w):
     ans = w.reply(room, pick)["content"]["body"]
     if "Source:" not in ans or "Reply with a number" in ans:
         raise AssertionError("picking 2 did not answer: %r" % ans[:300])
-    wait_until(lambda: "status=answered entry=%s " % suggestions[1] in w.log(), 5,
+    wait_until(lambda: "status=answered entry=%s " % suggestions[1] in w.log(), 60,
                "the pick to answer entry " + suggestions[1])
     # the list is used up: another "2" is an ordinary (unknown) question
     again = w.say(room, "2")
@@ -603,7 +612,7 @@ def reload_config(w, what):
     with open(os.path.join(w.dir, "config.json"), "w") as f:
         json.dump(w.cfg, f)
     w.proc.send_signal(signal.SIGHUP)
-    wait_until(lambda: w.log().count("reloaded ") > n, 15, "the reload (%s)" % what)
+    wait_until(lambda: w.log().count("reloaded ") > n, 60, "the reload (%s)" % what)
 
 
 def sc_room_modes(w):
@@ -615,7 +624,7 @@ def sc_room_modes(w):
     w.start()
     for room in (loud, quiet):
         w.hs.invite(room, ALICE, BOT)
-        wait_until(lambda: w.member(room, BOT) == "join", 10, "join " + room)
+        wait_until(lambda: w.member(room, BOT) == "join", 60, "join " + room)
     q = "does massage help my baby sleep?"
     a1 = w.say(loud, q, sender=BOB)
     check_answer(w.reply(loud, a1), a1, BOB)
@@ -661,7 +670,7 @@ def sc_related_list(w):
     q = w.say(room, "does massage help my baby sleep?")
     c = w.reply(room, q)["content"]
     # the host logs the outcome once send() returned: wait for the line
-    found = wait_until(lambda: re.findall(r"status=answered entry=(\S+) ", w.log()), 5,
+    found = wait_until(lambda: re.findall(r"status=answered entry=(\S+) ", w.log()), 60,
                        "the answered entry in the log")
     titles = related_titles(found[-1])
     if not titles:
@@ -682,14 +691,20 @@ def sc_related_list(w):
 
 
 def sc_shutdown_fast(w):
-    w.cfg["plugins"]["matrix"]["sync_timeout_ms"] = 30000
-    w.start()
-    time.sleep(0.5)   # now inside a 30 s long poll
+    """SIGTERM ends a long poll the homeserver is holding: it holds it 60 s,
+    so a bot that waited for the poll to end would take >= 30 s here (load
+    cannot make a prompt stop that slow)."""
+    w.cfg["plugins"]["matrix"]["sync_timeout_ms"] = 60000
+    w.start()     # returns once a second sync (with a since token) came in
+    with w.hs.lock:
+        last = w.hs.sync_calls[-1]
+    eq((last[1] is not None, last[2]), (True, 60000), "a held long poll")
     t0 = time.monotonic()
-    eq(w.stop(timeout=10), 0, "exit status")
+    eq(w.stop(timeout=50), 0, "exit status")
     took = time.monotonic() - t0
-    if took > 2.5:
-        raise AssertionError("shutdown took %.2fs during a long poll" % took)
+    print("    stop during a 60 s long poll took %.2f s" % took)
+    if took >= 30.0:
+        raise AssertionError("shutdown waited for the long poll (%.2fs)" % took)
 
 
 SCENARIOS = [("dm_answer", sc_dm_answer), ("group_rules", sc_group_rules),
