@@ -84,6 +84,7 @@ class FakePlatform:
         self.messages_calls = 0   # matrix: GET /rooms/{id}/messages
         self.backfilled = 0       #   events they returned
         self.stopped = False
+        self.is_down = False      # go_down() .. come_up(): an outage
         self._serve(port)
 
     # ---- lifecycle ------------------------------------------------------
@@ -100,12 +101,21 @@ class FakePlatform:
     def url(self):
         return "http://127.0.0.1:%d" % self.port
 
-    def down(self, seconds):
-        """Close the listening socket for `seconds`: connection refused."""
+    def go_down(self):
+        """An outage until come_up(): the listening socket is closed
+        (connection refused), and every request still in flight on an open
+        connection (a held poll, a send) is reset unanswered, so nothing
+        the test does meanwhile reaches the bot before come_up()."""
+        with self.lock:
+            self.is_down = True
+            self.lock.notify_all()
         self.httpd.shutdown()
         self.httpd.server_close()
-        self.faults_done.append(("down", seconds))
-        time.sleep(seconds)
+
+    def come_up(self):
+        """Listen again on the same port."""
+        with self.lock:
+            self.is_down = False
         for _ in range(50):
             try:
                 self._serve(self.port)
@@ -113,6 +123,13 @@ class FakePlatform:
             except OSError:
                 time.sleep(0.1)
         raise RuntimeError("cannot listen again on port %d" % self.port)
+
+    def down(self, seconds):
+        """Down for `seconds`: connection refused."""
+        self.go_down()
+        self.faults_done.append(("down", seconds))
+        time.sleep(seconds)
+        self.come_up()
 
     def close(self):
         with self.lock:
@@ -221,8 +238,11 @@ class FakePlatform:
                 self.polls_with_state += 1
                 self.updates = [u for u in self.updates
                                 if u["update_id"] >= offset]
-            while not self.updates and time.time() < end and not self.stopped:
+            while not self.updates and time.time() < end and \
+                    not self.stopped and not self.is_down:
                 self.lock.wait(0.05)
+            if self.is_down:
+                return None
             batch = self.updates[:limit]
             # an update may be raw bytes (a poisoned one): splice it in
             parts = [u["_raw"] if "_raw" in u else json.dumps(u).encode()
@@ -271,6 +291,8 @@ class FakePlatform:
             "event_id": "$member-" + uid, "origin_server_ts": 1,
             "content": {"membership": "join", "displayname": uid[1:].split(":")[0]}}
         with self.lock:
+            if self.is_down:
+                return None
             if since is None:
                 rooms = {}
                 for i in range(self.n_rooms):
@@ -287,8 +309,11 @@ class FakePlatform:
             except ValueError:
                 start = len(self.events)
             end = time.time() + timeout
-            while len(self.events) <= start and time.time() < end and not self.stopped:
+            while len(self.events) <= start and time.time() < end and \
+                    not self.stopped and not self.is_down:
                 self.lock.wait(0.05)
+            if self.is_down:
+                return None
             out = {"next_batch": "s%d" % len(self.events)}
             per_room = {}
             for pos in range(start, len(self.events)):
@@ -475,7 +500,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self, method):
         p = self.plat
         with p.lock:
+            down = p.is_down
             p.requests += 1
+        if down:       # a kept-alive connection during an outage
+            return self._rst()
         path = urllib.parse.urlsplit(self.path)
         body = self._body() if method in ("POST", "PUT") else b""
         if p.kind == "telegram":
@@ -508,7 +536,8 @@ class _Handler(BaseHTTPRequestHandler):
         if m in ("setMyCommands", "answerCallbackQuery"):
             return self._send(200, {"ok": True, "result": True})
         if m == "getUpdates":
-            return self._send(200, p.tg_get_updates(params))
+            body = p.tg_get_updates(params)
+            return self._rst() if body is None else self._send(200, body)
         if m == "sendMessage":
             return self._send(200, p.tg_send(params))
         return self._error(404, "Not Found: method not found")
@@ -535,7 +564,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, {"displayname": "FAQ Bot"})
         if where == "poll":
             q = urllib.parse.parse_qs(path.query)
-            return self._send(200, p.mx_sync(q))
+            body = p.mx_sync(q)
+            return self._rst() if body is None else self._send(200, body)
         if len(rest) == 4 and rest[1] == "rooms" and rest[3] == "messages":
             page = p.mx_messages(rest[2], urllib.parse.parse_qs(path.query))
             if page is None:

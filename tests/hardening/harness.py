@@ -98,7 +98,7 @@ class Bot:
             stderr=open(err, "wb"))
         return self.proc
 
-    def kill(self, sig=signal.SIGKILL, timeout=10):
+    def kill(self, sig=signal.SIGKILL, timeout=30):
         """Signal the bot and reap it; returns its exit status."""
         if not self.proc:
             return None
@@ -220,3 +220,63 @@ def wait_until(pred, timeout, step=0.05):
             return True
         time.sleep(step)
     return pred()
+
+
+class StateSaves:
+    """Counts the saves of one state file (state/<name>.json), as they
+    happen, with inotify: the host writes <name>.json.tmp, fsyncs it and
+    renames it over <name>.json, one rename per save.  A count, unlike a
+    latency, does not depend on how loaded the machine is."""
+    IN_MOVED_TO = 0x80
+    IN_Q_OVERFLOW = 0x4000
+
+    def __init__(self, state_dir, name):
+        import ctypes
+        import ctypes.util
+        import threading
+        self.target = (name + ".json").encode()
+        self.count = 0
+        self.overflow = False
+        self._libc = ctypes.CDLL(ctypes.util.find_library("c"),
+                                 use_errno=True)
+        self.fd = self._libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        if self.fd < 0 or self._libc.inotify_add_watch(
+                self.fd, state_dir.encode(), self.IN_MOVED_TO) < 0:
+            raise OSError(ctypes.get_errno(), "inotify on " + state_dir)
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        import select
+        import struct
+        while True:
+            r, _, _ = select.select([self.fd], [], [], 0.1)
+            if not r:
+                if self._stop.is_set():
+                    return
+                continue
+            try:
+                data = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                continue
+            i = 0
+            while i + 16 <= len(data):
+                _, mask, _, n = struct.unpack_from("iIII", data, i)
+                name = data[i + 16:i + 16 + n].rstrip(b"\0")
+                i += 16 + n
+                with self._lock:
+                    self.overflow |= bool(mask & self.IN_Q_OVERFLOW)
+                    self.count += name == self.target
+
+    def saves(self):
+        with self._lock:
+            return self.count
+
+    def close(self):
+        """Stops counting (after reading what is queued); the final count."""
+        self._stop.set()
+        self._thread.join(10)
+        os.close(self.fd)
+        return self.saves()

@@ -48,7 +48,7 @@ class Run:
         os.set_blocking(self.p.stdout.fileno(), False)
         self.out = b""
 
-    def ask(self, q, timeout=10):
+    def ask(self, q, timeout=60):
         """Ask on the console; True when a cited answer came back."""
         n = len(self.out)
         try:
@@ -100,26 +100,32 @@ def main():
     c.check("create() SIGSEGV: clean exit (rc %s)" % rc, rc == 0)
 
     r = Run("run_error")
-    time.sleep(0.5)
     c.check("run() error: console still answers", r.ask("does massage help sleep?"))
+    # the bad run() may not even have been called yet (threads, load):
+    # wait for its report before stopping the bot
+    c.check("run() error: reported", wait_until(
+        lambda: "[bad] plugin stopped with an error" in r.log(), 60),
+        r.log()[-300:])
     rc, _ = r.stop()
-    log = r.log()
-    c.check("run() error: reported", "[bad] plugin stopped with an error" in log,
-            log[-300:])
     c.check("run() error: the bot stays up, exit 0 on SIGTERM (rc %s)" % rc, rc == 0)
 
     r = Run("blocking_stop")
     c.check("blocking stop(): console answers", r.ask("how long should a massage session last?"))
-    rc, took = r.stop()
+    rc, took = r.stop(timeout=60)
     log = r.log()
-    c.check("blocking stop(): shutdown within 3 s (took %.2f s)" % took, took < 3.0)
+    # stop() blocks 30 s (fixture-bad.c): a host that waited for it would
+    # take that long; its 1.5 s deadline ends the wait (load cannot make
+    # that 15 s, and no bound on how fast is asserted)
+    print("  blocking stop(): shutdown took %.2f s" % took)
+    c.check("blocking stop(): shutdown does not wait for the blocked stop() "
+            "(took %.2f s of its 30 s)" % took, took < 15.0)
     c.check("blocking stop(): laggard reported", "[bad] did not stop" in log,
             log[-300:])
     c.check("blocking stop(): exit status says so (rc %s)" % rc, rc == 1)
 
     r = Run("crash_run")
     c.check("run() SIGSEGV: console answers before it", r.ask("is massage good for jaundice?"))
-    died = wait_until(lambda: r.p.poll() is not None, 10)
+    died = wait_until(lambda: r.p.poll() is not None, 60)
     rc, _ = r.stop()
     # (under AddressSanitizer the SEGV is caught and turned into an abort)
     c.check("run() SIGSEGV: not containable in-process, the bot dies by the "

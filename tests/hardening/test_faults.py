@@ -13,6 +13,7 @@ the server heals, and every question is answered (lost = 0), none twice.
 Prints sent/answered/duplicated/lost and the backoff intervals measured.
 """
 import os
+import re
 import signal
 import threading
 import time
@@ -61,26 +62,57 @@ def intervals(times):
     return [round(b - a, 3) for a, b in zip(times, times[1:])]
 
 
-def backoff_check(c, name, plat, since):
+# the wait a plugin logs with a failed poll ("...; retrying in N ms")
+RETRY_LINE = {"telegram": re.compile(r"\[telegram\] getUpdates failed: .*"
+                                     r"retrying in (\d+) ms"),
+              "matrix": re.compile(r"\[matrix\] sync: .*retrying in (\d+) ms")}
+
+
+def logged_waits(bot, name):
+    """The poll retry waits the plugin logged so far, in ms."""
+    return [int(m.group(1)) for m in
+            RETRY_LINE[name].finditer(bot.log_text())]
+
+
+def backoff_check(c, name, plat, since, bot, n_logged):
     """The polls during a 5xx burst: waits grow (doubling from 100 ms) and
-    are jittered (not a fixed schedule)."""
+    are jittered (not a fixed schedule).  The band [n/2, n] is checked on
+    the waits the bot chose (its log), deterministically; the intervals the
+    server measured are only held to the band's floor (a sleep is never cut
+    short, but a loaded machine may stretch it any amount)."""
     with plat.lock:
         ts = [t for t in plat.poll_times if t >= since][:6]
     d = intervals(ts)
     print("  %s backoff intervals during the 5xx burst: %s s" % (name, d))
     nominal = [0.1 * 2 ** i for i in range(len(d))]
-    in_band = all(n / 2 - 0.02 <= x <= n + 0.35 for x, n in zip(d, nominal))
-    c.check("%s: backoff doubles within the jitter band [n/2, n]" % name,
-            len(d) >= 4 and in_band, str(d))
-    spread = [x / n for x, n in zip(d, nominal)]
-    c.check("%s: backoff is jittered" % name,
-            max(spread) - min(spread) > 0.05, str([round(s, 2) for s in spread]))
+    c.check("%s: polls during the burst wait at least the backoff floor n/2"
+            % name, len(d) >= 4 and
+            all(x >= n / 2 - 0.02 for x, n in zip(d, nominal)), str(d))
+    waits = logged_waits(bot, name)[n_logged:n_logged + 5]
+    if waits:
+        print("  %s logged waits: %s ms" % (name, waits))
+        ms = [100 * 2 ** i for i in range(len(waits))]
+        c.check("%s: the logged waits double within the jitter band [n/2, n]"
+                % name, len(waits) >= 4 and
+                all(n // 2 <= w <= n for w, n in zip(waits, ms)), str(waits))
+        spread = [w / n for w, n in zip(waits, ms)]
+    else:       # the plugin logs no wait: the measured intervals show jitter
+        print("  %s logs no retry wait: its band [n/2, n] is checked by its "
+              "unit test only" % name)
+        spread = [x / n for x, n in zip(d, nominal)]
+    # jittered: 5 uniform draws in [0.5, 1] spread less than 0.01 with a
+    # probability below 1e-6; a fixed schedule has no spread at all
+    c.check("%s: backoff is jittered" % name, len(spread) >= 4 and
+            max(spread) - min(spread) > 0.01,
+            str([round(x, 3) for x in spread]))
 
 
 def scenarios(c, bot, tg, mx, questions):
     qi = 0
     for name, where, action, arg, times, allow in SCENARIOS:
+        allow *= 2      # bounds for a sanitizer build on a loaded machine
         t0 = time.time()
+        logged = {n: len(logged_waits(bot, n)) for n in RETRY_LINE}
         queue(tg, where, action, arg, times)
         queue(mx, where, action, arg, times)
         # one question while the fault is active, one once it was served
@@ -96,8 +128,8 @@ def scenarios(c, bot, tg, mx, questions):
                     tg.faults_pending(), mx.faults_pending()))
         c.check("%s: bot alive" % name, bot.alive())
         if action == "burst":
-            backoff_check(c, "telegram", tg, t0)
-            backoff_check(c, "matrix", mx, t0)
+            backoff_check(c, "telegram", tg, t0, bot, logged["telegram"])
+            backoff_check(c, "matrix", mx, t0, bot, logged["matrix"])
     # connection refused: nothing listens for 3 s, questions queue up
     t0 = time.time()
     qs = []
@@ -108,7 +140,7 @@ def scenarios(c, bot, tg, mx, questions):
     for t in th:
         t.join(10)
     qs += [(tg, tg.ask(questions[qi])), (mx, mx.ask(questions[qi + 1]))]
-    ok = wait_until(lambda: all(p.answers.get(q) for p, q in qs), 20)
+    ok = wait_until(lambda: all(p.answers.get(q) for p, q in qs), 60)
     c.check("connection refused for 3 s: answered once back (%.1f s)" %
             (time.time() - t0), ok)
     c.check("connection refused: bot alive", bot.alive())
@@ -126,20 +158,21 @@ def long_outage(c):
     bot = Bot("outage", tg=tg, mx=mx)
     bot.start()
     c.check("outage bot comes up", wait_until(
-        lambda: tg.poll_times and mx.polls_with_state, 20))
-    th = [threading.Thread(target=p.down, args=(4,)) for p in (tg, mx)]
-    for t in th:
-        t.start()
-    time.sleep(0.3)
+        lambda: tg.poll_times and mx.polls_with_state, 60))
+    # down first (a poll held at that moment is cut unanswered), then the
+    # questions: none can reach the bot before both come up again
+    for p in (tg, mx):
+        p.go_down()
     qs = dev_questions()[:60]
     for q in qs:
         tg.ask(q, user=1)
         mx.ask(q, user=1)
-    for t in th:
-        t.join(10)
-    wait_until(lambda: tg.counts()["lost"] == 0 and mx.counts()["lost"] == 0, 30)
+    time.sleep(2)       # the bot finds them down for a while (refused)
+    for p in (tg, mx):
+        p.come_up()
+    wait_until(lambda: tg.counts()["lost"] == 0 and mx.counts()["lost"] == 0, 120)
     t, m = tg.counts(), mx.counts()
-    print("  60 questions during a 4 s outage: telegram lost %d, matrix lost %d "
+    print("  60 questions during an outage: telegram lost %d, matrix lost %d "
           "(gap of %d events in %d sync; %d back-filled in %d /messages call(s))"
           % (t["lost"], m["lost"], mx.gap_events, mx.gaps, mx.backfilled,
              mx.messages_calls))
@@ -157,30 +190,49 @@ def long_outage(c):
     return bot
 
 
+def resolve_lines(bot, tag):
+    return [l for l in bot.log_text().splitlines() if tag in l and
+            "resolve" in l.lower()]
+
+
 def dns_failure(c):
     """Platforms whose host names do not resolve: clear log lines, retries
-    with backoff, no crash, prompt clean stop."""
+    with backoff, no crash; a clean stop that does not sit out a backoff."""
     bad = type("P", (), {"url": "http://faqbot-no-such-host.invalid:8080"})()
     bot = Bot("dns", tg=bad, mx=bad)
     bot.start()
-    time.sleep(4)
-    c.check("DNS failure: bot alive after 4 s", bot.alive())
-    t0 = time.time()
+    wait_until(lambda: len(resolve_lines(bot, "[telegram]")) >= 2 and
+               len(resolve_lines(bot, "[matrix]")) >= 2, 60)
+    c.check("DNS failure: bot alive after the failed lookups", bot.alive())
     rc = bot.kill(signal.SIGTERM)
-    c.check("DNS failure: SIGTERM exits 0 within 2 s", rc == 0 and
-            time.time() - t0 < 2, "rc %s, %.2f s" % (rc, time.time() - t0))
-    logs = bot.log_text()
-    tg_lines = [l for l in logs.splitlines() if "[telegram]" in l and
-                "resolve" in l.lower()]
-    mx_lines = [l for l in logs.splitlines() if "[matrix]" in l and
-                "resolve" in l.lower()]
+    c.check("DNS failure: SIGTERM exits 0", rc == 0, "rc %s" % rc)
+    tg_lines = resolve_lines(bot, "[telegram]")
     c.check("DNS failure: telegram says it cannot resolve, and retries",
             len(tg_lines) >= 2, "%d lines" % len(tg_lines))
     c.check("DNS failure: matrix says it cannot resolve, and retries",
-            len(mx_lines) >= 2, "%d lines" % len(mx_lines))
+            len(resolve_lines(bot, "[matrix]")) >= 2,
+            "%d lines" % len(resolve_lines(bot, "[matrix]")))
     if tg_lines:
         print("  e.g. " + tg_lines[0][-160:])
-    return bot
+    # the stop is prompt: with a 60 s backoff, both plugins sleep 30..60 s
+    # after their first failed lookup; SIGTERM must cut that sleep (a stop
+    # that sat it out would take >= 30 s; load cannot stretch a prompt one
+    # that far, and no bound on how fast is asserted)
+    slow = Bot("dns-backoff", tg=bad, mx=bad,
+               tg_extra={"backoff_base_ms": 60000, "backoff_max_s": 60},
+               mx_extra={"backoff_initial_ms": 60000, "backoff_max_ms": 60000})
+    slow.start()
+    up = wait_until(lambda: resolve_lines(slow, "[telegram]") and
+                    resolve_lines(slow, "[matrix]"), 60)
+    t0 = time.time()
+    rc = slow.kill(signal.SIGTERM, timeout=90)
+    took = time.time() - t0
+    print("  DNS failure: SIGTERM during a 30..60 s backoff: exit after %.2f s"
+          % took)
+    c.check("DNS failure: SIGTERM during a long backoff exits 0 without "
+            "sitting it out", up and rc == 0 and took < 20,
+            "rc %s, %.2f s" % (rc, took))
+    return [bot, slow]
 
 
 def main():
@@ -192,7 +244,7 @@ def main():
     watch = RssWatch(bot)
     watch.start()
     c.check("bot comes up on both platforms",
-            wait_until(lambda: tg.poll_times and mx.polls_with_state, 20))
+            wait_until(lambda: tg.poll_times and mx.polls_with_state, 60))
     base = bot.rss_kb()
     scenarios(c, bot, tg, mx, dev_questions())
     watch.stop.set()
@@ -221,7 +273,7 @@ def main():
             "%d/%d" % (logs.count("larger than"), logs.count("too large")))
     tg.close()
     mx.close()
-    c.no_secrets([bot, long_outage(c), dns_failure(c)])
+    c.no_secrets([bot, long_outage(c)] + dns_failure(c))
     c.finish()
 
 

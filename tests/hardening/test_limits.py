@@ -2,9 +2,11 @@
 """Input limits (issue 7, item 5), through the real plugins.
 
   - flood: 10,000 questions from one parent on Telegram and on Matrix
-    while five other parents keep asking: the others are all answered,
-    quickly; the flooder gets at most per_user_per_minute answers plus
-    one polite notice;
+    while five other parents keep asking: the others are all answered
+    (their latency is printed, not asserted: the machine may be loaded);
+    a dropped flood message costs no state save of its own (counted with
+    inotify: what made the others wait before); the flooder gets at most
+    per_user_per_minute answers plus one polite notice;
   - a question over max_message_bytes gets the short notice, not an
     answer;
   - HTML and control characters in questions never reach a reply
@@ -22,8 +24,8 @@ import signal
 import subprocess
 import time
 
-from harness import (Bot, Checker, MX_TOKEN, TG_TOKEN, dev_questions,
-                     faqbot_binary, source_dir, wait_until)
+from harness import (Bot, Checker, MX_TOKEN, StateSaves, TG_TOKEN,
+                     dev_questions, faqbot_binary, source_dir, wait_until)
 import fakeplat
 
 FLOOD = int(os.environ.get("FLOOD", "10000"))
@@ -41,7 +43,12 @@ def flood(c):
                                              "global_per_minute": GLOBAL})
     bot.start()
     c.check("flood bot comes up", wait_until(
-        lambda: tg.poll_times and mx.polls_with_state, 20))
+        lambda: tg.poll_times and mx.polls_with_state and
+        os.path.isdir(os.path.join(bot.dir, "state")), 60))
+    sdir = os.path.join(bot.dir, "state")
+    saves = {k: StateSaves(sdir, k) for k in ("telegram", "matrix")}
+    polls0 = {p.kind: len(p.poll_times) for p in (tg, mx)}
+    replies0 = {p.kind: len(p.replies) for p in (tg, mx)}
     qs = dev_questions()
     t0 = time.time()
     flood_tg = tg.ask_many([qs[i % len(qs)] for i in range(FLOOD)], user=0)
@@ -53,12 +60,16 @@ def flood(c):
             others.append((mx, mx.ask(qs[(r * 7 + u) % len(qs)], user=u)))
         time.sleep(0.5)
     # bounded, but long enough for a slow (sanitizer) build to drain the
-    # Telegram flood; the latency itself is checked below
+    # Telegram flood; the latency itself is printed below
     ok = wait_until(lambda: all(p.answers.get(q) for p, q in others), 240)
     c.check("flood: all %d questions of the other parents answered" %
             len(others), ok)
     drained = wait_until(lambda: not tg.updates, 240)
     t_drain = time.time() - t0
+    n_saves = {k: v.close() for k, v in saves.items()}
+    overflow = any(v.overflow for v in saves.values())
+    polls = {p.kind: len(p.poll_times) - polls0[p.kind] for p in (tg, mx)}
+    replies = {p.kind: len(p.replies) - replies0[p.kind] for p in (tg, mx)}
     lat = {p.kind: sorted(p.latency(q) or 999 for pp, q in others if pp is p)
            for p in (tg, mx)}
     n_tg = sum(1 for q in flood_tg if tg.answers.get(q))
@@ -77,11 +88,22 @@ def flood(c):
           "(at most 10 pages of 100 per gap)" % (n_tg, notices_tg, n_mx,
                                                 notices_mx, mx.gap_events,
                                                 mx.backfilled))
+    print("  state saves: telegram %d (%d replies, %d polls), matrix %d "
+          "(%d replies, %d polls)%s" % (
+              n_saves["telegram"], replies["telegram"], polls["telegram"],
+              n_saves["matrix"], replies["matrix"], polls["matrix"],
+              "; inotify queue overflowed" if overflow else ""))
     c.check("flood: telegram queue drained", drained, "%.1f s" % t_drain)
-    c.check("flood: matrix: others answered within 5 s (max %.2f s)"
-            % lat["matrix"][-1], lat["matrix"][-1] < 5.0)
-    c.check("flood: telegram: others answered within 5 s (max %.2f s)"
-            % lat["telegram"][-1], lat["telegram"][-1] < 5.0)
+    # a save after each update that got a reply, otherwise two per batch
+    # (one poll each: the journal, then the acknowledgements): the 10,000
+    # dropped ones must not each cost an fsync'd save (that took the
+    # others' latency from ~1 s to 20+ s)
+    for k in ("telegram", "matrix"):
+        bound = replies[k] + 2 * polls[k] + 5
+        c.check("flood: %s: no state save per dropped message (%d saves <= "
+                "%d replies + 2 x %d polls + 5)" % (k, n_saves[k], replies[k],
+                                                    polls[k]),
+                not overflow and n_saves[k] <= bound)
     # fixed one-minute windows: a drain longer than a minute opens more
     windows = 1 + int(t_drain // 60)
     c.check("flood: telegram flooder capped at %d answers + 1 notice per "
@@ -112,7 +134,7 @@ def content(c):
     bot = Bot("limits", tg=tg, mx=mx, limits={"max_message_bytes": 1000})
     bot.start()
     c.check("limits bot comes up", wait_until(
-        lambda: tg.poll_times and mx.polls_with_state, 20))
+        lambda: tg.poll_times and mx.polls_with_state, 60))
     long_q = "does massage help colic? " * 200          # 5000 bytes
     evil = ("<script>alert(1)</script><b>colic</b> & <a href='x'>\x07\x1b[31m"
             "\x7f\u202e massage oil?")
@@ -122,7 +144,7 @@ def content(c):
         ids[name] = (tg.ask(q, user=1), mx.ask(q, user=1))
     every = [q for pair in ids.values() for q in pair]
     c.check("limits: every question answered", wait_until(
-        lambda: all(p.answers.get(q) for p, q in zip([tg, mx] * 3, every)), 20))
+        lambda: all(p.answers.get(q) for p, q in zip([tg, mx] * 3, every)), 60))
     for i, p in enumerate((tg, mx)):
         name = p.kind
         t = p.answer_text.get(ids["long"][i], "")
@@ -155,15 +177,17 @@ def poison(c):
     bot = Bot("poison", tg=tg, mx=mx)
     bot.start()
     c.check("poison bot comes up", wait_until(
-        lambda: tg.poll_times and mx.polls_with_state, 20))
+        lambda: tg.poll_times and mx.polls_with_state, 60))
     n_tg = tg.ask("colic\x00 massage?", user=1)
     n_mx = mx.ask("colic\x00 massage?", user=1)
     a_tg = tg.ask("is massage good for jaundice?", user=2)
     a_mx = mx.ask("is massage good for jaundice?", user=2)
     c.check("telegram: a question holding U+0000 does not wedge the queue",
-            wait_until(lambda: tg.answers.get(a_tg), 15))
+            wait_until(lambda: tg.answers.get(a_tg), 60))
     c.check("matrix: a question holding U+0000 does not wedge the queue",
-            wait_until(lambda: mx.answers.get(a_mx), 15))
+            wait_until(lambda: mx.answers.get(a_mx), 60))
+    # (matrix: the two are in different rooms, answered in either order)
+    wait_until(lambda: tg.answers.get(n_tg) and mx.answers.get(n_mx), 60)
     # U+0000 is read as a space (as the host's sanitizer reads control
     # characters): the question itself is answered, once
     c.check("telegram and matrix: the question holding U+0000 is answered once",
@@ -174,7 +198,7 @@ def poison(c):
                      b'"first_name":"X"},"text":"\\ud800 bad"}}' % int(time.time()))
     b_tg = tg.ask("how long should a massage session last?", user=2)
     c.check("telegram: an update the JSON parser refuses does not wedge the "
-            "queue", wait_until(lambda: tg.answers.get(b_tg), 15))
+            "queue", wait_until(lambda: tg.answers.get(b_tg), 60))
     skipped = [l for l in bot.log_text().splitlines()
                if "update %d cannot be parsed" % bad in l]
     c.check("telegram: the refused update is skipped with one log line",

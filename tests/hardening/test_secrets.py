@@ -32,7 +32,7 @@ def busy_run(c):
     bot = Bot("secrets", tg=tg, mx=mx, log_level="debug")
     bot.start()
     c.check("secrets bot comes up", wait_until(
-        lambda: tg.poll_times and mx.polls_with_state, 20))
+        lambda: tg.poll_times and mx.polls_with_state, 60))
     with open("/proc/%d/cmdline" % bot.proc.pid, "rb") as f:
         argv = f.read().decode("utf-8", "replace")
     c.check("no token in argv", not any(s in argv for s in SECRETS))
@@ -49,16 +49,17 @@ def busy_run(c):
         for p in (tg, mx):
             p.fault(where, action, arg)
         a, b = tg.ask(qs[i]), mx.ask(qs[i + 1])
-        wait_until(lambda: tg.answers.get(a) and mx.answers.get(b), 20)
+        wait_until(lambda: tg.answers.get(a) and mx.answers.get(b), 60)
     for p in (tg, mx):
         threading_down(p, 2)
     q = tg.ask("does massage help colic?")
-    wait_until(lambda: tg.answers.get(q), 20)
+    wait_until(lambda: tg.answers.get(q), 60)
     # the platform stops accepting the token: both plugins must say so
-    # without quoting it
+    # without quoting it (wait for both lines, bounded)
     tg.token = "0:rotated"
     mx.token = "rotated"
-    time.sleep(4)
+    wait_until(lambda: "rejected the bot token" in bot.log_text() and
+               "rejected the access token" in bot.log_text(), 60)
     bot.kill(signal.SIGTERM)
     sdir = os.path.join(bot.dir, "state")
     modes = {n: oct(os.stat(os.path.join(sdir, n)).st_mode & 0o777)
@@ -90,7 +91,11 @@ def dns_run(c):
     bad = type("P", (), {"url": "http://faqbot-no-such-host.invalid:8080"})()
     bot = Bot("secrets-dns", tg=bad, mx=bad, log_level="debug")
     bot.start()
-    time.sleep(2)
+    # both plugins failed a lookup (a SIGTERM before the bot blocked its
+    # signals would kill it, not stop it)
+    wait_until(lambda: all(any(tag in l and "resolve" in l.lower()
+                               for l in bot.log_text().splitlines())
+                           for tag in ("[telegram]", "[matrix]")), 60)
     c.check("DNS-failure run: stops cleanly", bot.kill(signal.SIGTERM) == 0)
     return bot
 
@@ -121,9 +126,9 @@ def token_file(c):
     bot2 = subprocess.Popen([faqbot_binary(), "run", "--config", bot.config],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, cwd=bot.dir)
-    ok = wait_until(lambda: tg.poll_times, 15)
+    ok = wait_until(lambda: tg.poll_times, 60)
     bot2.terminate()
-    out, err2 = bot2.communicate(timeout=15)
+    out, err2 = bot2.communicate(timeout=30)
     c.check("a 0600 token file is accepted", ok)
     # a token pasted into the config: refused without quoting it
     cfg["plugins"]["telegram"]["token"] = TG_TOKEN
