@@ -18,9 +18,13 @@ cd "$tmp" || exit 1
 fails=0 pass=0
 check() { local name=$1; shift
   if "$@"; then pass=$((pass + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi; }
-# wait_for FILE PATTERN: up to 5 s for PATTERN to appear in FILE
-wait_for() { for _ in $(seq 50); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+# wait_for FILE PATTERN: until PATTERN appears in FILE, bounded generously
+# (60 s: a sanitizer build on a loaded machine; a passing run never waits
+# the bound out)
+wait_for() { for _ in $(seq 600); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 count() { grep -c -- "$2" "$1" 2>/dev/null || true; }
+# wait_count FILE PATTERN N: until PATTERN is in FILE at least N times
+wait_count() { for _ in $(seq 600); do [ "$(count "$1" "$2")" -ge "$3" ] && return 0; sleep 0.1; done; return 1; }
 
 cp -r "$SRC/knowledge" kb
 write_cfg() { # write_cfg EMERGENCY [extra plugin json]
@@ -51,8 +55,7 @@ kill -HUP "$pid"
 check "broken kb refused" wait_for err.txt "reload refused; still serving"
 check "log names the broken file and line" grep -q 'error \[reload\] kb/entries/sleep.json:1:' err.txt
 ask "does massage help my baby sleep"
-for _ in $(seq 50); do [ "$(count err.txt 'entry=sleep ')" -ge 2 ] && break; sleep 0.1; done
-check "old knowledge still answers after a refused reload" test "$(count err.txt 'entry=sleep ')" -ge 2
+check "old knowledge still answers after a refused reload" wait_count err.txt 'entry=sleep ' 2
 
 # 3. the fixed file, with a changed answer, is picked up without a restart
 python3 - sleep.good kb/entries/sleep.json <<'PY'
@@ -76,7 +79,10 @@ check "urgent reply keeps the old number" wait_for out.txt "call 112"
 # 5. a good config changes the emergency number live; a plugin change is noted
 write_cfg "dial 999" ', "old": {"enabled": false}'
 kill -HUP "$pid"
-check "config reloaded" wait_for err.txt "restart: old"
+# "restart: old" is logged before the swap; the "reloaded" line after it:
+# only then does the next question see the new number
+check "config reloaded" wait_count err.txt "reloaded config and knowledge" 2
+check "plugin change noted" grep -q "restart: old" err.txt
 ask "my newborn is turning blue and struggling to breathe"
 check "urgent reply has the new number" wait_for out.txt "dial 999"
 
@@ -95,7 +101,7 @@ before=$(count err.txt 'answered status=')
 feeder=$!
 for _ in 1 2 3 4 5; do kill -HUP "$pid"; sleep 0.2; done
 wait "$feeder"
-for _ in $(seq 100); do [ "$(count err.txt 'answered status=')" -ge $((before + 60)) ] && break; sleep 0.1; done
+wait_count err.txt 'answered status=' $((before + 60))
 after=$(count err.txt 'answered status=')
 check "every question answered during reloads ($((after - before))/60)" test $((after - before)) = 60
 
