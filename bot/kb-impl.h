@@ -423,7 +423,8 @@ struct kb_scratch {
     kb_u32buf qterms;
     uint64_t *qbi;         /* query's adjacent term pairs */
     float *qbi_w;          /* their weights */
-    size_t cap_qbi, cap_qbi_w;
+    uint32_t *qbi_seen;    /* per pair: stamp of the last alternate having it */
+    size_t cap_qbi, cap_qbi_w, cap_qbi_seen;
     uint32_t *qseen;       /* per query term: stamp of the last alternate */
     size_t cap_qseen;
     uint32_t stamp;

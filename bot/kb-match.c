@@ -77,14 +77,47 @@ static void query_terms(const kb *k, kb_scratch *s, query *q)
 
 /* ---- rescoring --------------------------------------------------------- */
 
-/* Weight of the query pairs (a, b) found at adjacent positions. */
-static double pair_hits(const kb_scratch *s, const query *q, uint32_t a,
-                        uint32_t b)
+/* A fresh stamp for s->qseen (cleared when the counter would wrap). */
+static uint32_t next_stamp(kb_scratch *s)
+{
+    if (s->stamp == UINT32_MAX) {
+        memset(s->qseen, 0, s->cap_qseen * sizeof *s->qseen);
+        memset(s->qbi_seen, 0, s->cap_qbi_seen * sizeof *s->qbi_seen);
+        s->stamp = 0;
+    }
+    return ++s->stamp;
+}
+
+/* Impact of term t in entry e, or -1 when e does not contain t. */
+static float entry_impact(const kb *k, uint32_t t, uint32_t e)
+{
+    uint32_t lo = k->post_off[t], hi = k->post_off[t + 1];
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (k->post_doc[mid] < e)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < k->post_off[t + 1] && k->post_doc[lo] == e)
+        return k->post_imp[lo];
+    return -1.0f;
+}
+
+
+/* Weight of a query pair (a, b) found at adjacent positions, each of
+ * the query's pairs counted once per alternate (stamp): an alternate
+ * repeating a pair gets no more than the query gives, so the pairs'
+ * share stays <= 1. */
+static double pair_hits(kb_scratch *s, const query *q, uint32_t a,
+                        uint32_t b, uint32_t stamp)
 {
     uint64_t key = (uint64_t)a << 32 | b;
     for (size_t i = 0; i < q->n_bi; i++) {
-        if (s->qbi[i] == key)
+        if (s->qbi[i] == key && s->qbi_seen[i] != stamp) {
+            s->qbi_seen[i] = stamp;
             return s->qbi_w[i];
+        }
     }
     return 0;
 }
@@ -97,7 +130,7 @@ static double alt_overlap(const kb *k, kb_scratch *s, const kb_alt *al,
     const uint32_t *t = k->alt_terms + al->off;
     double ov = 0;
     *pairs = 0;
-    uint32_t stamp = ++s->stamp;
+    uint32_t stamp = next_stamp(s);
     for (uint32_t i = 0; i < al->n; i++) {
         uint32_t slot = s->qmark[t[i]];
         if (!slot)
@@ -107,7 +140,7 @@ static double alt_overlap(const kb *k, kb_scratch *s, const kb_alt *al,
             ov += k->qw[t[i]];
         }
         if (q->n_bi && i + 1 < al->n && s->qmark[t[i + 1]])
-            *pairs += pair_hits(s, q, t[i], t[i + 1]);
+            *pairs += pair_hits(s, q, t[i], t[i + 1], stamp);
     }
     return ov;
 }
@@ -118,10 +151,6 @@ static void score_alts(const kb *k, kb_scratch *s, kb_cand *c,
 {
     double best = 0, best_pairs = 0;
     uint32_t e = c->entry;
-    if (s->stamp > UINT32_MAX - 64) {
-        memset(s->qseen, 0, s->cap_qseen * sizeof *s->qseen);
-        s->stamp = 0;
-    }
     for (uint32_t a = k->entry_alt_off[e]; a < k->entry_alt_off[e + 1]; a++) {
         const kb_alt *al = &k->alts[a];
         if ((long)a == s->skip_alt || al->weight <= 0)
@@ -181,22 +210,56 @@ static int bm25_desc(const kb_cand *a, const kb_cand *b)
     return a->entry < b->entry ? -1 : a->entry > b->entry;
 }
 
-/* Rescore the candidates, best BM25F first; a candidate whose score
- * cannot reach the third best so far, even with a perfect alternate and
- * every pair, is not rescored (its score stays that bound, below every
- * rescored one that matters for the decision and the suggestions). */
+/* Highest score c can get: its alternates hold at most the query words
+ * its entry holds (alt <= their weight share), and only the query pairs
+ * whose two words it holds (bigram).  A hair above, for rounding. */
+static double cand_bound(const kb *k, kb_scratch *s, const kb_cand *c,
+                         const query *q, int pairs, double mix)
+{
+    const kb_params *p = &k->params;
+    uint32_t stamp = next_stamp(s);
+    double got = 0, bi = 0;
+    for (size_t i = 0; i < s->qterms.n; i++) {
+        uint32_t t = s->qterms.v[i];
+        if (entry_impact(k, t, c->entry) >= 0) {
+            s->qseen[i] = stamp;
+            got += k->qw[t];
+        }
+    }
+    for (size_t i = 0; pairs && i < q->n_bi; i++) {
+        uint32_t a = (uint32_t)(s->qbi[i] >> 32), b = (uint32_t)s->qbi[i];
+        if (s->qseen[s->qmark[a] - 1] == stamp &&
+            s->qseen[s->qmark[b] - 1] == stamp)
+            bi += s->qbi_w[i];
+    }
+    double alt = got / q->weight;
+    bi = pairs ? bi / q->bi_weight : 0;
+    double v = p->mix_alt * (alt < 1 ? alt : 1) +
+               p->mix_bm25 * c->bm25 / q->weight +
+               p->mix_bigram * (bi < 1 ? bi : 1);
+    return v / mix * (1 + 1e-6) + 1e-9;
+}
+
+/* Rescore the candidates, best BM25F first.  Only the best three scores
+ * matter (decision, suggestions): a candidate that cannot reach the third
+ * best so far is not rescored (its score stays under that bound, below
+ * every rescored one that matters).  The bound is checked loosely first
+ * (a perfect alternate, every pair), then by the words its entry holds. */
 static void rescore(const kb *k, kb_scratch *s, const query *q)
 {
     const kb_params *p = &k->params;
     kb_cand *c = s->cand;
     size_t n = s->n_cand;
     cand_sort(c, n, bm25_desc);
-    int pairs = q->bi_weight > 0 && (k->features & KB_FEAT_ALTS);
+    int alts = (k->features & KB_FEAT_ALTS) != 0;
+    int pairs = q->bi_weight > 0 && alts;
     double mix = p->mix_alt + p->mix_bm25 + (pairs ? p->mix_bigram : 0);
     double top[3] = {-1, -1, -1};
     for (size_t i = 0; i < n; i++) {
         double bound = (p->mix_alt + p->mix_bm25 * c[i].bm25 / q->weight +
                         (pairs ? p->mix_bigram : 0)) / mix;
+        if (alts && bound >= top[2])
+            bound = cand_bound(k, s, &c[i], q, pairs, mix);
         if (bound < top[2]) {
             c[i].bm25 = (float)(c[i].bm25 / q->weight);
             c[i].score = (float)(bound * 0.5);   /* not a contender */
@@ -222,22 +285,6 @@ static int cand_cmp(const kb_cand *a, const kb_cand *b)
 }
 
 /* ---- confidence and decision ----------------------------------------- */
-
-/* Impact of term t in entry e, or -1 when e does not contain t. */
-static float entry_impact(const kb *k, uint32_t t, uint32_t e)
-{
-    uint32_t lo = k->post_off[t], hi = k->post_off[t + 1];
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (k->post_doc[mid] < e)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo < k->post_off[t + 1] && k->post_doc[lo] == e)
-        return k->post_imp[lo];
-    return -1.0f;
-}
 
 /* Share of the query weight that entry a (or b, unless b is a) contains,
  * and the best impact among the words a contains. */
@@ -375,7 +422,8 @@ static void query_reset(kb_scratch *s)
 
 /* kb_match_skip; offtopic is 0 or 1 when the caller already knows
  * (kb_answer's triage scan found the phrases, and s->lex holds its
- * KB_LEX_DUAL reading of text), -1 to look and read text here. */
+ * KB_LEX_DUAL reading of text), -1 to look (one scan, whose reading
+ * serves matching too) and read text here. */
 static int match_run(const kb *k, kb_scratch *s, const char *text,
                      size_t len, long skip_alt, int offtopic,
                      kb_result *out)
@@ -386,10 +434,16 @@ static int match_run(const kb *k, kb_scratch *s, const char *text,
         return -1;
     s->n_cand = 0;
     memset(&s->feat, 0, sizeof s->feat);
-    if (offtopic < 0 ? kb_offtopic(k, s, text, len) : offtopic)
+    if (offtopic < 0 && k->offtopic.n) {
+        /* the scan's reading (KB_LEX_DUAL) also gives the matching one */
+        if (kb_triage_scan(k, s, text, len) < 0)
+            return -1;
+        offtopic = kb_offtopic_hit(k, s);
+    }
+    if (offtopic > 0)
         return 0;   /* outside the knowledge base: no answer */
     /* the kb is only read: without KB_LEX_INTERN nothing is modified */
-    if (offtopic >= 0 ? kb_lex_second(k, &s->lex) < 0
+    if (offtopic == 0 ? kb_lex_second(k, &s->lex) < 0
                       : kb_lex_run((kb *)k, s->stem, text ? text : "", len,
                                    KB_LEX_REPAIR | KB_LEX_SYN,
                                    KB_QUERY_MAX_TOKENS, &s->lex) < 0)

@@ -30,6 +30,7 @@ void kb_scratch_free(kb_scratch *s)
     kb_u32buf_free(&s->qterms);
     free(s->qbi);
     free(s->qbi_w);
+    free(s->qbi_seen);
     free(s->qseen);
     free(s->cur);
     free(s->ub);
@@ -77,6 +78,8 @@ int kb_scratch_ready(kb_scratch *s, const kb *k)
               sizeof *s->qmark) < 0 ||
         zgrow((void **)&s->qbi, &s->cap_qbi, qmax, sizeof *s->qbi) < 0 ||
         zgrow((void **)&s->qbi_w, &s->cap_qbi_w, qmax, sizeof *s->qbi_w) < 0 ||
+        zgrow((void **)&s->qbi_seen, &s->cap_qbi_seen, qmax,
+              sizeof *s->qbi_seen) < 0 ||
         zgrow((void **)&s->qseen, &s->cap_qseen, qmax, sizeof *s->qseen) < 0 ||
         zgrow((void **)&s->cur, &s->cap_cur, qmax, sizeof *s->cur) < 0 ||
         zgrow((void **)&s->ub, &s->cap_ub, qmax, sizeof *s->ub) < 0 ||
