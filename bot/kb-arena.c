@@ -31,14 +31,15 @@ void kb_arena_free(kb_arena *a)
     a->head = NULL;
 }
 
-/* Memory owned by the arena; NULL on OOM. */
-void *kb_arena_alloc(kb_arena *a, size_t n)
+/* n bytes at a multiple of align (1 or 8) owned by the arena; NULL on
+ * OOM. */
+static void *arena_take(kb_arena *a, size_t n, size_t align)
 {
-    n = (n + 7u) & ~(size_t)7u;
     if (n == 0)
-        n = 8;
+        n = 1;
     kb_arena_blk *b = a->head;
-    if (!b || b->size - b->used < n) {
+    size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+    if (!b || at > b->size || b->size - at < n) {
         size_t size = n > KB_ARENA_BLOCK / 4 ? n : KB_ARENA_BLOCK;
         kb_arena_blk *nb = malloc(sizeof *nb + size);
         if (!nb)
@@ -54,16 +55,23 @@ void *kb_arena_alloc(kb_arena *a, size_t n)
         }
         nb->next = b;
         a->head = b = nb;
+        at = 0;
     }
-    void *p = b->data + b->used;
-    b->used += n;
-    return p;
+    b->used = at + n;
+    return b->data + at;
 }
 
-/* NUL-terminated copy owned by the arena; NULL on OOM. */
+/* 8-byte aligned memory owned by the arena; NULL on OOM. */
+void *kb_arena_alloc(kb_arena *a, size_t n)
+{
+    return arena_take(a, n, 8);
+}
+
+/* NUL-terminated copy owned by the arena, packed byte after byte (no
+ * alignment: a string is read byte by byte); NULL on OOM. */
 char *kb_arena_strndup(kb_arena *a, const char *s, size_t n)
 {
-    char *p = kb_arena_alloc(a, n + 1);
+    char *p = arena_take(a, n + 1, 1);
     if (!p)
         return NULL;
     memcpy(p, s, n);

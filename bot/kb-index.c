@@ -329,7 +329,8 @@ int kb_index_build(kb *k)
     if (ix_stats(k, &b) < 0 || ix_postings(k, &b) < 0 || ix_qweights(k) < 0)
         goto done;
     ix_adopt(k, &b);
-    rc = kb_typo_build(k);
+    ix_build_free(&b);     /* the records go before the typo index comes */
+    return kb_typo_build(k);
 done:
     ix_build_free(&b);
     return rc;
