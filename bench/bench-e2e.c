@@ -3,7 +3,8 @@
  * `faqbot ask --batch --knowledge DIR` (sanitize, commands, triage,
  * match, reply with citation, one JSON line per question).
  *   - questions/s: a file of N questions on stdin, output to /dev/null;
- *     steady rate = N / (wall - wall of a run with no input);
+ *     steady rate = N / (wall - wall of a run with no input), with the
+ *     default worker threads (the online CPUs) and with --jobs 1;
  *   - peak RSS of that run (wait4);
  *   - start-up to first answer: spawn, write one question, close stdin,
  *     read the first reply line; the same for the bot itself (`faqbot run`
@@ -48,10 +49,10 @@ static int e2e_prepare(const char *qfile, const char *dev, size_t lines,
 }
 
 /* In the child: stdin from in, stdout to out, stderr to /dev/null, then
- * `faqbot ask --batch --knowledge kdir`, or `faqbot run --config cfg`
- * when cfg is not NULL. */
+ * `faqbot ask --batch --knowledge kdir` (with `--jobs jobs` unless jobs
+ * is NULL), or `faqbot run --config cfg` when cfg is not NULL. */
 static void e2e_exec(const char *faqbot, const char *kdir, const char *cfg,
-                     int in, int out)
+                     const char *jobs, int in, int out)
 {
     int null = open("/dev/null", O_WRONLY);
     if (in < 0 || out < 0 || null < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
@@ -59,20 +60,24 @@ static void e2e_exec(const char *faqbot, const char *kdir, const char *cfg,
         _exit(127);
     if (cfg)
         execl(faqbot, "faqbot", "run", "--config", cfg, (char *)NULL);
+    else if (jobs)
+        execl(faqbot, "faqbot", "ask", "--batch", "--knowledge", kdir,
+              "--jobs", jobs, (char *)NULL);
     else
         execl(faqbot, "faqbot", "ask", "--batch", "--knowledge", kdir,
               (char *)NULL);
     _exit(127);
 }
 
-/* Run with stdin from `input`; wall seconds and peak RSS.  0, -1. */
-static int e2e_batch(const char *faqbot, const char *kdir, const char *input,
-                     double *wall, long long *rss)
+/* Run with stdin from `input` (jobs as for e2e_exec); wall seconds and
+ * peak RSS.  0, -1. */
+static int e2e_batch(const char *faqbot, const char *kdir, const char *jobs,
+                     const char *input, double *wall, long long *rss)
 {
     double t0 = bench_now();
     pid_t pid = fork();
     if (pid == 0)
-        e2e_exec(faqbot, kdir, NULL, open(input, O_RDONLY),
+        e2e_exec(faqbot, kdir, NULL, jobs, open(input, O_RDONLY),
                  open("/dev/null", O_WRONLY));
     if (pid < 0)
         return -1;
@@ -106,7 +111,7 @@ static int e2e_first(const char *faqbot, const char *kdir, const char *cfg,
     if (pid == 0) {
         close(in[1]);
         close(out[0]);
-        e2e_exec(faqbot, kdir, cfg, in[0], out[1]);
+        e2e_exec(faqbot, kdir, cfg, NULL, in[0], out[1]);
     }
     close(in[0]);
     close(out[1]);
@@ -151,13 +156,14 @@ int bench_e2e_run(const char *faqbot, const char *kdir, const char *qfile,
                   bench_e2e *out)
 {
     char input[4096], cfg[4096];
-    double wall, wall0;
-    long long rss0, rss1;
+    double wall, wall0, wall1;
+    long long rss0, rss1, rss_1;
     memset(out, 0, sizeof *out);
     if (bench_path(input, sizeof input, "%s/e2e-questions.txt", workdir) < 0 ||
         e2e_prepare(qfile, dev, lines, input, &out->questions) < 0 ||
-        e2e_batch(faqbot, kdir, "/dev/null", &wall0, &rss0) < 0 ||
-        e2e_batch(faqbot, kdir, input, &wall, &out->rss_bytes) < 0 ||
+        e2e_batch(faqbot, kdir, NULL, "/dev/null", &wall0, &rss0) < 0 ||
+        e2e_batch(faqbot, kdir, NULL, input, &wall, &out->rss_bytes) < 0 ||
+        e2e_batch(faqbot, kdir, "1", input, &wall1, &rss_1) < 0 ||
         e2e_first(faqbot, kdir, NULL, &out->first_answer_s, &rss1) < 0 ||
         e2e_config(kdir, workdir, cfg, sizeof cfg) < 0 ||
         e2e_first(faqbot, kdir, cfg, &out->run_first_s, &out->run_rss) < 0) {
@@ -167,5 +173,6 @@ int bench_e2e_run(const char *faqbot, const char *kdir, const char *qfile,
     out->startup_empty_s = wall0;
     out->qps_total = (double)out->questions / wall;
     out->qps = wall > wall0 ? (double)out->questions / (wall - wall0) : 0;
+    out->qps_1 = wall1 > wall0 ? (double)out->questions / (wall1 - wall0) : 0;
     return 0;
 }

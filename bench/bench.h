@@ -188,7 +188,9 @@ int bench_selftest(void);
 /* ---- end to end through the faqbot binary (bench-e2e.c) --------------- */
 
 typedef struct bench_e2e {
-    double qps, qps_total;     /* steady (minus start-up) and raw */
+    double qps, qps_total;     /* steady (minus start-up) and raw, with
+                                  the default --jobs (the online CPUs) */
+    double qps_1;              /* steady, `--jobs 1`: one thread */
     double first_answer_s;     /* spawn -> first reply line */
     double startup_empty_s;    /* spawn -> exit with no input */
     long long rss_bytes;       /* peak RSS of the batch run */
@@ -197,7 +199,8 @@ typedef struct bench_e2e {
     size_t questions;
 } bench_e2e;
 
-/* Measure `faqbot ask --batch --knowledge kdir` on the questions of
+/* Measure `faqbot ask --batch --knowledge kdir` (and with --jobs 1) on
+ * the questions of
  * qfile and of the eval set dev (text column; dev may be NULL), repeated
  * until about `lines` questions.  0, -1 with a message. */
 int bench_e2e_run(const char *faqbot, const char *kdir, const char *qfile,

@@ -1,7 +1,8 @@
-/* ask-batch.c - `faqbot ask --batch`: questions read in big chunks, the
- * complete lines of a chunk cut into blocks of ASK_BLOCK lines, workers
- * (the calling thread and jobs - 1 more) taking blocks in turn, each
- * block's JSON lines written in input order.  See ask.h. */
+/* ask-batch.c - `faqbot ask --batch`: questions read in big chunks; the
+ * complete lines of a chunk answered ASK_ROUND at a time, cut into blocks
+ * of ASK_BLOCK lines that workers (the calling thread and jobs - 1 more)
+ * take in turn; then each block's JSON lines written in input order (a
+ * round's output, about 1 KiB a line, is all that is held).  See ask.h. */
 #include "ask.h"
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #define ASK_BLOCK 32               /* lines a worker takes at once */
+#define ASK_ROUND (16 * ASK_BLOCK) /* lines answered before writing */
 #define ASK_CHUNK (64 * 1024)      /* bytes read before answering */
 #define ASK_MAX_JOBS 64
 
@@ -65,10 +67,10 @@ static void *ask_job_main(void *arg)
     return NULL;
 }
 
-/* Cut lines into blocks.  0, -1 on OOM. */
-static int ask_make_blocks(ask_run *r)
+/* Cut lines [start, end) into blocks.  0, -1 on OOM. */
+static int ask_make_blocks(ask_run *r, size_t start, size_t end)
 {
-    size_t n = (r->n_lines + ASK_BLOCK - 1) / ASK_BLOCK;
+    size_t n = (end - start + ASK_BLOCK - 1) / ASK_BLOCK;
     if (n > r->cap_blocks) {
         ask_block *b = realloc(r->blocks, n * sizeof *b);
         if (!b)
@@ -79,22 +81,22 @@ static int ask_make_blocks(ask_run *r)
         r->cap_blocks = n;
     }
     for (size_t i = 0; i < n; i++) {
-        r->blocks[i].first = i * ASK_BLOCK;
-        r->blocks[i].n = r->n_lines - i * ASK_BLOCK < ASK_BLOCK
-                             ? r->n_lines - i * ASK_BLOCK : ASK_BLOCK;
+        size_t first = start + i * ASK_BLOCK;
+        r->blocks[i].first = first;
+        r->blocks[i].n = end - first < ASK_BLOCK ? end - first : ASK_BLOCK;
         r->blocks[i].failed = 0;
     }
     r->n_blocks = n;
     return 0;
 }
 
-/* Answer r->lines on the workers and write the blocks in order. */
-static int ask_answer_lines(ask_run *r, FILE *out)
+/* Answer lines [start, end) on the workers, write the blocks in order. */
+static int ask_answer_round(ask_run *r, size_t start, size_t end, FILE *out)
 {
     pthread_t th[ASK_MAX_JOBS];
     ask_job job[ASK_MAX_JOBS];
     int started = 0, rc = 0;
-    if (ask_make_blocks(r) < 0)
+    if (ask_make_blocks(r, start, end) < 0)
         return -1;
     atomic_store(&r->next, 0);
     for (int i = 0; i < r->jobs; i++)
@@ -115,9 +117,18 @@ static int ask_answer_lines(ask_run *r, FILE *out)
         if (bl->failed)
             rc = -1;
     }
-    if (fflush(out) != 0)
-        rc = -1;
     return rc;
+}
+
+/* Answer and write every line of r, then flush. */
+static int ask_answer_lines(ask_run *r, FILE *out)
+{
+    for (size_t at = 0; at < r->n_lines; at += ASK_ROUND) {
+        size_t end = r->n_lines - at < ASK_ROUND ? r->n_lines : at + ASK_ROUND;
+        if (ask_answer_round(r, at, end, out) < 0)
+            return -1;
+    }
+    return fflush(out) == 0 ? 0 : -1;
 }
 
 /* Add the line buf[0..len) ("\r"s stripped; NUL-terminated in place). */
