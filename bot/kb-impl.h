@@ -400,13 +400,22 @@ int kb_offtopic_hit(const kb *k, const kb_scratch *s);
 typedef struct kb_cursor {
     uint32_t p, end;       /* position in, and end of, a term's postings */
     float max;             /* the term's highest impact */
+    uint32_t bit;          /* its query term's bit in kb_acc.hold (or 0) */
 } kb_cursor;
+
+/* One entry's accumulator in kb_topk: BM25F so far, and which of the
+ * first 32 query terms it holds (bit i: s->qterms.v[i]). */
+typedef struct kb_acc {
+    float v;
+    uint32_t hold;
+} kb_acc;
 
 typedef struct kb_cand {
     uint32_t entry;
     float bm25, alt, bigram, score;
     float cover;           /* share of the query weight the entry contains */
     float strong;          /* its best matched word's idf / idf_max */
+    uint32_t hold;         /* kb_acc.hold: the query terms it holds */
 } kb_cand;
 
 /* What the confidence model sees of one query (see kb_params). */
@@ -432,7 +441,7 @@ struct kb_scratch {
     float *ub;             /* per cursor: highest impacts of it and the
                               cursors after it (kb-topk.c) */
     size_t cap_cur, cap_ub;
-    float *acc;            /* per entry: BM25F so far; zero between queries */
+    kb_acc *acc;           /* per entry (kb-topk.c); zero between queries */
     uint32_t *touched;     /* entries whose acc is nonzero */
     float *kth;            /* min-heap of params.candidates scores */
     size_t cap_acc, cap_touched, cap_kth;

@@ -128,20 +128,24 @@ static double alt_overlap(const kb *k, kb_scratch *s, const kb_alt *al,
                           const query *q, double *pairs)
 {
     const uint32_t *t = k->alt_terms + al->off;
-    double ov = 0;
-    *pairs = 0;
-    uint32_t stamp = next_stamp(s);
+    double ov = 0, pw = 0;
+    uint32_t stamp = next_stamp(s), prev = KB_TERM_NONE;
     for (uint32_t i = 0; i < al->n; i++) {
-        uint32_t slot = s->qmark[t[i]];
-        if (!slot)
+        uint32_t term = t[i];
+        uint32_t slot = s->qmark[term];
+        if (!slot) {
+            prev = KB_TERM_NONE;
             continue;
+        }
         if (s->qseen[slot - 1] != stamp) {
             s->qseen[slot - 1] = stamp;
-            ov += k->qw[t[i]];
+            ov += k->qw[term];
         }
-        if (q->n_bi && i + 1 < al->n && s->qmark[t[i + 1]])
-            *pairs += pair_hits(s, q, t[i], t[i + 1], stamp);
+        if (prev != KB_TERM_NONE && q->n_bi)
+            pw += pair_hits(s, q, prev, term, stamp);
+        prev = term;
     }
+    *pairs = pw;
     return ov;
 }
 
@@ -157,6 +161,8 @@ static void score_alts(const kb *k, kb_scratch *s, kb_cand *c,
             continue;
         double pairs;
         double ov = alt_overlap(k, s, al, q, &pairs);
+        if (ov == 0)
+            continue;   /* no query word: nothing (and no pair) */
         double qc = ov / q->weight, ac = ov / al->weight;
         double v = qc * (0.6 + 0.4 * ac);
         if (v > best)
@@ -221,7 +227,8 @@ static double cand_bound(const kb *k, kb_scratch *s, const kb_cand *c,
     double got = 0, bi = 0;
     for (size_t i = 0; i < s->qterms.n; i++) {
         uint32_t t = s->qterms.v[i];
-        if (entry_impact(k, t, c->entry) >= 0) {
+        /* kb_topk marks the first 32 terms (those with an impact) */
+        if (i >= 32 || !(k->term_max[t] > 0) || (c->hold >> i & 1)) {
             s->qseen[i] = stamp;
             got += k->qw[t];
         }

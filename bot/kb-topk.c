@@ -48,7 +48,8 @@ static size_t topk_cursors(const kb *k, kb_scratch *s)
         uint32_t t = s->qterms.v[i];
         if (k->term_max[t] <= 0)
             continue;   /* contributes nothing (idf 0) */
-        kb_cursor c = {k->post_off[t], k->post_off[t + 1], k->term_max[t]};
+        kb_cursor c = {k->post_off[t], k->post_off[t + 1], k->term_max[t],
+                       i < 32 ? 1u << i : 0};
         size_t j = n++;
         while (j > 0 && s->cur[j - 1].max < c.max) {
             s->cur[j] = s->cur[j - 1];
@@ -70,7 +71,7 @@ static size_t topk_cursors(const kb *k, kb_scratch *s)
 static float add_all(const kb *k, kb_scratch *s, const kb_cursor *c,
                      size_t *nt, float best)
 {
-    float *acc = s->acc;
+    kb_acc *acc = s->acc;
     uint32_t *tl = s->touched;
     size_t n = *nt;
     for (uint32_t p = c->p; p < c->end; p++) {
@@ -79,8 +80,9 @@ static float add_all(const kb *k, kb_scratch *s, const kb_cursor *c,
         if (!(imp > 0))
             continue;   /* keeps acc > 0 <=> listed */
         tl[n] = d;
-        n += acc[d] == 0;
-        float v = acc[d] += imp;
+        n += acc[d].v == 0;
+        float v = acc[d].v += imp;
+        acc[d].hold |= c->bit;
         if (v > best)
             best = v;
     }
@@ -100,12 +102,14 @@ static int u32_cmp(const void *a, const void *b)
 static void add_listed(const kb *k, kb_scratch *s, const kb_cursor *c,
                        size_t nt, int *sorted)
 {
-    float *acc = s->acc;
+    kb_acc *acc = s->acc;
     if ((uint64_t)nt * 16 >= c->end - c->p) {
         for (uint32_t p = c->p; p < c->end; p++) {
             uint32_t d = k->post_doc[p];
-            if (acc[d] > 0)
-                acc[d] += k->post_imp[p];
+            if (acc[d].v > 0) {
+                acc[d].v += k->post_imp[p];
+                acc[d].hold |= c->bit;
+            }
         }
         return;
     }
@@ -117,8 +121,10 @@ static void add_listed(const kb *k, kb_scratch *s, const kb_cursor *c,
     for (size_t i = 0; i < nt && p < c->end; i++) {
         uint32_t d = s->touched[i];
         p = gallop(k, p, c->end, d);
-        if (p < c->end && k->post_doc[p] == d && k->post_imp[p] > 0)
-            acc[d] += k->post_imp[p];
+        if (p < c->end && k->post_doc[p] == d && k->post_imp[p] > 0) {
+            acc[d].v += k->post_imp[p];
+            acc[d].hold |= c->bit;
+        }
     }
 }
 
@@ -129,7 +135,7 @@ static float kth_best(const kb_scratch *s, size_t nt, size_t k)
     float *h = s->kth;
     size_t nh = 0;
     for (size_t i = 0; i < nt && k > 0; i++) {
-        float v = s->acc[s->touched[i]];
+        float v = s->acc[s->touched[i]].v;
         size_t j;
         if (nh < k) {
             for (j = nh++; j > 0 && h[(j - 1) / 2] > v; j = (j - 1) / 2)
@@ -161,16 +167,17 @@ static size_t prune(kb_scratch *s, size_t nt, float theta, float rest)
     size_t m = 0;
     for (size_t i = 0; i < nt; i++) {
         uint32_t d = s->touched[i];
-        if (s->acc[d] + rest >= theta)
+        if (s->acc[d].v + rest >= theta)
             s->touched[m++] = d;
         else
-            s->acc[d] = 0;
+            s->acc[d] = (kb_acc){0, 0};
     }
     return m;
 }
 
 /* Push (d, v) into the min-heap of size cap held in h. */
-static void heap_push(kb_cand *h, size_t *n, size_t cap, uint32_t d, float v)
+static void heap_push(kb_cand *h, size_t *n, size_t cap, uint32_t d, float v,
+                      uint32_t hold)
 {
     size_t j;
     if (*n < cap) {
@@ -195,7 +202,7 @@ static void heap_push(kb_cand *h, size_t *n, size_t cap, uint32_t d, float v)
             j = c;
         }
     }
-    h[j] = (kb_cand){.entry = d, .bm25 = v};
+    h[j] = (kb_cand){.entry = d, .bm25 = v, .hold = hold};
 }
 
 /* The best cap listed entries into s->cand; acc back to all zero. */
@@ -205,8 +212,8 @@ static size_t collect(kb_scratch *s, size_t nt, size_t cap)
     for (size_t i = 0; i < nt; i++) {
         uint32_t d = s->touched[i];
         if (cap > 0)
-            heap_push(s->cand, &nh, cap, d, s->acc[d]);
-        s->acc[d] = 0;
+            heap_push(s->cand, &nh, cap, d, s->acc[d].v, s->acc[d].hold);
+        s->acc[d] = (kb_acc){0, 0};
     }
     return nh;
 }
