@@ -209,10 +209,10 @@ static void cand_sort(kb_cand *c, size_t n,
     }
 }
 
-static int bm25_desc(const kb_cand *a, const kb_cand *b)
+static int cand_cmp(const kb_cand *a, const kb_cand *b)
 {
-    if (a->bm25 != b->bm25)
-        return a->bm25 > b->bm25 ? -1 : 1;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
     return a->entry < b->entry ? -1 : a->entry > b->entry;
 }
 
@@ -247,26 +247,26 @@ static double cand_bound(const kb *k, kb_scratch *s, const kb_cand *c,
     return v / mix * (1 + 1e-6) + 1e-9;
 }
 
-/* Rescore the candidates, best BM25F first.  Only the best three scores
- * matter (decision, suggestions): a candidate that cannot reach the third
- * best so far is not rescored (its score stays under that bound, below
- * every rescored one that matters).  The bound is checked loosely first
- * (a perfect alternate, every pair), then by the words its entry holds. */
+/* Rescore the candidates, highest bound first.  Only the best three
+ * scores matter (decision, suggestions): once a candidate's bound is
+ * below the third best score so far, neither it nor any after it is
+ * rescored (their scores stay under that bound, below every rescored one
+ * that matters). */
 static void rescore(const kb *k, kb_scratch *s, const query *q)
 {
     const kb_params *p = &k->params;
     kb_cand *c = s->cand;
     size_t n = s->n_cand;
-    cand_sort(c, n, bm25_desc);
     int alts = (k->features & KB_FEAT_ALTS) != 0;
     int pairs = q->bi_weight > 0 && alts;
     double mix = p->mix_alt + p->mix_bm25 + (pairs ? p->mix_bigram : 0);
+    for (size_t i = 0; i < n; i++)   /* the bound, in score for the sort */
+        c[i].score = alts ? (float)cand_bound(k, s, &c[i], q, pairs, mix)
+                          : (float)(c[i].bm25 / q->weight) * 2;
+    cand_sort(c, n, cand_cmp);
     double top[3] = {-1, -1, -1};
     for (size_t i = 0; i < n; i++) {
-        double bound = (p->mix_alt + p->mix_bm25 * c[i].bm25 / q->weight +
-                        (pairs ? p->mix_bigram : 0)) / mix;
-        if (alts && bound >= top[2])
-            bound = cand_bound(k, s, &c[i], q, pairs, mix);
+        double bound = c[i].score;
         if (bound < top[2]) {
             c[i].bm25 = (float)(c[i].bm25 / q->weight);
             c[i].score = (float)(bound * 0.5);   /* not a contender */
@@ -284,12 +284,6 @@ static void rescore(const kb *k, kb_scratch *s, const query *q)
     }
 }
 
-static int cand_cmp(const kb_cand *a, const kb_cand *b)
-{
-    if (a->score != b->score)
-        return a->score > b->score ? -1 : 1;
-    return a->entry < b->entry ? -1 : a->entry > b->entry;
-}
 
 /* ---- confidence and decision ----------------------------------------- */
 
