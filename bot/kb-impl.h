@@ -24,6 +24,7 @@ struct sb_stemmer;
 typedef struct kb_arena_blk kb_arena_blk;
 typedef struct kb_arena {
     kb_arena_blk *head;
+    size_t seq;            /* blocks started so far */
 } kb_arena;
 
 void kb_arena_init(kb_arena *a);
@@ -33,6 +34,11 @@ void *kb_arena_alloc(kb_arena *a, size_t n);
 /* NUL-terminated copy of s[0..n) owned by the arena; NULL on OOM. */
 char *kb_arena_strndup(kb_arena *a, const char *s, size_t n);
 char *kb_arena_strdup(kb_arena *a, const char *s);
+/* The arena's position: kb_arena_release(a, mark) frees the blocks filled
+ * before it (whatever was allocated before mark, except in the block mark
+ * was taken in). */
+size_t kb_arena_mark(const kb_arena *a);
+void kb_arena_release(kb_arena *a, size_t mark);
 
 /* ---- byte-string -> uint32 hash map (kb-map.c) ----------------------- */
 
@@ -197,9 +203,25 @@ typedef struct kb_alt {
     float weight;          /* sum of idf of its distinct terms */
 } kb_alt;
 
+/* Where an entry is in its file (KB_LOAD_LAZY_TEXT, kb-load-text.c). */
+typedef struct kb_span {
+    uint64_t off;
+    uint32_t len;          /* 0: its text is kept in memory;
+                              KB_SPAN_FILE: the whole file */
+    uint32_t mark;         /* kb_arena_mark(&k->text) before its text */
+} kb_span;
+#define KB_SPAN_FILE UINT32_MAX
+
 struct kb {
     kb_arena arena;
     kb_arena keys;         /* lexicon keys, kept together for locality */
+    /* KB_LOAD_LAZY_TEXT: questions and answers of the entries whose span
+     * is known live in `text` until indexed (kb-index.c frees it as it
+     * goes), then are read back from the files (kb_entry_text) */
+    int lazy_text;
+    kb_arena text;
+    kb_span *entry_src;    /* per entry (cap_entries), or NULL */
+    kb_span cur_src;       /* of the entry being loaded */
     double t_read, t_index;    /* kb_load_times() */
     unsigned features;
     const char *language;
@@ -336,7 +358,7 @@ int kb_where_err(const kb_where *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int kb_json_id_ok(const char *id);
 const char *kb_json_str(json_t *obj, const char *key, const kb_where *w);
-int kb_json_strarray(kb *k, json_t *obj, const char *key, size_t min,
+int kb_json_strarray(kb_arena *a, json_t *obj, const char *key, size_t min,
                      const kb_where *w, const char *const **out, size_t *n);
 void kb_json_unknown_keys(json_t *obj, const char *const *known,
                           const kb_where *w);

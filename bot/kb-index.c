@@ -308,6 +308,22 @@ static void ix_adopt(kb *k, ix_build *b)
     }
 }
 
+/* Lazy-text mode, entry e indexed: its questions and answer are dropped
+ * (kb_entry_text reads them back from the file), and with them the text
+ * blocks that only entries up to e used. */
+static void ix_drop_text(kb *k, uint32_t e)
+{
+    kb_entry *en = &k->entries[e];
+    if (k->entry_src[e].len) {
+        en->questions = NULL;
+        en->answer = NULL;
+    }
+    if (e + 1 < k->n_entries)
+        kb_arena_release(&k->text, k->entry_src[e + 1].mark);
+    else
+        kb_arena_free(&k->text);
+}
+
 /* Build every index structure; -1 on OOM (k is then freed by caller). */
 int kb_index_build(kb *k)
 {
@@ -325,6 +341,8 @@ int kb_index_build(kb *k)
         if (ix_entry(k, &b, e) < 0)
             goto done;
         k->entry_alt_off[e + 1] = (uint32_t)b.n_alts;
+        if (k->lazy_text)
+            ix_drop_text(k, e);
     }
     if (ix_stats(k, &b) < 0 || ix_postings(k, &b) < 0 || ix_qweights(k) < 0)
         goto done;

@@ -43,10 +43,10 @@ const char *kb_json_str(json_t *obj, const char *key, const kb_where *w)
     return s;
 }
 
-/* Copy an array of non-empty strings into the arena.  Missing and
+/* Copy an array of non-empty strings into the arena a.  Missing and
  * optional: *out = NULL, *n = 0, returns 0.  Returns 1 when reported
  * (wrong type, empty string, fewer than min), -1 on OOM. */
-int kb_json_strarray(kb *k, json_t *obj, const char *key, size_t min,
+int kb_json_strarray(kb_arena *a, json_t *obj, const char *key, size_t min,
                      const kb_where *w, const char *const **out, size_t *n)
 {
     *out = NULL;
@@ -63,7 +63,7 @@ int kb_json_strarray(kb *k, json_t *obj, const char *key, size_t min,
     if (cnt < min)
         return kb_where_err(w, "field \"%s\" needs at least %zu item%s", key,
                             min, min == 1 ? "" : "s"), 1;
-    const char **arr = kb_arena_alloc(&k->arena, (cnt + 1) * sizeof *arr);
+    const char **arr = kb_arena_alloc(a, (cnt + 1) * sizeof *arr);
     if (!arr)
         return -1;
     size_t i;
@@ -73,7 +73,7 @@ int kb_json_strarray(kb *k, json_t *obj, const char *key, size_t min,
         if (!s || !*s)
             return kb_where_err(w, "%s[%zu] must be a non-empty string", key,
                                 i), 1;
-        if (!(arr[i] = kb_arena_strdup(&k->arena, s)))
+        if (!(arr[i] = kb_arena_strdup(a, s)))
             return -1;
     }
     arr[cnt] = NULL;

@@ -15,16 +15,32 @@ static const char *const entry_keys[] = {
     "related", NULL
 };
 
+/* Room for one more entry (and its span, in lazy-text mode). */
+static int entry_room(kb *k)
+{
+    if (k->n_entries < k->cap_entries)
+        return 0;
+    size_t cap = k->cap_entries ? k->cap_entries * 2 : 64;
+    kb_entry *v = realloc(k->entries, cap * sizeof *v);
+    if (!v)
+        return -1;
+    k->entries = v;
+    if (k->lazy_text) {
+        kb_span *sp = realloc(k->entry_src, cap * sizeof *sp);
+        if (!sp)
+            return -1;
+        k->entry_src = sp;
+    }
+    k->cap_entries = cap;
+    return 0;
+}
+
 static int entry_push(kb *k, const kb_entry *e)
 {
-    if (k->n_entries == k->cap_entries) {
-        size_t cap = k->cap_entries ? k->cap_entries * 2 : 64;
-        kb_entry *v = realloc(k->entries, cap * sizeof *v);
-        if (!v)
-            return -1;
-        k->entries = v;
-        k->cap_entries = cap;
-    }
+    if (entry_room(k) < 0)
+        return -1;
+    if (k->lazy_text)
+        k->entry_src[k->n_entries] = k->cur_src;
     k->entries[k->n_entries++] = *e;
     return kb_map_put(&k->entry_ids, e->id, strlen(e->id),
                       (uint32_t)(k->n_entries - 1), NULL);
@@ -97,20 +113,23 @@ static int entry_answer(const char *answer, const kb_where *w)
     return 0;
 }
 
-/* Every field; -1 on OOM, else 0 (problems reported through w). */
+/* Every field; -1 on OOM, else 0 (problems reported through w).  The
+ * questions and answer of an entry whose place in its file is known go to
+ * k->text in lazy-text mode (freed once indexed). */
 static int entry_fields(kb *k, json_t *obj, const kb_where *w, kb_entry *e)
 {
+    kb_arena *ta = k->lazy_text && k->cur_src.len ? &k->text : &k->arena;
     const char *id = kb_json_str(obj, "id", w);
     const char *title = kb_json_str(obj, "title", w);
     const char *answer = kb_json_str(obj, "answer", w);
     if ((id && entry_id(k, id, w) < 0) ||
         (answer && entry_answer(answer, w) < 0))
         return -1;
-    if (kb_json_strarray(k, obj, "questions", 1, w, &e->questions,
+    if (kb_json_strarray(ta, obj, "questions", 1, w, &e->questions,
                          &e->n_questions) < 0 ||
-        kb_json_strarray(k, obj, "keywords", 0, w, &e->keywords,
+        kb_json_strarray(&k->arena, obj, "keywords", 0, w, &e->keywords,
                          &e->n_keywords) < 0 ||
-        kb_json_strarray(k, obj, "related", 0, w, &e->related,
+        kb_json_strarray(&k->arena, obj, "related", 0, w, &e->related,
                          &e->n_related) < 0 ||
         entry_citations(k, obj, w, e) < 0)
         return -1;
@@ -118,7 +137,7 @@ static int entry_fields(kb *k, json_t *obj, const kb_where *w, kb_entry *e)
         return 0;
     if (!(e->id = kb_arena_strdup(&k->arena, id)) ||
         !(e->title = kb_arena_strdup(&k->arena, title)) ||
-        !(e->answer = kb_arena_strdup(&k->arena, answer)))
+        !(e->answer = kb_arena_strdup(ta, answer)))
         return -1;
     return 0;
 }
@@ -135,7 +154,7 @@ static int entry_broken(kb *k, json_t *obj, const char *file,
     if (id && kb_map_put(&k->broken_ids, id, strlen(id), 0, NULL) < 0)
         return -1;
     (void)d;
-    if (kb_json_strarray(k, obj, "related", 0, &w, &e.related,
+    if (kb_json_strarray(&k->arena, obj, "related", 0, &w, &e.related,
                          &e.n_related) < 0)
         return -1;
     if (failed || e.n_related == 0)
@@ -155,10 +174,12 @@ static int entry_broken(kb *k, json_t *obj, const char *file,
     return 0;
 }
 
-/* Validate obj; on success append it.  0, or -1 on OOM. */
+/* Validate obj; on success append it.  0, or -1 on OOM.  k->cur_src
+ * says where obj is in file (len 0: unknown). */
 int kb_load_entry(kb *k, json_t *obj, const char *file, const char *label,
                   kb_diag *d)
 {
+    k->cur_src.mark = (uint32_t)kb_arena_mark(&k->text);
     int failed = 0;
     kb_where w = {d, file, label, &failed};
     if (!json_is_object(obj))
@@ -199,7 +220,9 @@ static int entries_file(kb *k, const char *path, kb_diag *d)
         }
     } else {
         const char *id = json_string_value(json_object_get(root, "id"));
+        k->cur_src = (kb_span){0, KB_SPAN_FILE, 0};   /* the whole file */
         rc = kb_load_entry(k, root, path, id ? id : "(no id)", d);
+        k->cur_src = (kb_span){0};
     }
     json_decref(root);
     return rc;

@@ -74,8 +74,8 @@ static int source_one(kb *k, const char *path, kb_diag *d)
     else if (id && kb_map_find(&k->source_ids, id, strlen(id), NULL))
         kb_where_err(&w, "duplicate source id \"%s\"", id);
     if ((rc = source_optional(k, root, &w, &s)) < 0 ||
-        (rc = kb_json_strarray(k, root, "sections", 1, &w, &s.sections,
-                               &s.n_sections)) < 0)
+        (rc = kb_json_strarray(&k->arena, root, "sections", 1, &w,
+                               &s.sections, &s.n_sections)) < 0)
         goto done;
     if (failed)
         goto done;

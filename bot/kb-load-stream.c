@@ -93,11 +93,15 @@ static int stream_one(kb *k, stream *s, const char *path, size_t i,
         json_decref(e);
         return syntax(s, path, s->line, "unreadable entry", d);
     }
+    size_t at = s->pos;
     advance(s, (size_t)err.position);
     char label[32];
     const char *id = json_string_value(json_object_get(e, "id"));
     snprintf(label, sizeof label, "entries[%zu]", i);
+    if ((size_t)err.position < KB_SPAN_FILE)   /* where it is, for lazy text */
+        k->cur_src = (kb_span){at, (uint32_t)err.position, 0};
     int rc = kb_load_entry(k, e, path, id ? id : label, d);
+    k->cur_src = (kb_span){0};
     json_decref(e);
     return rc < 0 ? -1 : 0;
 }

@@ -133,6 +133,9 @@ static kb *kb_new(unsigned features)
     if (!k)
         return NULL;
     kb_arena_init(&k->arena);
+    kb_arena_init(&k->text);
+    k->lazy_text = (features & KB_LOAD_LAZY_TEXT) != 0;
+    features &= ~KB_LOAD_LAZY_TEXT;
     kb_map_init(&k->entry_ids, &k->arena);
     kb_map_init(&k->source_ids, &k->arena);
     kb_map_init(&k->broken_ids, &k->arena);
@@ -164,8 +167,10 @@ void kb_free(kb *k)
     kb_map_free(&k->tokens);
     free(k->term_text);
     free(k->entries);
+    free(k->entry_src);
     free(k->sources);
     kb_arena_free(&k->arena);
+    kb_arena_free(&k->text);
     kb_arena_free(&k->keys);
     free(k);
 }
@@ -204,6 +209,12 @@ static int kb_compact(kb *k)
     if (!v)
         return -1;
     k->entries = v;
+    if (k->entry_src) {
+        kb_span *sp = realloc(k->entry_src, k->n_entries * sizeof *sp);
+        if (!sp)
+            return -1;
+        k->entry_src = sp;
+    }
     k->cap_entries = k->n_entries;
     if (k->triage_reply)
         k->triage_reply = &k->entries[tr];

@@ -97,8 +97,16 @@ enum kb_feature {
 };
 
 typedef struct kb_load_opts {
-    unsigned features;            /* enum kb_feature mask */
+    unsigned features;            /* enum kb_feature mask, and optionally
+                                     KB_LOAD_LAZY_TEXT */
 } kb_load_opts;
+
+/* Not a matching feature: an entry's questions and answer are not kept in
+ * memory but read back from its file on demand (kb_entry_text()); their
+ * kb_entry.questions and .answer are NULL (n_questions is kept).  Applies
+ * to every entry of a file holding one entry or a streamed {"entries":
+ * [...]} array (what a 100,000-entry kb is); the index is the same. */
+#define KB_LOAD_LAZY_TEXT (1u << 16)
 
 /* kb_load() with options (opts NULL = every feature).  Same ownership. */
 kb *kb_load_ex(const char *dir, const kb_load_opts *opts, kb_diag *diag);
@@ -110,6 +118,15 @@ void kb_load_times(const kb *k, double *read_validate, double *index);
 size_t kb_entry_count(const kb *k);
 const kb_entry *kb_entry_at(const kb *k, size_t i);
 const kb_entry *kb_find(const kb *k, const char *id);   /* NULL if absent */
+/* An entry's answer (field KB_TEXT_ANSWER, i ignored) or its question i
+ * (KB_TEXT_QUESTION), in either text mode: copied NUL-terminated into
+ * buf (size bytes, cut to fit when shorter).  Returns the text's whole
+ * length in bytes, or -1 when i is out of range or the file can no longer
+ * be read or no longer holds the entry where it was.  Thread-safe. */
+enum kb_text_field { KB_TEXT_ANSWER = 0, KB_TEXT_QUESTION = 1 };
+long kb_entry_text(const kb *k, const kb_entry *e, int field, size_t i,
+                   char *buf, size_t size);
+
 size_t kb_source_count(const kb *k);
 const kb_source *kb_source_at(const kb *k, size_t i);
 
