@@ -158,6 +158,33 @@ static int tok_apostrophe(tok_state *t, const char *text, size_t len,
     return 0;
 }
 
+/* ASCII byte -> its folded letter or digit, 0 for a separator. */
+static unsigned char ascii_fold(unsigned char b)
+{
+    if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9'))
+        return b;
+    return b >= 'A' && b <= 'Z' ? (unsigned char)(b + 32) : 0;
+}
+
+/* One ASCII byte other than the apostrophe: what tok_fold does with it,
+ * without the calls. */
+static int tok_ascii(tok_state *t, unsigned char b)
+{
+    unsigned char c = ascii_fold(b);
+    if (!c)
+        return t->bl ? tok_flush(t) : 0;
+    int digit = c <= '9';
+    if (t->bl && digit != t->digits) {
+        int rc = tok_flush(t);
+        if (rc)
+            return rc;
+    }
+    t->digits = digit;
+    if (t->bl < KB_TOKEN_MAX)
+        t->buf[t->bl++] = (char)c;
+    return 0;
+}
+
 int kb_text_tokenize(const char *text, size_t len, size_t max_tokens,
                      kb_tok_fn fn, void *ctx)
 {
@@ -168,8 +195,15 @@ int kb_text_tokenize(const char *text, size_t len, size_t max_tokens,
     size_t pos = 0;
     while (pos < len) {
         utf8proc_int32_t cp = (unsigned char)text[pos];
+        if (cp < 0x80 && cp != '\'') {
+            int rc = tok_ascii(&t, (unsigned char)cp);
+            pos++;
+            if (rc)
+                return rc < 0 ? rc : 0;   /* > 0: max_tokens reached */
+            continue;
+        }
         if (cp < 0x80)
-            pos++;   /* ASCII: no decoding */
+            pos++;   /* the apostrophe */
         else
             cp = next_cp(text, len, &pos);
         int apos = cp == '\'' || (cp >= 0x80 && cp_class(cp) == CP_APOS);
