@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define ASK_BLOCK 32               /* lines a worker takes at once */
-#define ASK_ROUND (16 * ASK_BLOCK) /* lines answered before writing */
+#define ASK_BLOCK 8                /* lines a worker takes at once */
+#define ASK_ROUND (64 * ASK_BLOCK) /* lines answered before writing */
 #define ASK_CHUNK (64 * 1024)      /* bytes read before answering */
 #define ASK_MAX_JOBS 64
 
