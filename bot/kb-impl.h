@@ -473,6 +473,8 @@ struct kb_scratch {
     uint8_t *ghit;         /* per phrase group: found (kb_triage_scan) */
     size_t cap_ghit;
     long skip_alt;         /* lint: alternate ignored in scoring, or -1 */
+    int rescore_all;       /* tests: rescore every candidate (no bound) */
+    size_t n_rescored;     /* candidates rescored by the last query */
     kb_features feat;      /* of the last query, for tools and tests */
     size_t n_cand;         /* candidates of the last query, best first */
 };

@@ -265,14 +265,16 @@ static void rescore(const kb *k, kb_scratch *s, const query *q)
                           : (float)(c[i].bm25 / q->weight) * 2;
     cand_sort(c, n, cand_cmp);
     double top[3] = {-1, -1, -1};
+    s->n_rescored = 0;
     for (size_t i = 0; i < n; i++) {
         double bound = c[i].score;
-        if (bound < top[2]) {
+        if (bound < top[2] && !s->rescore_all) {
             c[i].bm25 = (float)(c[i].bm25 / q->weight);
             c[i].score = (float)(bound * 0.5);   /* not a contender */
             continue;
         }
         score_candidate(k, s, &c[i], q);
+        s->n_rescored++;
         double v = c[i].score;
         for (int j = 0; j < 3; j++) {
             if (v > top[j]) {
@@ -433,7 +435,7 @@ static int match_run(const kb *k, kb_scratch *s, const char *text,
     out->status = KB_NO_ANSWER;
     if (!k || !s || (!text && len) || kb_scratch_ready(s, k) < 0)
         return -1;
-    s->n_cand = 0;
+    s->n_cand = s->n_rescored = 0;
     memset(&s->feat, 0, sizeof s->feat);
     if (offtopic < 0 && k->offtopic.n) {
         /* the scan's reading (KB_LEX_DUAL) also gives the matching one */

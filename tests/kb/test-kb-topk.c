@@ -1,5 +1,6 @@
 /* kb-topk.c (MaxScore + block maxima) must return the same best entries
- * as scoring every entry: checked against brute force on the bundled
+ * as scoring every entry, each with the query terms its entry holds
+ * (kb_cand.hold): checked against brute force on the bundled
  * knowledge with every dev question, and on a generated kb big enough
  * for blocks and pruning to matter. */
 #include <criterion/criterion.h>
@@ -18,6 +19,21 @@ static void brute(const kb *k, const kb_scratch *s, float *acc)
         for (uint32_t p = k->post_off[t]; p < k->post_off[t + 1]; p++)
             acc[k->post_doc[p]] += k->post_imp[p];
     }
+}
+
+/* Bit i for each of the first 32 query terms whose postings list e (the
+ * terms with an impact: kb_topk reads no others). */
+static uint32_t held(const kb *k, const kb_scratch *s, uint32_t e)
+{
+    uint32_t bits = 0;
+    for (size_t i = 0; i < s->qterms.n && i < 32; i++) {
+        uint32_t t = s->qterms.v[i];
+        for (uint32_t p = k->post_off[t]; p < k->post_off[t + 1]; p++) {
+            if (k->post_doc[p] == e && k->term_max[t] > 0)
+                bits |= 1u << i;
+        }
+    }
+    return bits;
 }
 
 static int desc(const void *a, const void *b)
@@ -58,6 +74,11 @@ static int topk_exact(const kb *k, kb_scratch *s, const char *q, float *acc,
         if (v < sorted[n - 1] - 1e-4f || v - s->cand[i].bm25 > 1e-4f ||
             s->cand[i].bm25 - v > 1e-4f)
             ok = 0;
+        if (s->cand[i].hold != held(k, s, s->cand[i].entry)) {
+            cr_log_error("entry %u holds %#x, marked %#x", s->cand[i].entry,
+                         held(k, s, s->cand[i].entry), s->cand[i].hold);
+            ok = 0;
+        }
     }
     for (size_t i = 0; i < s->qterms.n; i++)
         s->qmark[s->qterms.v[i]] = 0;

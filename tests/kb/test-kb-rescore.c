@@ -1,0 +1,116 @@
+/* kb-match.c rescoring: a query pair counts once per alternate, and the
+ * bound that skips candidates changes nothing (checked against rescoring
+ * every candidate on the bundled knowledge and a generated kb). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb-impl.h"
+
+#define PAIRS "tests/kb/fixtures/pairs"
+
+/* The candidate for entry id after the last query, or NULL. */
+static const kb_cand *cand_of(const kb *k, const kb_scratch *s,
+                              const char *id)
+{
+    for (size_t i = 0; i < s->n_cand; i++) {
+        if (strcmp(k->entries[s->cand[i].entry].id, id) == 0)
+            return &s->cand[i];
+    }
+    return NULL;
+}
+
+/* "swaddle wrap swaddle wrap tight" holds the query's one pair twice: it
+ * gets the pair's whole weight once (bigram share 1), like an alternate
+ * holding it once, not twice. */
+Test(kb_rescore, a_repeated_pair_counts_once)
+{
+    kb *k = kb_load(PAIRS, NULL);
+    kb_scratch *s = kb_scratch_new();
+    cr_assert_not_null(k);
+    cr_assert_not_null(s);
+    s->rescore_all = 1;
+    kb_result r;
+    const char *q = "swaddle wrap";
+    cr_assert_eq(kb_match(k, s, q, strlen(q), &r), 0);
+    const kb_cand *rep = cand_of(k, s, "repeat"), *once = cand_of(k, s,
+                                                                  "once");
+    cr_assert_not_null(rep);
+    cr_assert_not_null(once);
+    cr_assert_eq(rep->bigram, 1.0f, "repeat: %g", rep->bigram);
+    cr_assert_eq(once->bigram, 1.0f, "once: %g", once->bigram);
+    cr_assert_null(cand_of(k, s, "bath"));
+    kb_scratch_free(s);
+    kb_free(k);
+}
+
+static int same_result(const kb_result *a, const kb_result *b)
+{
+    if (a->status != b->status || a->entry != b->entry ||
+        a->score != b->score || a->confidence != b->confidence ||
+        a->best != b->best || a->n_suggestions != b->n_suggestions)
+        return 0;
+    for (size_t i = 0; i < a->n_suggestions; i++) {
+        if (a->suggestions[i] != b->suggestions[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* Every question of the file: kb_match with the bound and rescoring
+ * every candidate give the same result, bit for bit.  Returns how many
+ * queries skipped a candidate (the bound must prune, or this proves
+ * nothing). */
+static size_t check_file(const char *dir, const char *questions, int tsv)
+{
+    kb *k = kb_load(dir, NULL);
+    kb_scratch *pruned = kb_scratch_new(), *all = kb_scratch_new();
+    FILE *f = fopen(questions, "r");
+    cr_assert_not_null(k);
+    cr_assert(pruned && all && f);
+    all->rescore_all = 1;
+    char line[2048];
+    size_t n = 0, bad = 0, skipped = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, tsv ? "\t\r\n" : "\r\n")] = '\0';
+        if (line[0] == '#' || !line[0])
+            continue;
+        kb_result a, b;
+        cr_assert_eq(kb_match(k, pruned, line, strlen(line), &a), 0);
+        cr_assert_eq(kb_match(k, all, line, strlen(line), &b), 0);
+        cr_assert_eq(all->n_rescored, all->n_cand);
+        skipped += pruned->n_rescored < pruned->n_cand;
+        n++;
+        if (!same_result(&a, &b)) {
+            bad++;
+            cr_log_error("differs: \"%s\"", line);
+        }
+    }
+    fclose(f);
+    cr_assert_gt(n, 0);
+    cr_assert_eq(bad, 0, "%zu of %zu queries", bad, n);
+    kb_scratch_free(pruned);
+    kb_scratch_free(all);
+    kb_free(k);
+    return skipped;
+}
+
+Test(kb_rescore, bound_changes_nothing_on_the_bundled_knowledge)
+{
+    cr_assert_gt(check_file("knowledge", "tests/eval/dev.tsv", 1), 0);
+}
+
+Test(kb_rescore, bound_changes_nothing_on_a_generated_kb)
+{
+    char dir[] = "/tmp/faqbot-rescore-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[256], cmd[512];
+    snprintf(cmd, sizeof cmd, "python3 tests/kb/bench/gen-synthetic.py %s "
+             "2000 11 >/dev/null", dir);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/queries.txt", dir);
+    cr_assert_gt(check_file(dir, path, 0), 0);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
