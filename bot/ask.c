@@ -6,7 +6,9 @@
 #include "reply.h"
 #include "utf8.h"
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct ask_worker {
     const kb *k;
@@ -50,11 +52,25 @@ void ask_worker_free(ask_worker *w)
     free(w);
 }
 
+#define ONES 0x0101010101010101u
+#define HIGH 0x8080808080808080u
+
+/* 1 when each of the 8 bytes of w is in 0x20..0x7e: (x - n * ONES) & ~x
+ * & HIGH is nonzero exactly when a byte of x is below n (n <= 0x80), and
+ * a byte of w + ONES has its high bit set when it was 0x7f or above. */
+static int ask_printable8(uint64_t w)
+{
+    return !((((w - ONES * 0x20) & ~w) | (w + ONES) | w) & HIGH);
+}
+
 /* utf8_sanitize(q) without the copy when q is printable ASCII or tabs:
  * utf8_sanitize leaves those bytes as they are.  NULL on OOM. */
 static const char *ask_clean(ask_worker *w, const char *q, size_t len)
 {
     size_t i = 0;
+    uint64_t v;
+    while (len - i >= 8 && (memcpy(&v, q + i, 8), ask_printable8(v)))
+        i += 8;
     while (i < len && ((unsigned char)(q[i] - 0x20) < 0x5f || q[i] == '\t'))
         i++;
     if (i == len)
@@ -84,32 +100,32 @@ static int ask_json(ask_worker *w, sbuf *b)
 {
     const route_out *o = &w->out;
     const kb_entry *e = o->kind == FAQBOT_REPLY_COMMAND ? NULL : o->res.entry;
-    sbuf_add(b, "{\"status\":");
+    SBUF_LIT(b, "{\"status\":");
     jsonw_str(b, router_status_name(o));
-    sbuf_add(b, ",\"entry\":");
+    SBUF_LIT(b, ",\"entry\":");
     if (e)
         jsonw_str(b, e->id);
     else
-        sbuf_add(b, "null");
-    sbuf_add(b, ",\"score\":");
+        SBUF_LIT(b, "null");
+    SBUF_LIT(b, ",\"score\":");
     jsonw_fixed4(b, o->res.score);
-    sbuf_add(b, ",\"confidence\":");
+    SBUF_LIT(b, ",\"confidence\":");
     jsonw_fixed4(b, o->res.confidence);
-    sbuf_add(b, ",\"suggestions\":[");
+    SBUF_LIT(b, ",\"suggestions\":[");
     for (size_t i = 0; i < o->n_sugg; i++) {
         if (i)
-            sbuf_add(b, ",");
+            SBUF_LIT(b, ",");
         jsonw_str(b, o->sugg[i].entry_id);
     }
-    sbuf_add(b, "],\"triage_rule\":");
+    SBUF_LIT(b, "],\"triage_rule\":");
     if (o->kind == FAQBOT_REPLY_URGENT && o->res.triage_rule)
         jsonw_str(b, o->res.triage_rule);
     else
-        sbuf_add(b, "null");
-    sbuf_add(b, ",\"reply\":");
+        SBUF_LIT(b, "null");
+    SBUF_LIT(b, ",\"reply\":");
     if (ask_reply_json(w, b) < 0)
         return -1;
-    return sbuf_addn(b, "}\n", 2);
+    return SBUF_LIT(b, "}\n");
 }
 
 static int ask_plain(ask_worker *w, sbuf *b)

@@ -42,7 +42,7 @@ static int sbuf_grow(sbuf *b, size_t extra)
 
 int sbuf_addn(sbuf *b, const char *s, size_t n)
 {
-    if (sbuf_grow(b, n) < 0)
+    if ((b->oom || b->len + n + 1 > b->cap) && sbuf_grow(b, n) < 0)
         return -1;
     memcpy(b->s + b->len, s, n);
     b->len += n;
