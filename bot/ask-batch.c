@@ -23,10 +23,13 @@ typedef struct ask_line {
     size_t len;
 } ask_line;
 
+/* Padded to 128 bytes: blocks side by side are written by different
+ * workers, and must not share a cache line. */
 typedef struct ask_block {
     size_t first, n;       /* lines[first .. first + n) */
     sbuf out;              /* their JSON lines */
     int failed;            /* OOM: out holds the lines before it */
+    char pad[128 - 2 * sizeof(size_t) - sizeof(sbuf) - sizeof(int)];
 } ask_block;
 
 typedef struct ask_run {

@@ -17,6 +17,7 @@ struct ask_worker {
     route_out out;
     sbuf clean, plain;
     reply_cache *cache;    /* NULL: render every reply */
+    char pad[128];         /* no cache line shared with the next worker */
 };
 
 /* Caller frees with ask_worker_free. */
