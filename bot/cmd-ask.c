@@ -15,7 +15,7 @@
 static int ask_usage(void)
 {
     printf("usage: faqbot ask [--json] [--config FILE] [--knowledge DIR | --room INSTANCE/CHAT] \"question\"\n"
-           "       faqbot ask --batch [--jobs N] [--config FILE] [--knowledge DIR] < questions.txt\n\n"
+           "       faqbot ask --batch [--jobs N] [--no-cache] [--config FILE] [--knowledge DIR] < questions.txt\n\n"
            "Answers a question the way the bot would (commands, safety triage,\n"
            "knowledge base, fallback).  --json prints one object with status\n"
            "(answered|ambiguous|no_answer|urgent|command|notice), entry, score,\n"
