@@ -103,8 +103,11 @@ int cmd_ask(int argc, char **argv)
     } else {
         k = app_knowledge(&cfg, kdir, NULL, 0);
     }
-    if (k && batch)
-        rc = ask_batch(k, &env, 0, stdout, &bo) == 0 ? 0 : 1;
+    if (k && batch && ask_batch(k, &env, 0, stdout, &bo) == 0)
+        rc = 0;
+    else if (k && batch)
+        fprintf(stderr, "faqbot ask: --batch stopped: a read or write error, "
+                        "or out of memory\n");
     else if (k)
         rc = ask_single(k, &env, question, json);
     if (l)
