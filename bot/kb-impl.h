@@ -64,6 +64,11 @@ int kb_map_find(const kb_map *m, const char *s, size_t len, uint32_t *val);
 int kb_map_put(kb_map *m, const char *s, size_t len, uint32_t val,
                const char **key_out);
 uint32_t kb_map_hash(const char *s, size_t len);
+#define KB_MAP_HASH0 2166136261u       /* kb_map_hash, byte by byte: */
+#define KB_MAP_HASH_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
+/* Fetch into the cache the slot where a key of that kb_map_hash starts
+ * its search (a lookup soon to come). */
+void kb_map_prefetch(const kb_map *m, uint32_t hash);
 /* Once no more keys come: the slot array shrunk to a load of about 0.7
  * (any size, not a power of two).  0, -1 on OOM (the map is unchanged). */
 int kb_map_compact(kb_map *m);

@@ -129,8 +129,62 @@ static int ix_alt(kb *k, ix_build *b, uint32_t e, const char *q)
     return 0;
 }
 
+/* Byte class for ix_prefetch_text: 1 letter, 2 digit, 0 separator,
+ * 3 anything else (non-ASCII: folding decides, no guess). */
+static int ix_class(unsigned char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        return 1;
+    if (c >= '0' && c <= '9')
+        return 2;
+    return c < 0x80 ? 0 : 3;
+}
+
+/* The token cache slots the words of text will look up, fetched ahead:
+ * ASCII words folded to lower case and split where letters meet digits,
+ * as kb-text.c does; a word guessed wrong only costs its prefetch. */
+static void ix_prefetch_text(const kb *k, const char *text)
+{
+    uint32_t h = KB_MAP_HASH0;
+    size_t n = 0;
+    int cls = 0, bad = 0;
+    for (const unsigned char *p = (const unsigned char *)text;; p++) {
+        int c = *p ? ix_class(*p) : 0;
+        if (n && c != cls) {
+            if (!bad && n <= KB_TOKEN_MAX)
+                kb_map_prefetch(&k->tokens, h);
+            h = KB_MAP_HASH0;
+            n = 0;
+            bad = 0;
+        }
+        if (!*p)
+            return;
+        cls = c;
+        if (c == 3)
+            bad = 1;
+        if (c != 0) {
+            h = KB_MAP_HASH_STEP(h, *p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+            n++;
+        }
+    }
+}
+
+/* Every text of entry e, prefetched (while the one before is indexed). */
+static void ix_prefetch_entry(const kb *k, uint32_t e)
+{
+    const kb_entry *en = &k->entries[e];
+    for (size_t i = 0; i < en->n_questions; i++)
+        ix_prefetch_text(k, en->questions[i]);
+    for (size_t i = 0; i < en->n_keywords; i++)
+        ix_prefetch_text(k, en->keywords[i]);
+    ix_prefetch_text(k, en->title);
+    ix_prefetch_text(k, en->answer);
+}
+
 static int ix_entry(kb *k, ix_build *b, uint32_t e)
 {
+    if (e + 1 < k->n_entries)
+        ix_prefetch_entry(k, e + 1);
     const kb_entry *en = &k->entries[e];
     float *len = &b->flen[(size_t)e * KB_NFIELDS];
     b->cur0 = b->n_recs;

@@ -11,11 +11,9 @@
 /* FNV-1a, 32 bit: short keys, good enough spread. */
 uint32_t kb_map_hash(const char *s, size_t len)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
+    uint32_t h = KB_MAP_HASH0;
+    for (size_t i = 0; i < len; i++)
+        h = KB_MAP_HASH_STEP(h, s[i]);
     return h;
 }
 
@@ -61,6 +59,12 @@ static kb_map_slot *map_slot(const kb_map *m, const char *s, size_t len,
         if (++i == m->cap)
             i = 0;
     }
+}
+
+void kb_map_prefetch(const kb_map *m, uint32_t hash)
+{
+    if (m->cap)
+        __builtin_prefetch(&m->slots[map_home(m->cap, hash)]);
 }
 
 int kb_map_find(const kb_map *m, const char *s, size_t len, uint32_t *val)
