@@ -372,10 +372,11 @@ static void ix_drop_text(kb *k, uint32_t e)
         en->questions = NULL;
         en->answer = NULL;
     }
-    if (e + 1 < k->n_entries)
-        kb_arena_release(&k->text, k->entry_src[e + 1].mark);
-    else
+    if (e + 1 == k->n_entries)
         kb_arena_free(&k->text);
+    else if (k->entry_src[e + 1].mark != k->entry_src[e].mark)
+        kb_arena_release(&k->text, k->entry_src[e + 1].mark);   /* walks
+                                    every block: only when one is done */
 }
 
 /* Build every index structure; -1 on OOM (k is then freed by caller). */

@@ -92,10 +92,15 @@ static int map_resize(kb_map *m, size_t cap)
     }
     m->cap = cap;
     for (size_t i = 0; i < oldcap; i++) {
-        if (old[i].key)
-            *map_slot(m, old[i].key, old[i].len,
-                      kb_map_hash(old[i].key, old[i].len),
-                      old[i].prefix) = old[i];
+        const kb_map_slot *o = &old[i];
+        if (!o->key)
+            continue;
+        /* a key of up to 8 bytes is all in its prefix: hashed from
+         * there, without a trip to the arena */
+        uint32_t h = o->len <= 8 ? kb_map_hash((const char *)&o->prefix,
+                                               o->len)
+                                 : kb_map_hash(o->key, o->len);
+        *map_slot(m, o->key, o->len, h, o->prefix) = *o;
     }
     free(old);
     return 0;
