@@ -209,11 +209,16 @@ static void heap_push(kb_cand *h, size_t *n, size_t cap, uint32_t d, float v,
 static size_t collect(kb_scratch *s, size_t nt, size_t cap)
 {
     size_t nh = 0;
+    float floor = 0;       /* the heap's least score once it is full */
     for (size_t i = 0; i < nt; i++) {
         uint32_t d = s->touched[i];
-        if (cap > 0)
-            heap_push(s->cand, &nh, cap, d, s->acc[d].v, s->acc[d].hold);
+        kb_acc a = s->acc[d];
         s->acc[d] = (kb_acc){0, 0};
+        if (cap == 0 || (nh == cap && !(a.v > floor)))
+            continue;      /* what heap_push would refuse */
+        heap_push(s->cand, &nh, cap, d, a.v, a.hold);
+        if (nh == cap)
+            floor = s->cand[0].bm25;
     }
     return nh;
 }
