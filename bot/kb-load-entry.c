@@ -35,15 +35,20 @@ static int entry_room(kb *k)
     return 0;
 }
 
+/* Append e; its id (still the JSON's) becomes the id map's copy of it,
+ * stored once. */
 static int entry_push(kb *k, const kb_entry *e)
 {
-    if (entry_room(k) < 0)
+    const char *id;
+    if (entry_room(k) < 0 ||
+        kb_map_put(&k->entry_ids, e->id, strlen(e->id),
+                   (uint32_t)k->n_entries, &id) < 0)
         return -1;
     if (k->lazy_text)
         k->entry_src[k->n_entries] = k->cur_src;
-    k->entries[k->n_entries++] = *e;
-    return kb_map_put(&k->entry_ids, e->id, strlen(e->id),
-                      (uint32_t)(k->n_entries - 1), NULL);
+    k->entries[k->n_entries] = *e;
+    k->entries[k->n_entries++].id = id;
+    return 0;
 }
 
 /* One citation: a known source and one of its section headings. */
@@ -135,8 +140,8 @@ static int entry_fields(kb *k, json_t *obj, const kb_where *w, kb_entry *e)
         return -1;
     if (*w->failed)
         return 0;
-    if (!(e->id = kb_arena_strdup(&k->arena, id)) ||
-        !(e->title = kb_arena_strdup(&k->arena, title)) ||
+    e->id = id;   /* copied by entry_push */
+    if (!(e->title = kb_arena_strdup(&k->arena, title)) ||
         !(e->answer = kb_arena_strdup(ta, answer)))
         return -1;
     return 0;
