@@ -38,6 +38,8 @@ void kb_arena_init(kb_arena *a)
 {
     a->head = NULL;
     a->seq = 0;
+    a->last_key = NULL;
+    a->last_len = 0;
 }
 
 void kb_arena_free(kb_arena *a)
@@ -49,6 +51,7 @@ void kb_arena_free(kb_arena *a)
         b = next;
     }
     a->head = NULL;
+    a->last_key = NULL;
 }
 
 size_t kb_arena_mark(const kb_arena *a)
@@ -64,6 +67,7 @@ void kb_arena_release(kb_arena *a, size_t mark)
         if (b->seq < mark) {
             *link = b->next;
             blk_free(b);
+            a->last_key = NULL;   /* it may have been there */
         } else {
             link = &b->next;
         }

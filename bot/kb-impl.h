@@ -25,6 +25,9 @@ typedef struct kb_arena_blk kb_arena_blk;
 typedef struct kb_arena {
     kb_arena_blk *head;
     size_t seq;            /* blocks started so far */
+    const char *last_key;  /* the last key a kb_map stored here (a token
+                              is often its own stem: stored once) */
+    size_t last_len;
 } kb_arena;
 
 void kb_arena_init(kb_arena *a);

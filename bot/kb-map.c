@@ -123,9 +123,15 @@ int kb_map_put(kb_map *m, const char *s, size_t len, uint32_t val,
     uint64_t prefix = key_prefix(s, len);
     kb_map_slot *sl = map_slot(m, s, len, kb_map_hash(s, len), prefix);
     if (!sl->key) {
-        char *key = kb_arena_strndup(m->keys, s, len);
+        kb_arena *a = m->keys;
+        const char *key = a->last_key;   /* the same bytes just stored by
+                                            another map: shared */
+        if (!key || a->last_len != len || memcmp(key, s, len) != 0)
+            key = kb_arena_strndup(a, s, len);
         if (!key)
             return -1;
+        a->last_key = key;
+        a->last_len = len;
         sl->key = key;
         sl->prefix = prefix;
         sl->len = (uint32_t)len;
