@@ -230,6 +230,8 @@ struct kb {
     kb_arena text;
     kb_span *entry_src;    /* per entry (cap_entries), or NULL */
     kb_span cur_src;       /* of the entry being loaded */
+    kb_citation **cit_one; /* per section of the sources, in order: the
+                              citation entries citing it alone share */
     double t_read, t_index;    /* kb_load_times() */
     unsigned features;
     const char *language;

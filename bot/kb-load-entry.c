@@ -6,6 +6,7 @@
  */
 #include "kb-impl.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,9 +52,11 @@ static int entry_push(kb *k, const kb_entry *e)
     return 0;
 }
 
-/* One citation: a known source and one of its section headings. */
+/* One citation: a known source and one of its section headings.  *slot
+ * (if not NULL) gets the section's number among every source's sections
+ * (left alone when the citation is wrong). */
 static int citation_one(kb *k, json_t *c, size_t i, const kb_where *w,
-                        kb_citation *out)
+                        kb_citation *out, size_t *slot)
 {
     const char *src = json_string_value(json_object_get(c, "source"));
     const char *sec = json_string_value(json_object_get(c, "section"));
@@ -68,11 +71,47 @@ static int citation_one(kb *k, json_t *c, size_t i, const kb_where *w,
     for (size_t j = 0; j < s->n_sections; j++) {
         if (strcmp(s->sections[j], sec) == 0) {
             *out = (kb_citation){s->id, s->title, s->sections[j]};
+            size_t at = j;
+            for (size_t o = 0; o < si; o++)
+                at += k->sources[o].n_sections;
+            if (slot)
+                *slot = at;
             return 0;
         }
     }
     return kb_where_err(w, "citations[%zu]: source \"%s\" has no section "
                         "\"%s\"", i, src, sec);
+}
+
+/* A lone citation: one copy per section, shared by every entry citing
+ * that section alone (most entries of a big kb). */
+static int citation_shared(kb *k, json_t *it, const kb_where *w,
+                           kb_entry *e)
+{
+    kb_citation c;
+    size_t slot = SIZE_MAX;
+    if (citation_one(k, it, 0, w, &c, &slot) < 0)
+        return -1;
+    if (slot == SIZE_MAX)
+        return 0;                       /* reported */
+    if (!k->cit_one) {
+        size_t n = 0;
+        for (size_t i = 0; i < k->n_sources; i++)
+            n += k->sources[i].n_sections;
+        if (!(k->cit_one = kb_arena_alloc(&k->arena, n * sizeof *k->cit_one)))
+            return -1;
+        memset(k->cit_one, 0, n * sizeof *k->cit_one);
+    }
+    if (!k->cit_one[slot]) {
+        kb_citation *p = kb_arena_alloc(&k->arena, sizeof *p);
+        if (!p)
+            return -1;
+        *p = c;
+        k->cit_one[slot] = p;
+    }
+    e->citations = k->cit_one[slot];
+    e->n_citations = 1;
+    return 0;
 }
 
 static int entry_citations(kb *k, json_t *obj, const kb_where *w,
@@ -83,13 +122,15 @@ static int entry_citations(kb *k, json_t *obj, const kb_where *w,
         return kb_where_err(w, "needs \"citations\": an array of at least "
                             "one {\"source\", \"section\"}");
     size_t n = json_array_size(v);
+    if (n == 1)
+        return citation_shared(k, json_array_get(v, 0), w, e);
     kb_citation *c = kb_arena_alloc(&k->arena, n * sizeof *c);
     if (!c)
         return -1;
     size_t i;
     json_t *it;
     json_array_foreach(v, i, it) {
-        if (citation_one(k, it, i, w, &c[i]) < 0)
+        if (citation_one(k, it, i, w, &c[i], NULL) < 0)
             return -1;
     }
     e->citations = c;

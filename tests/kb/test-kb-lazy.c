@@ -1,6 +1,7 @@
 /* KB_LOAD_LAZY_TEXT (kb-load-text.c, kb-index.c): questions and answers
  * are not kept in memory but read back from the files by kb_entry_text,
- * exactly as loaded; the index and every match are the same. */
+ * exactly as loaded; the index and every match are the same.  Also the
+ * loader's shared lone citations (kb-load-entry.c). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,4 +195,29 @@ Test(kb_lazy, a_file_changed_since_loading_is_refused)
                  -1);
     kb_free(k);
     drop_kb();
+}
+
+/* kb-load-entry.c: entries citing one section alone share one copy of
+ * that citation; other sections get their own. */
+Test(kb_citations, a_lone_citation_is_one_copy_per_section)
+{
+    make_kb(5);
+    kb *k = load(dir, 0);
+    const kb_citation *c = kb_entry_at(k, 0)->citations;
+    cr_assert_str_eq(c->source_id, "src");
+    cr_assert_str_eq(c->source_title, "T");
+    cr_assert_str_eq(c->section, "S");
+    for (size_t i = 1; i < 5; i++) {
+        cr_assert_eq(kb_entry_at(k, i)->n_citations, 1);
+        cr_assert_eq(kb_entry_at(k, i)->citations, c);
+    }
+    kb_free(k);
+    drop_kb();
+    k = load(GOOD, 0);
+    const kb_citation *sleep = kb_find(k, "sleep")->citations,
+                      *oil = kb_find(k, "massage-oil")->citations;
+    cr_assert_neq(sleep, oil);
+    cr_assert_str_eq(sleep->section, "Sleep");
+    cr_assert_str_eq(oil->section, "Oils");
+    kb_free(k);
 }
