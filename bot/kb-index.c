@@ -406,7 +406,10 @@ int kb_index_build(kb *k)
         goto done;
     ix_adopt(k, &b);
     ix_build_free(&b);     /* the records go before the typo index comes */
-    return kb_typo_build(k);
+    rc = kb_typo_build(k);
+    free(k->cf);           /* read only there (a word's frequency) */
+    k->cf = NULL;
+    return rc;
 done:
     ix_build_free(&b);
     return rc;
