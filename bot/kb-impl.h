@@ -129,6 +129,8 @@ typedef struct kb_syn {
 
 /* ---- typo repair (kb-typo.c) ------------------------------------------ */
 
+#define KB_TYPO_MIN_CHARS 4    /* shorter words are never repaired */
+
 typedef struct kb_typo_word {
     const char *s;
     uint32_t len, term, freq;
@@ -317,8 +319,11 @@ int kb_lex_run(kb *k, struct sb_stemmer *st, const char *text, size_t len,
 int kb_lex_second(const kb *k, kb_lexout *out);
 /* Intern a stem; *id gets its term id.  0, -1 on OOM. */
 int kb_lex_intern(kb *k, const char *stem, size_t len, uint32_t *id);
-/* Stopwords: from dir/stopwords.txt, else the built-in list. */
+/* Stopwords: from dir/stopwords.txt, else the built-in list; first
+ * dir/stems.txt (kb_stems_load). */
 int kb_lex_load_stopwords(kb *k, const char *dir, kb_diag *d);
+/* dir/stems.txt, optional: words read unstemmed (kb-stems.c). */
+int kb_stems_load(kb *k, const char *dir, kb_diag *d);
 void kb_lexout_free(kb_lexout *o);
 
 /* ---- synonyms --------------------------------------------------------- */

@@ -74,7 +74,7 @@ static int lex_unknown(lex_ctx *c, const char *tok, size_t len, uint32_t *t)
         return 0;
     *t = KB_TERM_NONE;
     if ((c->flags & KB_LEX_REPAIR) && (c->k->features & KB_FEAT_TYPO) &&
-        kb_text_chars(tok, len) >= 5) {
+        kb_text_chars(tok, len) >= KB_TYPO_MIN_CHARS) {
         const kb_typo_word *w = kb_typo_best(&c->k->typo, tok, len);
         /* triage reads a repaired word only when the slip is a dropped,
          * doubled or swapped letter: a danger sign is never read into
@@ -108,7 +108,7 @@ static int lex_unknown_dual(lex_ctx *c, const char *tok, size_t len,
         return 0;
     }
     *tt = *tm = KB_TERM_NONE;
-    if ((c->k->features & KB_FEAT_TYPO) && kb_text_chars(tok, len) >= 5) {
+    if ((c->k->features & KB_FEAT_TYPO) && kb_text_chars(tok, len) >= KB_TYPO_MIN_CHARS) {
         const kb_typo_word *w = kb_typo_best(&c->k->typo, tok, len);
         if (w && (!lex_triage_term(c->k, w->term) ||
                   kb_typo_gentle(tok, len, w->s, w->len)))
@@ -261,10 +261,13 @@ static int stop_builtin(kb *k)
     return 0;
 }
 
-/* Stopwords from dir/stopwords.txt (one a line, '#' comments), else the
- * built-in list.  0, -1 on error (reported in d). */
+/* The first lexicon data: dir/stems.txt (kb-stems.c), then stopwords
+ * from dir/stopwords.txt (one a line, '#' comments), else the built-in
+ * list.  0, -1 on error (reported in d). */
 int kb_lex_load_stopwords(kb *k, const char *dir, kb_diag *d)
 {
+    if (kb_stems_load(k, dir, d) < 0)
+        return -1;
     char path[4096];
     int n = snprintf(path, sizeof path, "%s/stopwords.txt", dir);
     if (n < 0 || (size_t)n >= sizeof path)

@@ -19,6 +19,7 @@
 typedef struct query {
     double weight;         /* idf mass of the query, unknown words included */
     double unknown;        /* the unknown words' part of it */
+    size_t n_unknown;      /* words the vocabulary does not know */
     size_t anchors;        /* distinct core words (in most entries) */
     size_t n_bi;
     double bi_weight;      /* sum of the pairs' weights */
@@ -70,6 +71,7 @@ static void query_terms(const kb *k, kb_scratch *s, query *q)
         q->weight += k->qw[t];
         q->anchors += k->df[t] >= k->params.anchor_df * (double)k->n_entries;
     }
+    q->n_unknown = unknown;
     q->unknown = (double)unknown * k->params.unknown_weight * k->idf_max;
     q->weight += q->unknown;
     query_pairs(k, s, q);
@@ -393,8 +395,10 @@ static void decide(const kb *k, kb_scratch *s, const query *q,
     out->confidence = confidence(p, &s->feat);
     if (vague(k, s)) {
         /* one word says too little to answer: a core word of the kb
-         * ("baby") gets suggestions, any other ("time") no answer */
-        if (q->anchors)
+         * ("baby") alone gets suggestions; any other ("time"), or a core
+         * word beside words the kb does not know ("can my baby have
+         * honey"), no answer */
+        if (q->anchors && q->n_unknown == 0)
             suggest(k, s, out);
         return;
     }
@@ -416,6 +420,23 @@ static void decide(const kb *k, kb_scratch *s, const query *q,
     }
 }
 
+/* After triage (kb_answer) the triage reply is reached through triage
+ * only: as an ordinary match it would answer "how many wet nappies
+ * should a newborn have" with the emergency text.  kb_match, which runs
+ * no triage, keeps it. */
+static void drop_triage_reply(const kb *k, kb_scratch *s, int triaged)
+{
+    if (!triaged || !k->triage_reply)
+        return;
+    uint32_t e = (uint32_t)(k->triage_reply - k->entries);
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_cand; i++) {
+        if (s->cand[i].entry != e)
+            s->cand[n++] = s->cand[i];
+    }
+    s->n_cand = n;
+}
+
 static void query_reset(kb_scratch *s)
 {
     for (size_t i = 0; i < s->qterms.n; i++)
@@ -426,9 +447,10 @@ static void query_reset(kb_scratch *s)
 /* kb_match_skip; offtopic is 0 or 1 when the caller already knows
  * (kb_answer's triage scan found the phrases, and s->lex holds its
  * KB_LEX_DUAL reading of text), -1 to look (one scan, whose reading
- * serves matching too) and read text here. */
+ * serves matching too) and read text here; triaged: kb_answer's triage
+ * ran and did not fire. */
 static int match_run(const kb *k, kb_scratch *s, const char *text,
-                     size_t len, long skip_alt, int offtopic,
+                     size_t len, long skip_alt, int offtopic, int triaged,
                      kb_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -456,6 +478,7 @@ static int match_run(const kb *k, kb_scratch *s, const char *text,
     query_terms(k, s, &q);
     if (s->qterms.n > 0 && !kb_text_has_markup(text, len)) {
         s->n_cand = kb_topk(k, s);
+        drop_triage_reply(k, s, triaged);
         rescore(k, s, &q);
         cand_sort(s->cand, s->n_cand, cand_cmp);
         if (s->n_cand)
@@ -470,7 +493,7 @@ static int match_run(const kb *k, kb_scratch *s, const char *text,
 int kb_match_skip(const kb *k, kb_scratch *s, const char *text, size_t len,
                   long skip_alt, kb_result *out)
 {
-    return match_run(k, s, text, len, skip_alt, -1, out);
+    return match_run(k, s, text, len, skip_alt, -1, 0, out);
 }
 
 int kb_match(const kb *k, kb_scratch *s, const char *text, size_t len,
@@ -501,5 +524,6 @@ int kb_answer(const kb *k, kb_scratch *s, const char *text, size_t len,
         out->triage_rule = rule;
         return 0;
     }
-    return match_run(k, s, text, len, -1, offtopic, out);
+    return match_run(k, s, text, len, -1, offtopic,
+                     k->n_rules > 0 && offtopic >= 0, out);
 }

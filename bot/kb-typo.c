@@ -12,7 +12,9 @@
  * substitution costs 2, so a real word one unlikely slip from a
  * vocabulary word ("sitting" / "fitting") is not "repaired" into it.
  * The budget is 1, and 2 from 9 characters ("overkill" is not
- * "overall").
+ * "overall").  A 4-letter word is repaired only for a dropped, added or
+ * swapped letter ("tuch" -> "touch", "lnog" -> "long"), never a
+ * substituted one: too many real short words are one key apart.
  */
 #include "kb-impl.h"
 
@@ -142,6 +144,12 @@ static unsigned typo_sub(unsigned char x, unsigned char y)
     return 2;
 }
 
+/* No substitution (short words): any other letter costs 2. */
+static unsigned typo_sub_none(unsigned char x, unsigned char y)
+{
+    return x == y ? 0 : 2;
+}
+
 /* Optimal-string-alignment distance with substitution costs from sub
  * (NULL: every substitution costs 1); max + 1 once it exceeds max. */
 static unsigned osa(const char *a, size_t la, const char *b, size_t lb,
@@ -192,11 +200,11 @@ unsigned kb_typo_cost(const char *a, size_t la, const char *b, size_t lb,
     return osa(a, la, b, lb, max, typo_sub);
 }
 
-/* kb_typo_cost after dropping the common prefix and suffix (which does
- * not change it), so a typical pair compares a few characters instead of
- * two whole words. */
+/* kb_typo_cost (with sub_none: no substitutions) after dropping the
+ * common prefix and suffix (which does not change it), so a typical pair
+ * compares a few characters instead of two whole words. */
 static unsigned trimmed_cost(const char *a, size_t la, const char *b,
-                             size_t lb, unsigned max)
+                             size_t lb, unsigned max, int sub_none)
 {
     while (la && lb && *a == *b) {
         a++, b++;
@@ -206,7 +214,7 @@ static unsigned trimmed_cost(const char *a, size_t la, const char *b,
         la--, lb--;
     if ((la > lb ? la - lb : lb - la) > max)
         return max + 1;
-    return kb_typo_cost(a, la, b, lb, max);
+    return osa(a, la, b, lb, max, sub_none ? typo_sub_none : typo_sub);
 }
 
 const kb_typo_word *kb_typo_best(const kb_typo *t, const char *tok,
@@ -214,7 +222,11 @@ const kb_typo_word *kb_typo_best(const kb_typo *t, const char *tok,
 {
     if (len == 0 || len > KB_TOKEN_MAX || t->n == 0 || !t->start)
         return NULL;
-    unsigned max = kb_text_chars(tok, len) >= 9 ? 2 : 1;
+    size_t chars = kb_text_chars(tok, len);
+    if (chars < KB_TYPO_MIN_CHARS)
+        return NULL;
+    unsigned max = chars >= 9 ? 2 : 1;
+    int sub_none = chars < 5;
     uint64_t m = typo_mask(tok, len);
     size_t lo = len > max ? len - max : 0;
     size_t hi = len + max + 1 > ROW - 1 ? ROW - 1 : len + max + 1;
@@ -225,7 +237,7 @@ const kb_typo_word *kb_typo_best(const kb_typo *t, const char *tok,
         const kb_typo_word *w = &t->words[i];
         if (popcount64(m ^ w->mask) > 2 * max)
             continue;
-        unsigned dd = trimmed_cost(tok, len, w->s, w->len, max);
+        unsigned dd = trimmed_cost(tok, len, w->s, w->len, max, sub_none);
         if (dd < best_d || (dd == best_d && best && w->freq > best->freq)) {
             best = w;
             best_d = dd;

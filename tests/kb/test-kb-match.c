@@ -101,11 +101,36 @@ Test(kb_match, typo_repair_switched_off)
 
 Test(kb_match, short_words_are_never_repaired)
 {
-    /* "slep" is 4 letters: left unknown, not turned into "sleep" */
-    kb_result r = ask(k, "slep");
+    /* "oli" is 3 letters: left unknown, not turned into "oil" */
+    kb_result r = ask(k, "oli");
     cr_assert_eq(r.status, KB_NO_ANSWER);
     cr_assert_eq(s->lex.n_unknown, 1);
     cr_assert_eq(s->lex.n_repaired, 0);
+}
+
+/* (two known words each: a one-word query's vague() reuses s->lex) */
+Test(kb_match, four_letter_words_only_for_a_dropped_added_or_swapped_letter)
+{
+    kb_result r = ask(k, "slep night");       /* dropped: "sleep" */
+    cr_assert_eq(s->lex.n_repaired, 1);
+    cr_assert_eq(s->lex.n_unknown, 0);
+    cr_assert_eq(r.status, KB_ANSWERED);
+    cr_assert_str_eq(r.entry->id, "sleep");
+    ask(k, "nasp night");                     /* swapped: "naps" */
+    cr_assert_eq(s->lex.n_repaired, 1);
+    cr_assert_eq(s->lex.n_unknown, 0);
+    ask(k, "skim night naps");                /* substituted: no repair */
+    cr_assert_eq(s->lex.n_repaired, 0);
+    cr_assert_eq(s->lex.n_unknown, 1);
+    /* five letters: a neighbouring key is a slip ("sleap" -> "sleep") */
+    ask(k, "sleap night");
+    cr_assert_eq(s->lex.n_repaired, 1);
+    cr_assert_eq(kb_typo_repair(&k->typo, "slep", 4),
+                 kb_typo_repair(&k->typo, "sleep", 5));
+    cr_assert_eq(kb_typo_repair(&k->typo, "nasp", 4),
+                 kb_typo_repair(&k->typo, "naps", 4));
+    cr_assert_eq(kb_typo_repair(&k->typo, "skim", 4), KB_TERM_NONE);
+    cr_assert_eq(kb_typo_repair(&k->typo, "oli", 3), KB_TERM_NONE);
 }
 
 Test(kb_match, typo_distance)

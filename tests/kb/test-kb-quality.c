@@ -105,6 +105,9 @@ Test(kb_quality, one_vague_word_is_not_answered, .init = setup,
     kb_result r = ask("baby");
     cr_assert_eq(r.status, KB_AMBIGUOUS);
     cr_assert_geq(r.n_suggestions, 2);
+    /* ... but not beside words the kb does not know */
+    assert_status("baby xylophone", KB_NO_ANSWER);
+    assert_status("can my baby have xylophones", KB_NO_ANSWER);
     /* a word that is an entry's keyword by itself is answered */
     assert_answers("colic", "gas-colic");
     assert_answers("jaundice?", "jaundice");
@@ -171,6 +174,69 @@ Test(kb_quality, triage_repairs_only_gentle_slips, .init = setup,
     cr_assert_str_eq(kb_triage(K, S, q1, strlen(q1)), "breathing");
     const char *q2 = "my baby is not breahting";
     cr_assert_str_eq(kb_triage(K, S, q2, strlen(q2)), "breathing");
+}
+
+/* ---- the triage reply is reached through triage only -------------------- */
+
+Test(kb_quality, triage_reply_is_not_an_ordinary_answer, .init = setup,
+     .fini = teardown)
+{
+    const char *q = "how many wet nappies should a newborn have";
+    kb_result r = ask(q);
+    cr_assert_eq(r.status, KB_NO_ANSWER);
+    cr_assert(!r.best || strcmp(r.best->id, "urgent-care") != 0);
+    /* kb_match runs no triage: there it still ranks first */
+    cr_assert_eq(kb_match(K, S, q, strlen(q), &r), 0);
+    cr_assert_str_eq(r.best->id, "urgent-care");
+    /* asked outright, triage answers it */
+    r = ask("is this an emergency");
+    cr_assert_eq(r.status, KB_URGENT);
+    cr_assert_str_eq(r.triage_rule, "emergency-asked");
+}
+
+/* ---- stems.txt: words read unstemmed ------------------------------------ */
+
+/* The term a word is read as (no repair, no synonyms). */
+static uint32_t word_term(const kb *k, const char *w)
+{
+    kb_scratch *s = kb_scratch_new();
+    cr_assert_not_null(s);
+    cr_assert_eq(kb_scratch_ready(s, k), 0);
+    cr_assert_eq(kb_lex_run((kb *)k, s->stem, w, strlen(w), 0, 4, &s->lex),
+                 0);
+    cr_assert_eq(s->lex.raw.n, 1, "\"%s\"", w);
+    uint32_t t = s->lex.raw.v[0];
+    kb_scratch_free(s);
+    return t;
+}
+
+Test(kb_quality, stems_file_keeps_words_apart)
+{
+    kb_diag d;
+    kb_diag_init(&d);
+    kb *good = kb_load("tests/kb/fixtures/good", NULL);
+    kb *k = kb_load("tests/kb/fixtures/stems", &d);
+    cr_assert_not_null(good);
+    cr_assert_not_null(k, "warnings do not stop loading");
+    cr_assert_eq(word_term(good, "oils"), word_term(good, "oil"));
+    cr_assert_neq(word_term(good, "oil"), KB_TERM_NONE);
+    cr_assert_neq(word_term(k, "oils"), word_term(k, "oil"));
+    cr_assert_str_eq(k->term_text[word_term(k, "oils")], "oils");
+    /* "olives" on two lines: the last one (alone) wins, with a warning */
+    cr_assert_neq(word_term(k, "olives"), word_term(k, "olive"));
+    cr_assert_eq(d.errors, 0);
+    cr_assert_eq(d.warnings, 1);
+    cr_assert(strstr(d.items[0].message, "\"olives\" is listed twice"));
+    cr_assert_eq(d.items[0].line, 5);
+    kb_free(k);
+    kb_free(good);
+    kb_diag_free(&d);
+}
+
+Test(kb_quality, bundled_stems, .init = setup, .fini = teardown)
+{
+    cr_assert_neq(word_term(K, "affection"), word_term(K, "affect"));
+    cr_assert_eq(word_term(K, "affections"), word_term(K, "affection"));
 }
 
 /* ---- synonym phrases ---------------------------------------------------- */
