@@ -8,23 +8,19 @@
  * pass over those records, once df and average lengths are known, writes
  * the postings in entry order.
  */
-#include "kb-impl.h"
+#include "kb-index.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct ix_rec {
-    uint32_t term;
-    uint8_t tf[KB_NFIELDS];
-} ix_rec;
-
 typedef struct ix_build {
     kb_lexout lx;
     uint32_t *slot;        /* term -> 1 + index in cur, 0 = absent */
     size_t cap_slot;
-    ix_rec *recs;          /* every entry's records, entry after entry */
-    size_t n_recs, cap_recs, cur0;
+    ix_rec *cur;           /* the records of the entry being read */
+    size_t n_cur, cap_cur;
+    ix_recs recs;          /* every entry's records, entry after entry */
     uint32_t *rec_off;     /* n_entries + 1 */
     float *flen;           /* n_entries * KB_NFIELDS */
     kb_u32buf alt_terms;
@@ -61,13 +57,13 @@ static int slot_fit(ix_build *b, size_t n_terms)
 static int ix_count(ix_build *b, uint32_t t, int f)
 {
     if (!b->slot[t]) {
-        if (grow((void **)&b->recs, &b->cap_recs, b->n_recs + 1,
-                 sizeof *b->recs) < 0)
+        if (grow((void **)&b->cur, &b->cap_cur, b->n_cur + 1,
+                 sizeof *b->cur) < 0)
             return -1;
-        b->recs[b->n_recs] = (ix_rec){t, {0}};
-        b->slot[t] = (uint32_t)(b->n_recs++ - b->cur0 + 1);
+        b->cur[b->n_cur] = (ix_rec){t, {0}};
+        b->slot[t] = (uint32_t)++b->n_cur;
     }
-    uint8_t *tf = &b->recs[b->cur0 + b->slot[t] - 1].tf[f];
+    uint8_t *tf = &b->cur[b->slot[t] - 1].tf[f];
     if (*tf < 255)
         (*tf)++;
     return 0;
@@ -187,7 +183,7 @@ static int ix_entry(kb *k, ix_build *b, uint32_t e)
         ix_prefetch_entry(k, e + 1);
     const kb_entry *en = &k->entries[e];
     float *len = &b->flen[(size_t)e * KB_NFIELDS];
-    b->cur0 = b->n_recs;
+    b->n_cur = 0;
     for (size_t i = 0; i < en->n_questions; i++) {
         if (ix_alt(k, b, e, en->questions[i]) < 0)
             return -1;
@@ -205,9 +201,11 @@ static int ix_entry(kb *k, ix_build *b, uint32_t e)
         return -1;
     len[KB_F_TITLE] = (float)nt;
     len[KB_F_ANSWER] = (float)na;
-    for (size_t i = b->cur0; i < b->n_recs; i++)
-        b->slot[b->recs[i].term] = 0;
-    b->rec_off[e + 1] = (uint32_t)b->n_recs;
+    for (size_t i = 0; i < b->n_cur; i++)
+        b->slot[b->cur[i].term] = 0;
+    if (ix_recs_push(&b->recs, b->cur, b->n_cur) < 0)
+        return -1;
+    b->rec_off[e + 1] = (uint32_t)b->recs.n;
     return 0;
 }
 
@@ -215,7 +213,8 @@ static void ix_build_free(ix_build *b)
 {
     kb_lexout_free(&b->lx);
     free(b->slot);
-    free(b->recs);
+    free(b->cur);
+    ix_recs_free(&b->recs);
     free(b->rec_off);
     free(b->flen);
     kb_u32buf_free(&b->alt_terms);
@@ -237,13 +236,16 @@ static int ix_stats(kb *k, const ix_build *b)
     float *dfe = calloc(nt + 1, sizeof *dfe);
     if (!dfe)
         return -1;
-    for (size_t i = 0; i < b->n_recs; i++) {
-        const ix_rec *r = &b->recs[i];
-        k->df[r->term]++;
+    size_t at = 0;
+    for (size_t i = 0; i < b->recs.n; i++) {
+        uint32_t t = b->recs.term[i];
+        uint8_t tf[KB_NFIELDS];
+        ix_recs_tf(&b->recs, i, &at, tf);
+        k->df[t]++;
         for (int f = 0; f < KB_NFIELDS; f++)
-            k->cf[r->term] += r->tf[f];
-        int topic = r->tf[KB_F_Q] || r->tf[KB_F_KW] || r->tf[KB_F_TITLE];
-        dfe[r->term] += topic ? 1.0f : (float)k->params.answer_df_share;
+            k->cf[t] += tf[f];
+        int topic = tf[KB_F_Q] || tf[KB_F_KW] || tf[KB_F_TITLE];
+        dfe[t] += topic ? 1.0f : (float)k->params.answer_df_share;
     }
     for (size_t t = 0; t < nt; t++) {
         double df = dfe[t];
@@ -266,17 +268,17 @@ static void ix_norms(const kb *k, const float *len, const double *avg,
 }
 
 /* BM25F impact of one record of an entry with field norms norm. */
-static float ix_impact(const kb *k, const ix_rec *r, const double *norm,
-                       const double *avg)
+static float ix_impact(const kb *k, uint32_t t, const uint8_t *tf,
+                       const double *norm, const double *avg)
 {
     const kb_params *p = &k->params;
     double tfn = 0;
     for (int f = 0; f < KB_NFIELDS; f++) {
-        if (!r->tf[f] || avg[f] <= 0)
+        if (!tf[f] || avg[f] <= 0)
             continue;
-        tfn += p->w[f] * r->tf[f] / norm[f];
+        tfn += p->w[f] * tf[f] / norm[f];
     }
-    return (float)(k->idf[r->term] * tfn / (p->k1 + tfn));
+    return (float)(k->idf[t] * tfn / (p->k1 + tfn));
 }
 
 static int ix_postings(kb *k, const ix_build *b)
@@ -284,8 +286,8 @@ static int ix_postings(kb *k, const ix_build *b)
     size_t nt = k->n_terms, ne = k->n_entries;
     uint32_t *pos = malloc((nt + 1) * sizeof *pos);
     k->post_off = malloc((nt + 1) * sizeof *k->post_off);
-    k->post_doc = malloc((b->n_recs + 1) * sizeof *k->post_doc);
-    k->post_imp = malloc((b->n_recs + 1) * sizeof *k->post_imp);
+    k->post_doc = malloc((b->recs.n + 1) * sizeof *k->post_doc);
+    k->post_imp = malloc((b->recs.n + 1) * sizeof *k->post_imp);
     k->term_max = calloc(nt + 1, sizeof *k->term_max);
     if (!pos || !k->post_off || !k->post_doc || !k->post_imp ||
         !k->term_max) {
@@ -303,17 +305,19 @@ static int ix_postings(kb *k, const ix_build *b)
     }
     for (int f = 0; f < KB_NFIELDS; f++)
         avg[f] = ne ? avg[f] / (double)ne : 0;
+    size_t at = 0;
     for (size_t e = 0; e < ne; e++) {
         double norm[KB_NFIELDS];
         ix_norms(k, &b->flen[e * KB_NFIELDS], avg, norm);
         for (uint32_t i = b->rec_off[e]; i < b->rec_off[e + 1]; i++) {
-            const ix_rec *r = &b->recs[i];
-            uint32_t p = pos[r->term]++;
-            float imp = ix_impact(k, r, norm, avg);
+            uint32_t t = b->recs.term[i], p = pos[t]++;
+            uint8_t tf[KB_NFIELDS];
+            ix_recs_tf(&b->recs, i, &at, tf);
+            float imp = ix_impact(k, t, tf, norm, avg);
             k->post_doc[p] = (uint32_t)e;
             k->post_imp[p] = imp;
-            if (imp > k->term_max[r->term])
-                k->term_max[r->term] = imp;
+            if (imp > k->term_max[t])
+                k->term_max[t] = imp;
         }
     }
     free(pos);
@@ -390,7 +394,7 @@ int kb_index_build(kb *k)
     k->entry_alt_off = calloc(ne + 1, sizeof *k->entry_alt_off);
     if (!b.rec_off || !b.flen || !k->entry_alt_off ||
         slot_fit(&b, k->n_terms + 1) < 0 ||
-        grow((void **)&b.recs, &b.cap_recs, ne * 48 + 64, sizeof *b.recs) < 0)
+        ix_recs_reserve(&b.recs, ne * 48 + 64) < 0)
         goto done;
     for (uint32_t e = 0; e < ne; e++) {
         if (ix_entry(k, &b, e) < 0)

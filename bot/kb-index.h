@@ -1,0 +1,43 @@
+/*
+ * kb-index.h - the index build's records (kb-index-recs.c), for
+ * kb-index.c only: one record per (entry, term) with the term's
+ * frequency in each field, entry after entry.
+ */
+#ifndef FAQBOT_KB_INDEX_H
+#define FAQBOT_KB_INDEX_H
+
+#include "kb-impl.h"
+
+/* A record while its entry is read (full frequencies). */
+typedef struct ix_rec {
+    uint32_t term;
+    uint8_t tf[KB_NFIELDS];
+} ix_rec;
+
+/* A stored record whose frequencies do not fit 4 bits each. */
+typedef struct ix_big {
+    uint32_t rec;
+    uint8_t tf[KB_NFIELDS];
+} ix_big;
+
+/* Every entry's records, 6 bytes each (not 8): the build's peak holds
+ * them beside the postings. */
+typedef struct ix_recs {
+    uint32_t *term;
+    uint16_t *tf;          /* 4 bits a field; 15: in big */
+    size_t n, cap;
+    ix_big *big;           /* in record order */
+    size_t n_big, cap_big;
+} ix_recs;
+
+/* Room for n records in all.  0, -1 on OOM. */
+int ix_recs_reserve(ix_recs *r, size_t n);
+/* Append one entry's records.  0, -1 on OOM. */
+int ix_recs_push(ix_recs *r, const ix_rec *v, size_t n);
+/* The frequencies of record i, for a reader going through the records
+ * in order: *at is its place in r->big (0 to start with). */
+void ix_recs_tf(const ix_recs *r, size_t i, size_t *at,
+                uint8_t tf[KB_NFIELDS]);
+void ix_recs_free(ix_recs *r);
+
+#endif /* FAQBOT_KB_INDEX_H */
