@@ -253,8 +253,10 @@ static double cand_bound(const kb *k, kb_scratch *s, const kb_cand *c,
  * scores matter (decision, suggestions): once a candidate's bound is
  * below the third best score so far, neither it nor any after it is
  * rescored (their scores stay under that bound, below every rescored one
- * that matters). */
-static void rescore(const kb *k, kb_scratch *s, const query *q)
+ * that matters).  Entry `except` is rescored but not counted among the
+ * three. */
+static void rescore(const kb *k, kb_scratch *s, const query *q,
+                    uint32_t except)
 {
     const kb_params *p = &k->params;
     kb_cand *c = s->cand;
@@ -277,6 +279,8 @@ static void rescore(const kb *k, kb_scratch *s, const query *q)
         }
         score_candidate(k, s, &c[i], q);
         s->n_rescored++;
+        if (c[i].entry == except)
+            continue;   /* not among the three that matter (rank) */
         double v = c[i].score;
         for (int j = 0; j < 3; j++) {
             if (v > top[j]) {
@@ -420,21 +424,33 @@ static void decide(const kb *k, kb_scratch *s, const query *q,
     }
 }
 
-/* After triage (kb_answer) the triage reply is reached through triage
- * only: as an ordinary match it would answer "how many wet nappies
- * should a newborn have" with the emergency text.  kb_match, which runs
- * no triage, keeps it. */
-static void drop_triage_reply(const kb *k, kb_scratch *s, int triaged)
+/* The candidates, rescored and sorted.  After triage (kb_answer) the
+ * triage reply is reached through triage only: as an ordinary match it
+ * would answer "how many wet nappies should a newborn have" with the
+ * emergency text.  It is rescored like any entry but not counted among
+ * the best three (so the others' scores that matter stay exact); when it
+ * is first, the question is about an emergency triage did not recognise,
+ * which the knowledge base does not cover: 0, no answer.  Otherwise it
+ * is dropped (never answered or suggested).  kb_match, which runs no
+ * triage, keeps it as any entry. */
+static int rank(const kb *k, kb_scratch *s, const query *q, int triaged)
 {
-    if (!triaged || !k->triage_reply)
-        return;
-    uint32_t e = (uint32_t)(k->triage_reply - k->entries);
+    uint32_t tr = triaged && k->triage_reply
+                      ? (uint32_t)(k->triage_reply - k->entries)
+                      : UINT32_MAX;
+    rescore(k, s, q, tr);
+    cand_sort(s->cand, s->n_cand, cand_cmp);
+    if (tr == UINT32_MAX)
+        return 1;
+    if (s->n_cand && s->cand[0].entry == tr)
+        return 0;
     size_t n = 0;
     for (size_t i = 0; i < s->n_cand; i++) {
-        if (s->cand[i].entry != e)
+        if (s->cand[i].entry != tr)
             s->cand[n++] = s->cand[i];
     }
     s->n_cand = n;
+    return 1;
 }
 
 static void query_reset(kb_scratch *s)
@@ -478,9 +494,8 @@ static int match_run(const kb *k, kb_scratch *s, const char *text,
     query_terms(k, s, &q);
     if (s->qterms.n > 0 && !kb_text_has_markup(text, len)) {
         s->n_cand = kb_topk(k, s);
-        drop_triage_reply(k, s, triaged);
-        rescore(k, s, &q);
-        cand_sort(s->cand, s->n_cand, cand_cmp);
+        if (!rank(k, s, &q, triaged))
+            s->n_cand = 0;   /* no answer, no best entry */
         if (s->n_cand)
             out->best = &k->entries[s->cand[0].entry];
         decide(k, s, &q, out);
