@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-_Static_assert(KB_NFIELDS * 4 <= 16, "4 bits a field in a uint16_t");
+_Static_assert(KB_NFIELDS == 4, "4 bits a field in a uint16_t");
 
 #define IX_NIB_BIG 15u
 
@@ -68,16 +68,9 @@ int ix_recs_push(ix_recs *r, const ix_rec *v, size_t n)
     return 0;
 }
 
-void ix_recs_tf(const ix_recs *r, size_t i, size_t *at,
-                uint8_t tf[KB_NFIELDS])
+void ix_recs_big(const ix_recs *r, size_t i, size_t *at,
+                 uint8_t tf[KB_NFIELDS])
 {
-    unsigned packed = r->tf[i], big = 0;
-    for (int f = 0; f < KB_NFIELDS; f++) {
-        tf[f] = (uint8_t)((packed >> (4 * f)) & 0xfu);
-        big |= tf[f] == IX_NIB_BIG;
-    }
-    if (!big)
-        return;
     while (*at < r->n_big && r->big[*at].rec < i)
         (*at)++;
     if (*at < r->n_big && r->big[*at].rec == i)

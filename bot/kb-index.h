@@ -34,10 +34,23 @@ typedef struct ix_recs {
 int ix_recs_reserve(ix_recs *r, size_t n);
 /* Append one entry's records.  0, -1 on OOM. */
 int ix_recs_push(ix_recs *r, const ix_rec *v, size_t n);
+/* Record i's frequencies from r->big (*at: the reader's place there). */
+void ix_recs_big(const ix_recs *r, size_t i, size_t *at,
+                 uint8_t tf[KB_NFIELDS]);
+
 /* The frequencies of record i, for a reader going through the records
  * in order: *at is its place in r->big (0 to start with). */
-void ix_recs_tf(const ix_recs *r, size_t i, size_t *at,
-                uint8_t tf[KB_NFIELDS]);
+static inline void ix_recs_tf(const ix_recs *r, size_t i, size_t *at,
+                              uint8_t tf[KB_NFIELDS])
+{
+    unsigned p = r->tf[i];
+    tf[0] = (uint8_t)(p & 15u);
+    tf[1] = (uint8_t)((p >> 4) & 15u);
+    tf[2] = (uint8_t)((p >> 8) & 15u);
+    tf[3] = (uint8_t)(p >> 12);
+    if (p & (p >> 1) & (p >> 2) & (p >> 3) & 0x1111u)   /* a nibble 15 */
+        ix_recs_big(r, i, at, tf);
+}
 void ix_recs_free(ix_recs *r);
 
 #endif /* FAQBOT_KB_INDEX_H */
