@@ -202,7 +202,8 @@ unsigned kb_typo_cost(const char *a, size_t la, const char *b, size_t lb,
 
 /* kb_typo_cost (with sub_none: no substitutions) after dropping the
  * common prefix and suffix (which does not change it), so a typical pair
- * compares a few characters instead of two whole words. */
+ * compares a few characters instead of two whole words, and a pair more
+ * than one edit apart is often refused without computing it. */
 static unsigned trimmed_cost(const char *a, size_t la, const char *b,
                              size_t lb, unsigned max, int sub_none)
 {
@@ -213,6 +214,10 @@ static unsigned trimmed_cost(const char *a, size_t la, const char *b,
     while (la && lb && a[la - 1] == b[lb - 1])
         la--, lb--;
     if ((la > lb ? la - lb : lb - la) > max)
+        return max + 1;
+    /* one edit (any kind) changes at most two adjacent letters: what is
+     * left between the common prefix and suffix is longer otherwise */
+    if (max == 1 && (la > 2 || lb > 2))
         return max + 1;
     return osa(a, la, b, lb, max, sub_none ? typo_sub_none : typo_sub);
 }

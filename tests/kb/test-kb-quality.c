@@ -152,6 +152,71 @@ Test(kb_quality, vocabulary, .init = setup, .fini = teardown)
     assert_answers("can i massage my 2 mo old with oil", "massage-oil");
 }
 
+/* ---- repair equals a brute-force search ----------------------------------- */
+
+/* kb_typo_best without its filters: every vocabulary word with the same
+ * first letter, in the vocabulary's order (the same ties). */
+static const kb_typo_word *typo_brute(const kb_typo *t, const char *tok,
+                                      size_t len)
+{
+    unsigned max = kb_text_chars(tok, len) >= 9 ? 2 : 1;
+    const kb_typo_word *best = NULL;
+    unsigned bd = max + 1;
+    for (size_t i = 0; i < t->n; i++) {
+        const kb_typo_word *w = &t->words[i];
+        if (w->s[0] != tok[0])
+            continue;
+        unsigned d = kb_typo_cost(tok, len, w->s, w->len, max);
+        if (d < bd || (d == bd && best && w->freq > best->freq)) {
+            best = w;
+            bd = d;
+        }
+    }
+    return best;
+}
+
+Test(kb_quality, typo_repair_equals_brute_force, .init = setup,
+     .fini = teardown)
+{
+    const kb_typo *t = &K->typo;
+    size_t checked = 0, repaired = 0;
+    for (size_t i = 0; i < t->n; i += 3) {
+        const kb_typo_word *w = &t->words[i];
+        if (w->len < 5 || w->len > 20)
+            continue;
+        char buf[32];
+        for (size_t j = 1; j + 1 < w->len; j++) {
+            for (int kind = 0; kind < 4; kind++) {
+                size_t n = w->len;
+                memcpy(buf, w->s, n);
+                if (kind == 0) {                    /* a letter dropped */
+                    memmove(buf + j, buf + j + 1, n - j - 1);
+                    n--;
+                } else if (kind == 1) {             /* swapped */
+                    buf[j] = w->s[j + 1];
+                    buf[j + 1] = w->s[j];
+                } else if (kind == 2) {             /* another letter */
+                    buf[j] = (char)('a' + (buf[j] - 'a' + 7 + j) % 26);
+                } else {                            /* two changes */
+                    buf[j] = 'q';
+                    buf[n - 1] = 'x';
+                }
+                if (kb_text_chars(buf, n) < 5)
+                    continue;
+                const kb_typo_word *a = kb_typo_best(t, buf, n);
+                const kb_typo_word *b = typo_brute(t, buf, n);
+                cr_assert_eq(a, b, "\"%.*s\": %s vs %s", (int)n, buf,
+                             a ? a->s : "-", b ? b->s : "-");
+                checked++;
+                repaired += a != NULL;
+            }
+        }
+    }
+    cr_assert_gt(checked, 1000);
+    cr_assert_gt(repaired, checked / 4);
+    cr_assert_lt(repaired, checked);
+}
+
 /* ---- repair into danger words ------------------------------------------- */
 
 Test(kb_quality, gentle_slips)
