@@ -12,8 +12,11 @@
 #include <string.h>
 #include <strings.h>
 
+#define MX_ABORT_SLICE_MS 100  /* how often a transfer checks for stop */
+
 struct mx_api {
     CURL *curl;
+    CURLM *multi;           /* drives curl, so stop is seen within a slice */
     char *base;             /* homeserver URL without trailing '/' */
     char *auth;             /* "Authorization: Bearer <token>" or NULL */
     char *token;            /* for scrubbing error strings */
@@ -121,7 +124,8 @@ mx_api *mx_api_new(const char *base_url, size_t max_bytes,
         return NULL;
     a->base = strdup(base_url);
     a->curl = curl_easy_init();
-    if (!a->base || !a->curl)
+    a->multi = curl_multi_init();
+    if (!a->base || !a->curl || !a->multi)
         goto error;
     size_t bl = strlen(a->base);
     while (bl > 0 && a->base[bl - 1] == '/')
@@ -141,6 +145,8 @@ void mx_api_free(mx_api *a)
         return;
     if (a->curl)
         curl_easy_cleanup(a->curl);
+    if (a->multi)
+        curl_multi_cleanup(a->multi);
     free(a->base);
     free(a->auth);
     free(a->token);
@@ -247,6 +253,35 @@ static int classify(mx_api *a, long http, mx_buf *buf, mx_result *r)
     return r->status;
 }
 
+/* curl_easy_perform, but waiting in slices of MX_ABORT_SLICE_MS and
+ * checking the stop flag between them: libcurl calls the progress
+ * callback only about once a second on an idle long poll, too seldom for
+ * a prompt shutdown.  Returns the transfer's CURLcode, or
+ * CURLE_ABORTED_BY_CALLBACK on stop. */
+static CURLcode perform(mx_api *a)
+{
+    CURLcode rc = CURLE_OK;
+    CURLMsg *msg;
+    int running = 1, left;
+    if (curl_multi_add_handle(a->multi, a->curl) != CURLM_OK)
+        return CURLE_OUT_OF_MEMORY;
+    while (running && rc == CURLE_OK) {
+        if (curl_multi_perform(a->multi, &running) != CURLM_OK)
+            rc = CURLE_RECV_ERROR;
+        else if (running && a->abort_fn && a->abort_fn(a->abort_ctx))
+            rc = CURLE_ABORTED_BY_CALLBACK;
+        else if (running && curl_multi_poll(a->multi, NULL, 0,
+                                            MX_ABORT_SLICE_MS, NULL)
+                            != CURLM_OK)
+            rc = CURLE_RECV_ERROR;
+    }
+    while (rc == CURLE_OK && (msg = curl_multi_info_read(a->multi, &left)))
+        if (msg->msg == CURLMSG_DONE)
+            rc = msg->data.result;
+    curl_multi_remove_handle(a->multi, a->curl);
+    return rc;
+}
+
 int mx_api_call(mx_api *a, const char *method, const char *path,
                 const char *body, long timeout_ms, mx_result *r)
 {
@@ -269,7 +304,7 @@ int mx_api_call(mx_api *a, const char *method, const char *path,
         mx_api_fail(r, MX_RETRY, "cannot set up request%s", NULL);
         goto done;
     }
-    CURLcode rc = curl_easy_perform(a->curl);
+    CURLcode rc = perform(a);
     long http = 0;
     if (rc == CURLE_ABORTED_BY_CALLBACK) {
         mx_api_fail(r, MX_ABORTED, "aborted for shutdown%s", NULL);

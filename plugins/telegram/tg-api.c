@@ -9,9 +9,11 @@
 #include <string.h>
 
 #define REDACTED "<redacted>"
+#define TG_ABORT_SLICE_MS 100  /* how often a transfer checks for stop */
 
 struct tg_api {
     CURL *curl;
+    CURLM *multi;            /* drives curl, so stop is seen within a slice */
     struct curl_slist *headers;
     char *base;              /* "<api_url>/bot<token>/": secret */
     char *token;             /* secret, for redaction */
@@ -80,8 +82,9 @@ tg_api *tg_api_new(const char *api_url, const char *token,
     a->base = malloc(n);
     a->token = strdup(token);
     a->curl = curl_easy_init();
+    a->multi = curl_multi_init();
     a->headers = curl_slist_append(NULL, "Content-Type: application/json");
-    if (!a->base || !a->token || !a->curl || !a->headers ||
+    if (!a->base || !a->token || !a->curl || !a->multi || !a->headers ||
         snprintf(a->base, n, "%s/bot%s/", api_url, token) >= (int)n) {
         tg_api_free(a);
         return NULL;
@@ -98,6 +101,8 @@ void tg_api_free(tg_api *a)
         return;
     if (a->curl)
         curl_easy_cleanup(a->curl);
+    if (a->multi)
+        curl_multi_cleanup(a->multi);
     curl_slist_free_all(a->headers);
     wipe_free(a->base);
     wipe_free(a->token);
@@ -182,6 +187,35 @@ static CURLcode setup(tg_api *a, const char *url, const char *json,
     return rc;
 }
 
+/* curl_easy_perform, but waiting in slices of TG_ABORT_SLICE_MS and
+ * checking the stop flag between them: libcurl calls the progress
+ * callback only about once a second on an idle long poll, too seldom for
+ * a prompt shutdown.  Returns the transfer's CURLcode, or
+ * CURLE_ABORTED_BY_CALLBACK on stop. */
+static CURLcode perform(tg_api *a)
+{
+    CURLcode rc = CURLE_OK;
+    CURLMsg *msg;
+    int running = 1, left;
+    if (curl_multi_add_handle(a->multi, a->curl) != CURLM_OK)
+        return CURLE_OUT_OF_MEMORY;
+    while (running && rc == CURLE_OK) {
+        if (curl_multi_perform(a->multi, &running) != CURLM_OK)
+            rc = CURLE_RECV_ERROR;
+        else if (running && a->abort_fn && a->abort_fn(a->abort_ctx))
+            rc = CURLE_ABORTED_BY_CALLBACK;
+        else if (running && curl_multi_poll(a->multi, NULL, 0,
+                                            TG_ABORT_SLICE_MS, NULL)
+                            != CURLM_OK)
+            rc = CURLE_RECV_ERROR;
+    }
+    while (rc == CURLE_OK && (msg = curl_multi_info_read(a->multi, &left)))
+        if (msg->msg == CURLMSG_DONE)
+            rc = msg->data.result;
+    curl_multi_remove_handle(a->multi, a->curl);
+    return rc;
+}
+
 static void transport_error(tg_api *a, CURLcode rc, const char *errbuf,
                             const body *b, tg_result *out)
 {
@@ -218,7 +252,7 @@ int tg_api_call(tg_api *a, const char *method, json_t *params,
         goto done;
     rc = setup(a, url, json, timeout_s, &b, errbuf);
     if (rc == CURLE_OK)
-        rc = curl_easy_perform(a->curl);
+        rc = perform(a);
     if (rc == CURLE_OK)
         rc = curl_easy_getinfo(a->curl, CURLINFO_RESPONSE_CODE, &http);
     if (rc != CURLE_OK)
