@@ -177,11 +177,12 @@ static unsigned poll_failed(tg_bot *b, const tg_result *res, int *conflicts)
                          "getUpdates (HTTP 409: %s): a webhook is set for "
                          "this bot or another instance is polling with the "
                          "same token; retrying until it stops", res->desc);
-    } else {
-        b->host->log(b->host, FAQBOT_LOG_WARN, "getUpdates failed: %s (%s)"
-                     "; retrying", tg_status_name(st), res->desc);
+        return tg_backoff_next(&b->backoff);
     }
-    return tg_backoff_next(&b->backoff);
+    unsigned wait = tg_backoff_next(&b->backoff);
+    b->host->log(b->host, FAQBOT_LOG_WARN, "getUpdates failed: %s (%s); "
+                 "retrying in %u ms", tg_status_name(st), res->desc, wait);
+    return wait;
 }
 
 static long now_ms(void)
