@@ -12,68 +12,13 @@
 #include <string.h>
 
 #include "mx-bot.h"
+#include "../fakehost.h"
 
 #define SELF "@faqbot:localhost"
 
-static const char *room_ids[4];   /* room id -> "answer" value */
-static const char *room_modes[4];
-static int n_room_calls, n_freed, n_warn, n_delivered;
-static char last_key[32], last_room[64], delivered[4][128];
-
-static char *fake_room_get(faqbot_host *h, const char *chat_id, const char *key)
-{
-    (void)h;
-    n_room_calls++;
-    snprintf(last_room, sizeof(last_room), "%s", chat_id);
-    snprintf(last_key, sizeof(last_key), "%s", key);
-    for (int i = 0; i < 4; i++)
-        if (room_ids[i] && !strcmp(room_ids[i], chat_id))
-            return strdup(room_modes[i]);
-    return NULL;
-}
-
-static void fake_free(void *p)
-{
-    if (p)
-        n_freed++;
-    free(p);
-}
-
-static void fake_log(faqbot_host *h, int level, const char *fmt, ...)
-{
-    (void)h;
-    (void)fmt;
-    if (level == FAQBOT_LOG_WARN)
-        n_warn++;
-}
-
-static int fake_deliver(faqbot_host *h, const faqbot_message *m)
-{
-    (void)h;
-    if (n_delivered < 4)
-        snprintf(delivered[n_delivered], sizeof(delivered[0]), "%s|%s|%d",
-                 m->chat_id, m->text, m->is_group);
-    n_delivered++;
-    return 0;
-}
-
-static int fake_should_stop(faqbot_host *h) { (void)h; return 0; }
-
-static faqbot_host host = {
-    .struct_size = sizeof(faqbot_host), .abi_version = FAQBOT_PLUGIN_ABI,
-    .instance = "matrix", .log = fake_log, .deliver = fake_deliver,
-    .should_stop = fake_should_stop, .free = fake_free,
-    .room_get = fake_room_get};
-
 static void reset(void)
 {
-    memset(room_ids, 0, sizeof(room_ids));
-    memset(room_modes, 0, sizeof(room_modes));
-    memset(delivered, 0, sizeof(delivered));
-    n_room_calls = n_freed = n_warn = n_delivered = 0;
-    last_key[0] = last_room[0] = '\0';
-    host.struct_size = sizeof(faqbot_host);
-    host.room_get = fake_room_get;
+    fh_reset("matrix");
 }
 
 TestSuite(mx_mode, .init = reset);
@@ -82,7 +27,7 @@ static mx_bot bot(int group_all)
 {
     mx_bot b;
     memset(&b, 0, sizeof(b));
-    b.host = &host;
+    b.host = &fh_host;
     b.cfg.user_id = SELF;
     b.cfg.command_prefix = "!faq";
     b.cfg.group_all = group_all;
@@ -91,43 +36,43 @@ static mx_bot bot(int group_all)
 
 Test(mx_mode, room_setting_overrides_group_mode_both_ways)
 {
-    room_ids[0] = "!all:localhost";
-    room_modes[0] = "all";
-    room_ids[1] = "!quiet:localhost";
-    room_modes[1] = "mentions";
+    fh.room_chat[0] = "!all:localhost";
+    fh.room_value[0] = "all";
+    fh.room_chat[1] = "!quiet:localhost";
+    fh.room_value[1] = "mentions";
     mx_bot off = bot(0), on = bot(1);
     cr_assert_eq(mx_handle_group_all(&off, "!all:localhost"), 1);
-    cr_assert_str_eq(last_room, "!all:localhost");
-    cr_assert_str_eq(last_key, "answer");
+    cr_assert_str_eq(fh.last_chat, "!all:localhost");
+    cr_assert_str_eq(fh.last_key, "answer");
     cr_assert_eq(mx_handle_group_all(&on, "!quiet:localhost"), 0);
     cr_assert_eq(mx_handle_group_all(&off, "!other:localhost"), 0);
     cr_assert_eq(mx_handle_group_all(&on, "!other:localhost"), 1);
-    cr_assert_eq(n_room_calls, 4);
-    cr_assert_eq(n_freed, 2, "each setting freed with host->free");
-    cr_assert_eq(n_warn, 0);
+    cr_assert_eq(fh.room_calls, 4);
+    cr_assert_eq(fh.freed, 2, "each setting freed with host->free");
+    cr_assert_eq(fh.warns, 0);
 }
 
 Test(mx_mode, older_host_keeps_group_mode)
 {
-    room_ids[0] = "!all:localhost";
-    room_modes[0] = "all";
+    fh.room_chat[0] = "!all:localhost";
+    fh.room_value[0] = "all";
     mx_bot b = bot(0);
-    host.struct_size = offsetof(faqbot_host, room_get);
+    fh_host.struct_size = offsetof(faqbot_host, room_get);
     cr_assert_eq(mx_handle_group_all(&b, "!all:localhost"), 0);
-    host.struct_size = sizeof(faqbot_host);
-    host.room_get = NULL;
+    fh_host.struct_size = sizeof(faqbot_host);
+    fh_host.room_get = NULL;
     cr_assert_eq(mx_handle_group_all(&b, "!all:localhost"), 0);
-    cr_assert_eq(n_room_calls, 0, "a field beyond struct_size was used");
+    cr_assert_eq(fh.room_calls, 0, "a field beyond struct_size was used");
 }
 
 Test(mx_mode, unknown_value_keeps_group_mode_with_a_warning)
 {
-    room_ids[0] = "!odd:localhost";
-    room_modes[0] = "sometimes";
+    fh.room_chat[0] = "!odd:localhost";
+    fh.room_value[0] = "sometimes";
     mx_bot b = bot(1);
     cr_assert_eq(mx_handle_group_all(&b, "!odd:localhost"), 1);
-    cr_assert_eq(n_warn, 1);
-    cr_assert_eq(n_freed, 1);
+    cr_assert_eq(fh.warns, 1);
+    cr_assert_eq(fh.freed, 1);
 }
 
 /* ---- through a /sync batch ------------------------------------------- */
@@ -160,8 +105,8 @@ static void run_batch(mx_bot *b, const char *json)
 
 Test(mx_mode, all_room_chatter_is_delivered_mentions_room_is_not)
 {
-    room_ids[0] = "!all:localhost";
-    room_modes[0] = "all";
+    fh.room_chat[0] = "!all:localhost";
+    fh.room_value[0] = "all";
     mx_bot b = bot(0);
     seed(&b, "!all:localhost", 3);
     seed(&b, "!quiet:localhost", 3);
@@ -171,21 +116,21 @@ Test(mx_mode, all_room_chatter_is_delivered_mentions_room_is_not)
               ROOM("!quiet:localhost", MSG("$q1", "does massage help sleep?") ","
                    MSG("$q2", "!faq gas")) ","
               ROOM("!dm:localhost", MSG("$d1", "what oil?")) "}}}");
-    cr_assert_eq(n_delivered, 3);
-    cr_assert_str_eq(delivered[0], "!all:localhost|does massage help sleep?|1");
-    cr_assert_str_eq(delivered[1], "!quiet:localhost|!faq gas|1");
-    cr_assert_str_eq(delivered[2], "!dm:localhost|what oil?|0");
+    cr_assert_eq(fh.delivered, 3);
+    cr_assert_str_eq(fh.msg[0], "!all:localhost|does massage help sleep?|1");
+    cr_assert_str_eq(fh.msg[1], "!quiet:localhost|!faq gas|1");
+    cr_assert_str_eq(fh.msg[2], "!dm:localhost|what oil?|0");
     /* asked for the chatter of both groups only: not for "!faq", not
      * for the direct chat */
-    cr_assert_eq(n_room_calls, 2);
-    cr_assert_eq(n_freed, 1);
+    cr_assert_eq(fh.room_calls, 2);
+    cr_assert_eq(fh.freed, 1);
     mx_rooms_free(&b.rooms);
 }
 
 Test(mx_mode, mentions_room_overrides_group_mode_all)
 {
-    room_ids[0] = "!quiet:localhost";
-    room_modes[0] = "mentions";
+    fh.room_chat[0] = "!quiet:localhost";
+    fh.room_value[0] = "mentions";
     mx_bot b = bot(1);
     seed(&b, "!quiet:localhost", 3);
     seed(&b, "!loud:localhost", 3);
@@ -193,8 +138,8 @@ Test(mx_mode, mentions_room_overrides_group_mode_all)
               ROOM("!quiet:localhost", MSG("$q1", "hello everyone") ","
                    MSG("$q2", "@faqbot:localhost does massage help sleep?")) ","
               ROOM("!loud:localhost", MSG("$l1", "hello everyone")) "}}}");
-    cr_assert_eq(n_delivered, 2);
-    cr_assert_str_eq(delivered[0], "!quiet:localhost|does massage help sleep?|1");
-    cr_assert_str_eq(delivered[1], "!loud:localhost|hello everyone|1");
+    cr_assert_eq(fh.delivered, 2);
+    cr_assert_str_eq(fh.msg[0], "!quiet:localhost|does massage help sleep?|1");
+    cr_assert_str_eq(fh.msg[1], "!loud:localhost|hello everyone|1");
     mx_rooms_free(&b.rooms);
 }

@@ -10,65 +10,13 @@
 #include <string.h>
 
 #include "tg-bot.h"
+#include "../fakehost.h"
 
 #define BOT_ID 7000001
 
-/* ---- fake host --------------------------------------------------------- */
-
-static const char *room_chat[4];   /* chat id -> "answer" value */
-static const char *room_mode[4];
-static int n_room_calls, n_freed, n_warn, n_delivered;
-static char last_key[32], last_chat[32], delivered_text[256];
-
-static char *fake_room_get(faqbot_host *h, const char *chat_id,
-                           const char *key)
-{
-    (void)h;
-    n_room_calls++;
-    snprintf(last_chat, sizeof last_chat, "%s", chat_id);
-    snprintf(last_key, sizeof last_key, "%s", key);
-    for (int i = 0; i < 4; i++)
-        if (room_chat[i] && strcmp(room_chat[i], chat_id) == 0)
-            return strdup(room_mode[i]);
-    return NULL;
-}
-
-static void fake_free(void *p)
-{
-    if (p)
-        n_freed++;
-    free(p);
-}
-
-static void fake_log(faqbot_host *h, int level, const char *fmt, ...)
-{
-    (void)h;
-    (void)fmt;
-    if (level == FAQBOT_LOG_WARN)
-        n_warn++;
-}
-
-static int fake_deliver(faqbot_host *h, const faqbot_message *m)
-{
-    (void)h;
-    n_delivered++;
-    snprintf(delivered_text, sizeof delivered_text, "%s", m->text);
-    return 0;
-}
-
-static faqbot_host host = {
-    .struct_size = sizeof(faqbot_host), .abi_version = FAQBOT_PLUGIN_ABI,
-    .instance = "telegram", .log = fake_log, .deliver = fake_deliver,
-    .free = fake_free, .room_get = fake_room_get};
-
 static void reset(void)
 {
-    memset(room_chat, 0, sizeof room_chat);
-    memset(room_mode, 0, sizeof room_mode);
-    n_room_calls = n_freed = n_warn = n_delivered = 0;
-    last_key[0] = last_chat[0] = delivered_text[0] = '\0';
-    host.struct_size = sizeof(faqbot_host);
-    host.room_get = fake_room_get;
+    fh_reset("telegram");
 }
 
 TestSuite(tg_room, .init = reset);
@@ -77,53 +25,53 @@ TestSuite(tg_room, .init = reset);
 
 Test(tg_room, room_setting_overrides_the_default_both_ways)
 {
-    room_chat[0] = "-1001";
-    room_mode[0] = "all";
-    room_chat[1] = "-1002";
-    room_mode[1] = "mentions";
-    cr_assert_eq(tg_filter_answer_all(&host, "-1001", 0), 1);
-    cr_assert_str_eq(last_chat, "-1001");
-    cr_assert_str_eq(last_key, "answer");
-    cr_assert_eq(tg_filter_answer_all(&host, "-1002", 1), 0);
-    cr_assert_eq(tg_filter_answer_all(&host, "-1001", 1), 1);
-    cr_assert_eq(tg_filter_answer_all(&host, "-1002", 0), 0);
-    cr_assert_eq(n_room_calls, 4);
-    cr_assert_eq(n_freed, 4, "every setting freed with host->free");
-    cr_assert_eq(n_warn, 0);
+    fh.room_chat[0] = "-1001";
+    fh.room_value[0] = "all";
+    fh.room_chat[1] = "-1002";
+    fh.room_value[1] = "mentions";
+    cr_assert_eq(tg_filter_answer_all(&fh_host, "-1001", 0), 1);
+    cr_assert_str_eq(fh.last_chat, "-1001");
+    cr_assert_str_eq(fh.last_key, "answer");
+    cr_assert_eq(tg_filter_answer_all(&fh_host, "-1002", 1), 0);
+    cr_assert_eq(tg_filter_answer_all(&fh_host, "-1001", 1), 1);
+    cr_assert_eq(tg_filter_answer_all(&fh_host, "-1002", 0), 0);
+    cr_assert_eq(fh.room_calls, 4);
+    cr_assert_eq(fh.freed, 4, "every setting freed with host->free");
+    cr_assert_eq(fh.warns, 0);
 }
 
 Test(tg_room, unset_room_keeps_the_default)
 {
-    room_chat[0] = "-1001";
-    room_mode[0] = "all";
-    cr_assert_eq(tg_filter_answer_all(&host, "-1003", 0), 0);
-    cr_assert_eq(tg_filter_answer_all(&host, "-1003", 1), 1);
-    cr_assert_eq(n_room_calls, 2);
-    cr_assert_eq(n_freed, 0);
+    fh.room_chat[0] = "-1001";
+    fh.room_value[0] = "all";
+    cr_assert_eq(tg_filter_answer_all(&fh_host, "-1003", 0), 0);
+    cr_assert_eq(tg_filter_answer_all(&fh_host, "-1003", 1), 1);
+    cr_assert_eq(fh.room_calls, 2);
+    cr_assert_eq(fh.freed, 0);
 }
 
 Test(tg_room, older_host_is_not_asked)
 {
-    room_chat[0] = "-1001";
-    room_mode[0] = "all";
-    host.struct_size = offsetof(faqbot_host, room_get);
-    cr_assert_eq(tg_filter_answer_all(&host, "-1001", 0), 0);
-    cr_assert_eq(tg_filter_answer_all(&host, "-1001", 1), 1);
-    cr_assert_eq(n_room_calls, 0, "a field beyond struct_size was read");
-    host.struct_size = sizeof(faqbot_host);
-    host.room_get = NULL;
-    cr_assert_eq(tg_filter_answer_all(&host, "-1001", 0), 0);
-    cr_assert_eq(n_room_calls, 0);
+    fh.room_chat[0] = "-1001";
+    fh.room_value[0] = "all";
+    fh_host.struct_size = offsetof(faqbot_host, room_get);
+    cr_assert_eq(tg_filter_answer_all(&fh_host, "-1001", 0), 0);
+    cr_assert_eq(tg_filter_answer_all(&fh_host, "-1001", 1), 1);
+    cr_assert_eq(fh.room_calls, 0, "a field beyond struct_size was read");
+    fh_host.struct_size = sizeof(faqbot_host);
+    fh_host.room_get = NULL;
+    cr_assert_eq(tg_filter_answer_all(&fh_host, "-1001", 0), 0);
+    cr_assert_eq(fh.room_calls, 0);
 }
 
 Test(tg_room, unknown_value_keeps_the_default_with_one_warning)
 {
-    room_chat[0] = "-1001";
-    room_mode[0] = "everything";
-    cr_assert_eq(tg_filter_answer_all(&host, "-1001", 0), 0);
-    cr_assert_eq(tg_filter_answer_all(&host, "-1001", 1), 1);
-    cr_assert_eq(n_warn, 2);
-    cr_assert_eq(n_freed, 2);
+    fh.room_chat[0] = "-1001";
+    fh.room_value[0] = "everything";
+    cr_assert_eq(tg_filter_answer_all(&fh_host, "-1001", 0), 0);
+    cr_assert_eq(tg_filter_answer_all(&fh_host, "-1001", 1), 1);
+    cr_assert_eq(fh.warns, 2);
+    cr_assert_eq(fh.freed, 2);
 }
 
 /* ---- through tg_handle_update ------------------------------------------- */
@@ -132,7 +80,7 @@ static tg_bot bot(int answer_all)
 {
     tg_bot b;
     memset(&b, 0, sizeof b);
-    b.host = &host;
+    b.host = &fh_host;
     b.cfg.answer_all_in_groups = answer_all;
     b.cfg.skip_backlog = 0;
     b.bot_id = BOT_ID;
@@ -159,43 +107,43 @@ static tg_update group_msg(int64_t chat, const char *type, const char *text)
 Test(tg_room, all_room_answers_chatter_other_groups_do_not)
 {
     tg_bot b = bot(0);
-    room_chat[0] = "-1001";
-    room_mode[0] = "all";
+    fh.room_chat[0] = "-1001";
+    fh.room_value[0] = "all";
     tg_update a = group_msg(-1001, "supergroup", "does massage help sleep?");
     tg_update o = group_msg(-1002, "supergroup", "does massage help sleep?");
     tg_update m = group_msg(-1002, "group", "@FaqTestBot does it help?");
     cr_assert_eq(tg_handle_update(&b, &a), 0);
-    cr_assert_eq(n_delivered, 1);
-    cr_assert_str_eq(delivered_text, "does massage help sleep?");
+    cr_assert_eq(fh.delivered, 1);
+    cr_assert_str_eq(fh.last_text, "does massage help sleep?");
     cr_assert_eq(tg_handle_update(&b, &o), 0);
-    cr_assert_eq(n_delivered, 1, "chatter in a mentions-only group answered");
-    cr_assert_str_eq(last_chat, "-1002");
+    cr_assert_eq(fh.delivered, 1, "chatter in a mentions-only group answered");
+    cr_assert_str_eq(fh.last_chat, "-1002");
     cr_assert_eq(tg_handle_update(&b, &m), 0);
-    cr_assert_eq(n_delivered, 2);
-    cr_assert_str_eq(delivered_text, "does it help?");
+    cr_assert_eq(fh.delivered, 2);
+    cr_assert_str_eq(fh.last_text, "does it help?");
 }
 
 Test(tg_room, mentions_room_overrides_answer_all_in_groups)
 {
     tg_bot b = bot(1);
-    room_chat[0] = "-1002";
-    room_mode[0] = "mentions";
+    fh.room_chat[0] = "-1002";
+    fh.room_value[0] = "mentions";
     tg_update quiet = group_msg(-1002, "supergroup", "hello all");
     tg_update loud = group_msg(-1001, "supergroup", "hello all");
     cr_assert_eq(tg_handle_update(&b, &quiet), 0);
-    cr_assert_eq(n_delivered, 0);
+    cr_assert_eq(fh.delivered, 0);
     cr_assert_eq(tg_handle_update(&b, &loud), 0);
-    cr_assert_eq(n_delivered, 1);
-    cr_assert_eq(n_freed, 1);
+    cr_assert_eq(fh.delivered, 1);
+    cr_assert_eq(fh.freed, 1);
 }
 
 Test(tg_room, private_chats_never_ask_the_host)
 {
     tg_bot b = bot(0);
-    room_chat[0] = "42";
-    room_mode[0] = "mentions";
+    fh.room_chat[0] = "42";
+    fh.room_value[0] = "mentions";
     tg_update p = group_msg(42, "private", "does massage help sleep?");
     cr_assert_eq(tg_handle_update(&b, &p), 0);
-    cr_assert_eq(n_delivered, 1);
-    cr_assert_eq(n_room_calls, 0);
+    cr_assert_eq(fh.delivered, 1);
+    cr_assert_eq(fh.room_calls, 0);
 }
