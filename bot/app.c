@@ -38,7 +38,8 @@ kb *app_knowledge(const config *cfg, const char *dir, char *used, size_t len)
         snprintf(used, len, "%s", dir);
     kb_diag d;
     kb_diag_init(&d);
-    kb *k = kb_load(dir, &d);
+    kb_load_opts opts = {config_kb_features(cfg)};
+    kb *k = kb_load_ex(dir, &opts, &d);
     app_print_diag(stderr, &d);
     if (!k)
         fprintf(stderr, "faqbot: knowledge in %s refused (%zu error%s)\n", dir,

@@ -47,12 +47,14 @@ static void problem(cc *c, const char *fmt, ...)
     c->problems++;
 }
 
-static void check_kb(cc *c, const char *path, const char *dir)
+static void check_kb(cc *c, const config *cfg, const char *path,
+                     const char *dir)
 {
     kb_diag d;
     char line[2048];
+    kb_load_opts opts = {config_kb_features(cfg)};
     kb_diag_init(&d);
-    kb *k = kb_load(dir, &d);
+    kb *k = kb_load_ex(dir, &opts, &d);
     for (size_t i = 0; i < d.count; i++) {
         kb_diag_format(&d.items[i], line, sizeof line);
         if (d.items[i].severity == KB_ERROR)
@@ -161,11 +163,11 @@ static void check_plugins(cc *c, const config *cfg)
 static void check_all(cc *c, const config *cfg)
 {
     char dir[PATH_MAX];
-    check_kb(c, "$.knowledge_dir", paths_knowledge_dir(cfg->knowledge_dir, dir, sizeof dir));
+    check_kb(c, cfg, "$.knowledge_dir", paths_knowledge_dir(cfg->knowledge_dir, dir, sizeof dir));
     for (size_t i = 0; i < cfg->n_kbs; i++) {
         char path[128];
         snprintf(path, sizeof path, "$.knowledge_bases.%s", cfg->kbs[i].name);
-        check_kb(c, path, cfg->kbs[i].dir);
+        check_kb(c, cfg, path, cfg->kbs[i].dir);
     }
     check_writable_dir(c, "$.state_dir", cfg->state_dir);
     if (cfg->gaps_file)

@@ -4,6 +4,7 @@
 #include "config-priv.h"
 
 #include "build-info.h"
+#include "kb.h"
 #include "log.h"
 
 #include <jansson.h>
@@ -219,6 +220,28 @@ static void parse_plugins(json_t *root, config *c, config_errors *e)
         parse_plugin(key, v, c, e);
 }
 
+static void parse_knowledge_text(json_t *root, config *c, config_errors *e)
+{
+    json_t *v = json_object_get(root, "knowledge_text");
+    const char *s = json_is_string(v) ? json_string_value(v) : "";
+    if (!v)
+        return;
+    if (strcmp(s, "memory") == 0)
+        c->knowledge_text = CONFIG_TEXT_MEMORY;
+    else if (strcmp(s, "disk") == 0)
+        c->knowledge_text = CONFIG_TEXT_DISK;
+    else
+        err_add(e, "$.knowledge_text: expected \"memory\" or \"disk\"");
+}
+
+unsigned config_kb_features(const config *c)
+{
+    unsigned f = KB_FEAT_ALL;
+    if (c && c->knowledge_text == CONFIG_TEXT_DISK)
+        f |= KB_LOAD_LAZY_TEXT;
+    return f;
+}
+
 static void set_defaults(config *c)
 {
     memset(c, 0, sizeof *c);
@@ -233,13 +256,15 @@ static void parse_root(json_t *root, config *c, config_errors *e)
 {
     static const char *const keys[] = {"knowledge_dir", "plugin_dir",
         "state_dir", "emergency_number", "log", "limits", "plugins",
-        "knowledge_bases", "rooms", "gaps", "control_socket", "comment", NULL};
+        "knowledge_bases", "knowledge_text", "rooms", "gaps", "control_socket",
+        "comment", NULL};
     if (!json_is_object(root)) {
         err_add(e, "$: expected an object");
         return;
     }
     check_keys(root, "$", keys, e);
     get_str(root, "knowledge_dir", "$", &c->knowledge_dir, e);
+    parse_knowledge_text(root, c, e);
     get_str(root, "plugin_dir", "$", &c->plugin_dir, e);
     get_str(root, "state_dir", "$", &c->state_dir, e);
     get_str(root, "emergency_number", "$", &c->emergency_number, e);

@@ -29,9 +29,14 @@ typedef struct config_room {
 
 enum { CONFIG_ANSWER_UNSET = 0, CONFIG_ANSWER_MENTIONS = 1, CONFIG_ANSWER_ALL = 2 };
 
+/* "knowledge_text": entries' questions and answers kept in memory, or
+ * read back from their files when needed (KB_LOAD_LAZY_TEXT). */
+enum { CONFIG_TEXT_MEMORY = 0, CONFIG_TEXT_DISK = 1 };
+
 typedef struct config {
     char *path;            /* file loaded, or NULL for the built-in one */
     char *knowledge_dir;   /* NULL: search the defaults (see paths.c) */
+    int knowledge_text;    /* CONFIG_TEXT_*, for every knowledge base */
     char *plugin_dir;      /* NULL: next to the binary */
     char *state_dir;
     char *emergency_number;
@@ -64,6 +69,10 @@ int config_load_text(const char *text, const char *name, config *cfg,
 void config_free(config *cfg);
 void config_errors_free(config_errors *errs);
 const config_plugin *config_find_plugin(const config *cfg, const char *instance);
+/* kb_load_opts.features for every knowledge base cfg loads (cfg may be
+ * NULL: the defaults): every feature, plus KB_LOAD_LAZY_TEXT for
+ * "knowledge_text": "disk". */
+unsigned config_kb_features(const config *cfg);
 /* The settings of room "<instance>/<chat_id>", or NULL. */
 const config_room *config_find_room(const config *cfg, const char *instance,
                                     const char *chat_id);

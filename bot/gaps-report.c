@@ -200,6 +200,28 @@ static int group_cmp(const void *a, const void *b)
     return strcmp(x->example, y->example);
 }
 
+/* "\n" and e's question j onto all, in either text mode (kb_entry_text).
+ * A question that cannot be read back (knowledge_text "disk" and its file
+ * changed since loading) is left out: the entry still has its title and
+ * keywords.  Returns 0, or -1 on OOM. */
+static int add_question(const kb *k, const kb_entry *e, size_t j, sbuf *all)
+{
+    char buf[512];
+    long n = kb_entry_text(k, e, KB_TEXT_QUESTION, j, buf, sizeof buf);
+    if (n < 0)
+        return 0;
+    if ((size_t)n < sizeof buf)
+        return sbuf_addf(all, "\n%s", buf);
+    char *big = malloc((size_t)n + 1);
+    int rc = -1;
+    if (big && kb_entry_text(k, e, KB_TEXT_QUESTION, j, big, (size_t)n + 1) == n)
+        rc = sbuf_addf(all, "\n%s", big);
+    else if (big)
+        rc = 0;   /* changed between the two reads: left out too */
+    free(big);
+    return rc;
+}
+
 /* Every entry's terms (title, questions and keywords together) into
  * out[0..n entries); caller frees each with terms_free(). */
 static int entry_terms(const kb *k, const char *lang, terms *out)
@@ -210,7 +232,8 @@ static int entry_terms(const kb *k, const char *lang, terms *out)
         sbuf_init(&all);
         sbuf_add(&all, e->title);
         for (size_t j = 0; j < e->n_questions; j++)
-            sbuf_addf(&all, "\n%s", e->questions[j]);
+            if (add_question(k, e, j, &all) < 0)
+                all.oom = 1;
         for (size_t j = 0; j < e->n_keywords; j++)
             sbuf_addf(&all, "\n%s", e->keywords[j]);
         int rc = all.oom ? -1 : terms_of(lang, sbuf_str(&all), &out[i]);

@@ -87,7 +87,15 @@ static int lint_confusion(const kb *k, kb_scratch *s, size_t e, kb_diag *d)
     uint32_t a0 = k->entry_alt_off[e];
     for (size_t i = 0; i < en->n_questions; i++) {
         kb_result r;
-        const char *q = en->questions[i];
+        char q[KB_ANSWER_MAX + 1];   /* read in either text mode */
+        long n = kb_entry_text(k, en, KB_TEXT_QUESTION, i, q, sizeof q);
+        if (n < 0 || (size_t)n >= sizeof q) {
+            if (kb_diag_add(d, KB_WARNING, en->file, 0, en->id, "questions"
+                            "[%zu] cannot be read back (%s)", i, n < 0 ?
+                            "file changed since loading" : "too long") < 0)
+                return -1;
+            continue;
+        }
         if (kb_offtopic(k, s, q, strlen(q))) {
             if (kb_diag_add(d, KB_WARNING, en->file, 0, en->id, "questions"
                             "[%zu] \"%s\" contains an offtopic.txt phrase",

@@ -32,12 +32,15 @@ void live_unref(live *l)
         live_free(l);
 }
 
-/* Load dir, logging every diagnostic.  Returns the kb or NULL. */
-static kb *load_logged(const char *name, const char *dir, const char *tag)
+/* Load dir with cfg's text mode, logging every diagnostic.  Returns the
+ * kb or NULL; caller frees with kb_free. */
+static kb *load_logged(const config *cfg, const char *name, const char *dir,
+                       const char *tag)
 {
     kb_diag d;
+    kb_load_opts opts = {config_kb_features(cfg)};
     kb_diag_init(&d);
-    kb *k = kb_load(dir, &d);
+    kb *k = kb_load_ex(dir, &opts, &d);
     for (size_t i = 0; i < d.count; i++) {
         char line[1024];
         kb_diag_format(&d.items[i], line, sizeof line);
@@ -95,11 +98,11 @@ live *live_build(const config *cfg, config *owned, kb *default_kb,
     if (!default_dir)
         default_dir = paths_knowledge_dir(cfg->knowledge_dir, buf, sizeof buf);
     if (!default_kb)
-        default_kb = load_logged("default", default_dir, tag);
+        default_kb = load_logged(cfg, "default", default_dir, tag);
     if (!default_kb || live_add(l, "default", default_dir, default_kb) < 0)
         failed = 1;
     for (size_t i = 0; i < cfg->n_kbs; i++) {
-        kb *k = load_logged(cfg->kbs[i].name, cfg->kbs[i].dir, tag);
+        kb *k = load_logged(cfg, cfg->kbs[i].name, cfg->kbs[i].dir, tag);
         if (!k || live_add(l, cfg->kbs[i].name, cfg->kbs[i].dir, k) < 0)
             failed = 1;
     }

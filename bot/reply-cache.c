@@ -110,7 +110,10 @@ int reply_cache_json(reply_cache *c, route_out *o, sbuf *out)
     size_t start = out->len;
     if (cache_render(c, o, out) < 0)
         return -1;
-    if (sl) {   /* keep a copy; without memory, just render next time */
+    /* keep a copy, unless rendering changed the reply's kind (an answer
+     * that could not be read back from disk is not kept: the file may be
+     * put right); without memory, just render next time */
+    if (sl && cache_slot(c, o) == sl) {
         size_t len = out->len - start;
         sl->s = malloc(len);
         if (sl->s) {

@@ -2,9 +2,11 @@
 #include "router.h"
 
 #include "build-info.h"
+#include "log.h"
 #include "reply.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <strings.h>
 #include <string.h>
 
@@ -129,24 +131,90 @@ static cmd_fn find_command(const char *text, int *unknown)
     return NULL;
 }
 
-static void fill_answer(const router_env *env, const kb *k,
-                        const kb_entry *e, route_out *o)
+/* Most answers fit here (the loader refuses answers over 4096 bytes);
+ * a longer one is read again into a heap copy. */
+#define ROUTER_TEXT_STACK 4097
+
+/* e's answer in either text mode (kb_entry_text) into buf, or into *heap
+ * when longer (caller frees *heap).  Returns the text, or NULL when it
+ * cannot be read (its file changed since loading) or on OOM. */
+static const char *answer_text(const kb *k, const kb_entry *e, char *buf,
+                               size_t size, char **heap)
 {
-    const char *ph = "{emergency_number}";
-    const char *a = e->answer, *hit;
+    *heap = NULL;
+    long n = kb_entry_text(k, e, KB_TEXT_ANSWER, 0, buf, size);
+    if (n < 0 || (size_t)n < size)
+        return n < 0 ? NULL : buf;
+    if (!(*heap = malloc((size_t)n + 1)) ||
+        kb_entry_text(k, e, KB_TEXT_ANSWER, 0, *heap, (size_t)n + 1) != n) {
+        free(*heap);
+        *heap = NULL;
+        return NULL;
+    }
+    return *heap;
+}
+
+static void add_answer(const router_env *env, const char *a, sbuf *out)
+{
+    const char *ph = "{emergency_number}", *hit;
     while ((hit = strstr(a, ph)) != NULL) {
-        sbuf_addn(&o->text, a, (size_t)(hit - a));
-        sbuf_add(&o->text, env->emergency_number ? env->emergency_number
-                                                 : "your local emergency number");
+        sbuf_addn(out, a, (size_t)(hit - a));
+        sbuf_add(out, env->emergency_number ? env->emergency_number
+                                            : "your local emergency number");
         a = hit + strlen(ph);
     }
-    sbuf_add(&o->text, a);
+    sbuf_add(out, a);
+}
+
+/* The answer, citation and related topics of e.  Returns 0, or -1 when
+ * the answer cannot be read (nothing written then). */
+static int fill_answer(const router_env *env, const kb *k,
+                       const kb_entry *e, route_out *o)
+{
+    char buf[ROUTER_TEXT_STACK], *heap;
+    const char *a = answer_text(k, e, buf, sizeof buf, &heap);
+    if (!a)
+        return -1;
+    add_answer(env, a, &o->text);
+    free(heap);
     reply_citation(e, &o->citation);
     for (size_t i = 0; i < e->n_related && o->n_related < ROUTER_MAX_RELATED; i++) {
         const kb_entry *r = kb_find(k, e->related[i]);
         if (r)
             o->related[o->n_related++] = (faqbot_suggestion){r->id, r->title};
     }
+    return 0;
+}
+
+static void add_no_answer(const kb *k, sbuf *out)
+{
+    sbuf_add(out, "Sorry, I don't know that one: it isn't covered by "
+                  "what I have learned. I can answer questions on: ");
+    add_topics(k, out);
+    sbuf_add(out, ".");
+}
+
+/* e's answer could not be read back from its file (knowledge_text
+ * "disk", the file changed or went away since loading): log it, and
+ * answer as if nothing matched, or for an urgent reply with a built-in
+ * text that still sends the parent to a doctor. */
+static void answer_unreadable(const router_env *env, const kb *k,
+                              const kb_entry *e, route_out *o)
+{
+    log_msg(LOG_ERROR, "router", "entry '%s': answer cannot be read from %s "
+            "(changed since loading? reload the knowledge); replied %s",
+            e->id, e->file ? e->file : "(no file)",
+            o->kind == FAQBOT_REPLY_URGENT ? "with the built-in urgent text"
+                                           : "as not covered");
+    if (o->kind == FAQBOT_REPLY_URGENT) {
+        add_answer(env, "This may be urgent: call {emergency_number} or your "
+                        "doctor now.", &o->text);
+        return;
+    }
+    o->kind = FAQBOT_REPLY_NO_ANSWER;
+    o->notice = NULL;
+    o->res.entry = NULL;
+    add_no_answer(k, &o->text);
 }
 
 /* The cheap part of a result: kind, notice, suggestions.  The text
@@ -181,20 +249,17 @@ int router_render(const router_env *env, const kb *k, route_out *o)
     o->pending = 0;
     switch (o->kind) {
     case FAQBOT_REPLY_ANSWER:
-        fill_answer(env, k, o->res.entry, o);
-        break;
     case FAQBOT_REPLY_URGENT:
-        fill_answer(env, k, o->res.entry, o);
-        o->n_related = 0;
+        if (fill_answer(env, k, o->res.entry, o) < 0)
+            answer_unreadable(env, k, o->res.entry, o);
+        if (o->kind == FAQBOT_REPLY_URGENT)
+            o->n_related = 0;
         break;
     case FAQBOT_REPLY_AMBIGUOUS:
         sbuf_add(&o->text, "I'm not sure which topic you mean.");
         break;
     default:
-        sbuf_add(&o->text, "Sorry, I don't know that one: it isn't covered by "
-                           "what I have learned. I can answer questions on: ");
-        add_topics(k, &o->text);
-        sbuf_add(&o->text, ".");
+        add_no_answer(k, &o->text);
     }
     return (o->text.oom || o->citation.oom) ? -1 : 0;
 }
