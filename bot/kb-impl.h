@@ -134,7 +134,7 @@ typedef struct kb_syn {
 typedef struct kb_typo_word {
     const char *s;
     uint32_t len, term, freq;
-    uint64_t mask;
+    uint32_t mask;         /* letters it holds (kb-typo.c): 24 bytes */
 } kb_typo_word;
 
 typedef struct kb_typo {
@@ -207,8 +207,9 @@ void kb_params_default(kb_params *p);
 
 enum { KB_F_Q = 0, KB_F_KW, KB_F_TITLE, KB_F_ANSWER, KB_NFIELDS };
 
+/* An alternate question; its entry is the e with entry_alt_off[e] <= it
+ * < entry_alt_off[e + 1] (12 bytes). */
 typedef struct kb_alt {
-    uint32_t entry;
     uint32_t off, n;       /* its terms, in order, in kb->alt_terms */
     float weight;          /* sum of idf of its distinct terms */
 } kb_alt;

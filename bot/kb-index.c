@@ -97,7 +97,7 @@ static void u32_isort(uint32_t *v, size_t n)
 }
 
 /* One alternate question: its terms in order, counted once each. */
-static int ix_alt(kb *k, ix_build *b, uint32_t e, const char *q)
+static int ix_alt(kb *k, ix_build *b, const char *q)
 {
     if (ix_field(k, b, q, KB_F_Q) < 0)
         return -1;
@@ -119,7 +119,7 @@ static int ix_alt(kb *k, ix_build *b, uint32_t e, const char *q)
             ix_count(b, b->uniq[i], KB_F_Q) < 0)
             return -1;
     }
-    b->alts[b->n_alts++] = (kb_alt){e, (uint32_t)b->alt_terms.n, (uint32_t)n,
+    b->alts[b->n_alts++] = (kb_alt){(uint32_t)b->alt_terms.n, (uint32_t)n,
                                     0.0f};
     b->alt_terms.n += n;
     return 0;
@@ -185,7 +185,7 @@ static int ix_entry(kb *k, ix_build *b, uint32_t e)
     float *len = &b->flen[(size_t)e * KB_NFIELDS];
     b->n_cur = 0;
     for (size_t i = 0; i < en->n_questions; i++) {
-        if (ix_alt(k, b, e, en->questions[i]) < 0)
+        if (ix_alt(k, b, en->questions[i]) < 0)
             return -1;
     }
     len[KB_F_Q] = (float)en->n_questions;

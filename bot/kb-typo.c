@@ -1,7 +1,7 @@
 /*
  * kb-typo.c - repair of words the vocabulary does not know: "massge" ->
  * "massage".  Candidates are vocabulary words of about the same length
- * whose letter-set differs little (a 64-bit mask, one popcount), then a
+ * whose letter-set differs little (a 32-bit mask, one popcount), then a
  * bounded edit distance (with adjacent transpositions) decides.  The
  * first letter must match (people rarely mistype it, and real words one
  * letter apart, "train" and "brain", are common), which also lets the
@@ -21,19 +21,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t typo_mask(const char *s, size_t len)
+/* The letters a word holds, coarsely: a-z one bit each, digits and other
+ * bytes folded onto three bits each.  One edit changes at most two bits
+ * of any such mask (folding bits together only merges changes), so a
+ * word within cost max differs in at most 2 max bits: a safe filter. */
+static uint32_t typo_mask(const char *s, size_t len)
 {
-    uint64_t m = 0;
+    uint32_t m = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         unsigned bit;
         if (c >= 'a' && c <= 'z')
             bit = c - 'a';
         else if (c >= '0' && c <= '9')
-            bit = 26 + (c - '0');
+            bit = 26 + (c - '0') % 3;
         else
-            bit = 36 + c % 28;
-        m |= (uint64_t)1 << bit;
+            bit = 29 + c % 3;
+        m |= (uint32_t)1 << bit;
     }
     return m;
 }
@@ -52,12 +56,12 @@ static int word_cmp(const void *a, const void *b)
 }
 
 /* Bits set in m (portable: no popcnt instruction assumed). */
-static unsigned popcount64(uint64_t m)
+static unsigned popcount32(uint32_t m)
 {
-    m = m - ((m >> 1) & 0x5555555555555555ull);
-    m = (m & 0x3333333333333333ull) + ((m >> 2) & 0x3333333333333333ull);
-    m = (m + (m >> 4)) & 0x0f0f0f0f0f0f0f0full;
-    return (unsigned)((m * 0x0101010101010101ull) >> 56);
+    m = m - ((m >> 1) & 0x55555555u);
+    m = (m & 0x33333333u) + ((m >> 2) & 0x33333333u);
+    m = (m + (m >> 4)) & 0x0f0f0f0fu;
+    return (unsigned)((m * 0x01010101u) >> 24);
 }
 
 /* Vocabulary for repair: every non-stopword token seen at build time. */
@@ -232,7 +236,7 @@ const kb_typo_word *kb_typo_best(const kb_typo *t, const char *tok,
         return NULL;
     unsigned max = chars >= 9 ? 2 : 1;
     int sub_none = chars < 5;
-    uint64_t m = typo_mask(tok, len);
+    uint32_t m = typo_mask(tok, len);
     size_t lo = len > max ? len - max : 0;
     size_t hi = len + max + 1 > ROW - 1 ? ROW - 1 : len + max + 1;
     const uint32_t *row = t->start + (unsigned char)tok[0] * ROW;
@@ -240,7 +244,7 @@ const kb_typo_word *kb_typo_best(const kb_typo *t, const char *tok,
     unsigned best_d = max + 1;
     for (size_t i = row[lo]; i < row[hi]; i++) {
         const kb_typo_word *w = &t->words[i];
-        if (popcount64(m ^ w->mask) > 2 * max)
+        if (popcount32(m ^ w->mask) > 2 * max)
             continue;
         unsigned dd = trimmed_cost(tok, len, w->s, w->len, max, sub_none);
         if (dd < best_d || (dd == best_d && best && w->freq > best->freq)) {
