@@ -1,15 +1,29 @@
 /* bench-sys-faqbot.c - faqbot's knowledge engine as a benchmark system:
- * the real loader (kb_load) and the real matcher (kb_match, no triage). */
+ * the real loader (kb_load_ex) and the real matcher (kb_match, no triage).
+ * Knowledge bases load as the bot's "knowledge_text": "disk" does
+ * (KB_LOAD_LAZY_TEXT: questions and answers stay in the files; the matcher
+ * reads none of them), unless FAQBOT_BENCH_TEXT=memory. */
 #include "bench.h"
 #include "kb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct fq {
     kb *k;
     kb_scratch *s;
 } fq;
+
+/* kb_load_opts.features: the bot's "disk" text mode, or "memory" when
+ * FAQBOT_BENCH_TEXT says so. */
+static unsigned fq_features(void)
+{
+    const char *t = getenv("FAQBOT_BENCH_TEXT");
+    if (t && strcmp(t, "memory") == 0)
+        return KB_FEAT_ALL;
+    return KB_FEAT_ALL | KB_LOAD_LAZY_TEXT;
+}
 
 /* Caller frees with fq_close(). */
 static void *fq_open(const char *dir, bench_build *b, char *err, size_t len)
@@ -20,16 +34,17 @@ static void *fq_open(const char *dir, bench_build *b, char *err, size_t len)
         return NULL;
     }
     kb_diag d;
+    kb_load_opts opts = {fq_features()};
     kb_diag_init(&d);
     double t0 = bench_now();
-    h->k = kb_load(dir, &d);
+    h->k = kb_load_ex(dir, &opts, &d);
     b->load_s = bench_now() - t0;
     h->s = kb_scratch_new();
     if (!h->k || !h->s) {
         char line[512] = "out of memory";
         if (d.count)
             kb_diag_format(&d.items[0], line, sizeof line);
-        snprintf(err, len, "kb_load(%s): %s", dir, line);
+        snprintf(err, len, "kb_load_ex(%s): %s", dir, line);
         kb_diag_free(&d);
         kb_scratch_free(h->s);
         kb_free(h->k);
