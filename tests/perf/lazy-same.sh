@@ -6,7 +6,8 @@
 # {"entries": [...]} kb (JSON escapes, UTF-8, {emergency_number}, a
 # 4,096-byte answer).  Then a file changed under a running batch: the
 # next answer from it is the "not covered" text and a logged error, and
-# the process goes on.  check-config accepts both values, refuses others.
+# the process goes on.  `kb gaps` and `eval` print the same in both
+# modes.  check-config accepts both values, refuses others.
 set -u
 FAQBOT=${FAQBOT:-$PWD/build/faqbot}
 SRC=${FAQBOT_SOURCE_DIR:-$PWD}
@@ -109,6 +110,23 @@ if not ok:
     print(before, after, log, rc, sep="\n")
 sys.exit(0 if ok else 1)
 PY
+
+# the other readers of entry text: kb gaps (closest entry from each
+# entry's questions) and eval, the same in both modes
+python3 - "$tmp/dev.txt" >"$tmp/gaps.jsonl" <<'PY'
+import json, sys
+for q in open(sys.argv[1]).read().split("\n")[:150]:
+    print(json.dumps({"ts": "t", "status": "no_answer", "q": q, "suggestions": []}))
+PY
+for m in memory disk; do
+  "$FAQBOT" kb gaps "$tmp/gaps.jsonl" --json --config "$tmp/$m.json" >"$tmp/gaps-$m.json"
+  check "kb gaps $m exits 0" test $? = 0
+  "$FAQBOT" eval "$SRC/tests/eval/dev.tsv" --config "$tmp/$m.json" >"$tmp/eval-$m.txt" 2>&1
+  check "eval $m runs" grep -q . "$tmp/eval-$m.txt"
+done
+check "kb gaps: closest entries found" grep -q '"closest": *"' "$tmp/gaps-memory.json"
+check "kb gaps: disk == memory" cmp -s "$tmp/gaps-disk.json" "$tmp/gaps-memory.json"
+check "eval: disk == memory" cmp -s "$tmp/eval-disk.txt" "$tmp/eval-memory.txt"
 
 check "check-config: disk OK" "$FAQBOT" check-config "$tmp/disk.json"
 printf '{"knowledge_text": "ram"}\n' >"$tmp/bad.json"
