@@ -16,6 +16,7 @@ struct ask_worker {
     kb_scratch *s;
     route_out out;
     sbuf clean, plain;
+    sbuf reply;            /* the reply as a JSON string, rendered first */
     reply_cache *cache;    /* NULL: render every reply */
     char pad[128];         /* no cache line shared with the next worker */
 };
@@ -31,6 +32,7 @@ ask_worker *ask_worker_new(const kb *k, const router_env *env, int cache)
     route_out_init(&w->out);
     sbuf_init(&w->clean);
     sbuf_init(&w->plain);
+    sbuf_init(&w->reply);
     w->s = kb_scratch_new();
     if (cache)
         w->cache = reply_cache_new(k, env);
@@ -50,6 +52,7 @@ void ask_worker_free(ask_worker *w)
     route_out_free(&w->out);
     sbuf_free(&w->clean);
     sbuf_free(&w->plain);
+    sbuf_free(&w->reply);
     free(w);
 }
 
@@ -97,9 +100,15 @@ static int ask_reply_json(ask_worker *w, sbuf *b)
     return jsonw_str(b, sbuf_str(&w->plain));
 }
 
+/* The reply is rendered before the status and entry are written: an
+ * answer that cannot be read back from disk turns into "no_answer" then,
+ * and the line must say so. */
 static int ask_json(ask_worker *w, sbuf *b)
 {
     const route_out *o = &w->out;
+    sbuf_reset(&w->reply);
+    if (ask_reply_json(w, &w->reply) < 0 || w->reply.oom)
+        return -1;
     const kb_entry *e = o->kind == FAQBOT_REPLY_COMMAND ? NULL : o->res.entry;
     SBUF_LIT(b, "{\"status\":");
     jsonw_str(b, router_status_name(o));
@@ -124,8 +133,7 @@ static int ask_json(ask_worker *w, sbuf *b)
     else
         SBUF_LIT(b, "null");
     SBUF_LIT(b, ",\"reply\":");
-    if (ask_reply_json(w, b) < 0)
-        return -1;
+    sbuf_addn(b, w->reply.s, w->reply.len);
     return SBUF_LIT(b, "}\n");
 }
 

@@ -81,7 +81,8 @@ check "generated kb: answers" test "$(grep -c '"status":"answered"' "$tmp/ref.js
 check "generated kb: the 4,096-byte answer" grep -q '"entry":"e7".*xxxxxxxxxx' "$tmp/ref.jsonl"
 
 # the file changes under a running batch: one byte inserted before the
-# entries moves every span; the next answer read from it falls back
+# entries moves every span; the next answer read from it falls back, and
+# its JSON line says "no_answer" (the reply is rendered before the status)
 check "changed file: fallback and a log line" python3 - "$FAQBOT" "$tmp" <<'PY'
 import select, subprocess, sys
 faqbot, tmp = sys.argv[1], sys.argv[2]
@@ -105,6 +106,8 @@ err.close()
 log = open(tmp + "/changed.err").read()
 ok = ('"entry":"e0"' in before and "Answer 0:" in before and
       "Sorry, I don't know that one" in after and "Answer 1:" not in after and
+      # the line's status and entry say what the reply says
+      after.startswith('{"status":"no_answer","entry":null,') and
       "entry 'e1': answer cannot be read from" in log and rc == 0)
 if not ok:
     print(before, after, log, rc, sep="\n")
