@@ -41,17 +41,28 @@ static int is_reserved(const kb *k, const kb_entry *e)
     return urgent && strcmp(e->id, urgent) == 0;
 }
 
-static void add_topics(const kb *k, sbuf *out)
+/* Topic titles listed at most in a fallback and in /topics: a big
+ * knowledge base must not turn one reply into hundreds of messages. */
+#define ROUTER_FALLBACK_TOPICS 40
+#define ROUTER_LIST_TOPICS 200
+
+/* The titles of the first max entries, "; "-separated, then how many
+ * more there are. */
+static void add_topics(const kb *k, sbuf *out, size_t max)
 {
     size_t n = 0;
     for (size_t i = 0; i < kb_entry_count(k); i++) {
         const kb_entry *e = kb_entry_at(k, i);
         if (is_reserved(k, e))
             continue;
-        if (n++)
+        if (n++ >= max)
+            continue;
+        if (n > 1)
             sbuf_addn(out, "; ", 2);
         sbuf_add(out, e->title);
     }
+    if (n > max)
+        sbuf_addf(out, "; and %zu more", n - max);
 }
 
 static void cmd_start(const router_env *env, const kb *k, sbuf *out)
@@ -81,7 +92,7 @@ static void cmd_help(const router_env *env, const kb *k, sbuf *out)
 static void cmd_topics(const router_env *env, const kb *k, sbuf *out)
 {
     sbuf_add(out, "I can answer questions on: ");
-    add_topics(k, out);
+    add_topics(k, out, ROUTER_LIST_TOPICS);
     sbuf_add(out, ".");
 }
 
@@ -190,7 +201,7 @@ static void add_no_answer(const kb *k, sbuf *out)
 {
     sbuf_add(out, "Sorry, I don't know that one: it isn't covered by "
                   "what I have learned. I can answer questions on: ");
-    add_topics(k, out);
+    add_topics(k, out, ROUTER_FALLBACK_TOPICS);
     sbuf_add(out, ".");
 }
 

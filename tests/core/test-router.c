@@ -5,7 +5,10 @@
 #include "reply.h"
 #include "router.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static kb *k;
 static kb_scratch *s;
@@ -123,4 +126,71 @@ Test(router, plain_rendering_has_citation_and_notice)
     cr_assert(strstr(sbuf_str(&b), "\n\nSource: "));
     cr_assert(strstr(sbuf_str(&b), REPLY_NOTICE));
     sbuf_free(&b);
+}
+
+/* ---- a big knowledge base: topic lists are capped --------------------- */
+
+static char big_dir[64];
+
+/* A kb of n entries titled "Topic 0" .. "Topic n-1" in one streamed file,
+ * written under a fresh temporary directory (removed by big_fini). */
+static kb *big_kb(int n)
+{
+    char path[128];
+    FILE *f;
+    snprintf(big_dir, sizeof big_dir, "/tmp/faqbot-router-XXXXXX");
+    cr_assert_not_null(mkdtemp(big_dir));
+    snprintf(path, sizeof path, "%s/sources", big_dir);
+    cr_assert_eq(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/entries", big_dir);
+    cr_assert_eq(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/sources/src.json", big_dir);
+    cr_assert_not_null(f = fopen(path, "w"));
+    fputs("{\"id\": \"src\", \"title\": \"T\", \"url\": null, \"language\": "
+          "\"english\", \"sections\": [\"S\"]}\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/entries/all.json", big_dir);
+    cr_assert_not_null(f = fopen(path, "w"));
+    fputs("{\"entries\": [", f);
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%s{\"id\": \"t%d\", \"title\": \"Topic %d\", \"questions\": "
+                "[\"what about zork%d\", \"tell me of zork%d\"], \"keywords\": "
+                "[], \"answer\": \"Zork %d.\", \"citations\": [{\"source\": "
+                "\"src\", \"section\": \"S\"}], \"related\": []}",
+                i ? "," : "", i, i, i, i, i);
+    fputs("]}\n", f);
+    fclose(f);
+    kb_diag d;
+    kb_diag_init(&d);
+    kb *big = kb_load(big_dir, &d);
+    cr_assert_not_null(big, "%zu errors", d.errors);
+    kb_diag_free(&d);
+    return big;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+Test(router, big_kb_lists_at_most_200_topics_and_falls_back_with_40)
+{
+    kb *big = big_kb(250);
+    char cmd[256];
+    cr_assert_eq(router_route(&env, big, s, "/topics", NULL, &o), 0);
+    const char *t = sbuf_str(&o.text);
+    cr_assert_eq(count(t, "Topic "), 200, "got: %.200s", t);
+    cr_assert(strstr(t, "; Topic 199; and 50 more."), "got: %s", t + strlen(t) - 60);
+    cr_assert_eq(router_route(&env, big, s, "what is the weather in paris",
+                              NULL, &o), 0);
+    t = sbuf_str(&o.text);
+    cr_assert_eq(o.kind, FAQBOT_REPLY_NO_ANSWER);
+    cr_assert_eq(count(t, "Topic "), 40, "got: %s", t);
+    cr_assert(strstr(t, "; Topic 39; and 210 more."), "got: %s", t);
+    kb_free(big);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", big_dir);
+    cr_assert_eq(system(cmd), 0);
 }
