@@ -268,9 +268,18 @@ struct kb {
                               how concentrated it is on one entry */
     float idf_max;
 
-    /* entry-level inverted index (BM25F impacts) */
+    /* entry-level inverted index (BM25F impacts).  Term t's postings are
+     * post_off[t] .. post_off[t + 1], by increasing entry; an entry id e
+     * is stored as its low post_shift bits (post_lo) in the segment of
+     * its high part h = e >> post_shift: kb_post_seg(k, t, h) ..
+     * kb_post_seg(k, t, h + 1).  2 bytes a posting, not 4. */
     uint32_t *post_off;    /* n_terms + 1 */
-    uint32_t *post_doc;
+    uint16_t *post_lo;
+    unsigned post_shift;   /* 16 (tests: fewer, kb_index_reshift) */
+    uint32_t n_seg;        /* high parts: n_entries >> post_shift, + 1 if
+                              any remainder; >= 1 */
+    uint32_t *post_seg;    /* n_terms x (n_seg - 1): where segment 1.. of
+                              each term starts (NULL when n_seg is 1) */
     float *post_imp;
     float *term_max;       /* highest impact of each term (pruning) */
 
@@ -289,6 +298,27 @@ struct kb {
     kb_tgroup offtopic;    /* phrases arena-allocated; n = 0 when none */
     kb_pindex phr;         /* triage and offtopic phrases by first term */
 };
+
+/* First posting of term t whose entry is >= h << post_shift
+ * (post_off[t + 1] for h >= n_seg). */
+static inline uint32_t kb_post_seg(const kb *k, uint32_t t, uint32_t h)
+{
+    if (h == 0)
+        return k->post_off[t];
+    if (h >= k->n_seg)
+        return k->post_off[t + 1];
+    return k->post_seg[(size_t)t * (k->n_seg - 1) + h - 1];
+}
+
+/* The entry of term t's posting p (tests, tools: a walk over the
+ * segments; the hot loops go segment by segment). */
+static inline uint32_t kb_post_doc(const kb *k, uint32_t t, uint32_t p)
+{
+    uint32_t h = 0;
+    while (h + 1 < k->n_seg && kb_post_seg(k, t, h + 1) <= p)
+        h++;
+    return h << k->post_shift | k->post_lo[p];
+}
 
 /* ---- lexicon (kb-lex.c) ----------------------------------------------- */
 
@@ -402,6 +432,10 @@ int kb_params_load(kb *k, const char *dir, kb_diag *d);
 
 int kb_index_build(kb *k);
 void kb_index_free(kb *k);
+/* Tests: the postings stored again with shift (1..16) bits of each entry
+ * id in post_lo (more segments); the same postings.  0, -1 on OOM (k is
+ * unchanged). */
+int kb_index_reshift(kb *k, unsigned shift);
 
 /* ---- triage ----------------------------------------------------------- */
 
@@ -436,6 +470,7 @@ int kb_offtopic_hit(const kb *k, const kb_scratch *s);
 /* ---- scratch & matching ----------------------------------------------- */
 
 typedef struct kb_cursor {
+    uint32_t t;            /* the term */
     uint32_t p, end;       /* position in, and end of, a term's postings */
     float max;             /* the term's highest impact */
     uint32_t bit;          /* its query term's bit in kb_acc.hold (or 0) */

@@ -281,15 +281,81 @@ static float ix_impact(const kb *k, uint32_t t, const uint8_t *tf,
     return (float)(k->idf[t] * tfn / (p->k1 + tfn));
 }
 
+/* Term t's posting p is of entry e: post_lo, and the start of e's
+ * segment (and of those before it not yet started) if e is the first
+ * there.  A term's postings are put in order; its segments start empty
+ * at the end of its postings (ix_segs). */
+static void ix_post_put(kb *k, uint32_t t, uint32_t p, uint32_t e)
+{
+    k->post_lo[p] = (uint16_t)(e & ((1u << k->post_shift) - 1));
+    uint32_t h = e >> k->post_shift;
+    if (h == 0)
+        return;
+    uint32_t *seg = k->post_seg + (size_t)t * (k->n_seg - 1);
+    for (; h > 0 && seg[h - 1] > p; h--)
+        seg[h - 1] = p;
+}
+
+/* n_seg for shift, and the segment table with every segment of every
+ * term empty.  0, -1 on OOM (post_seg NULL). */
+static int ix_segs(kb *k, unsigned shift)
+{
+    size_t nt = k->n_terms, ne = k->n_entries;
+    k->post_shift = shift;
+    k->n_seg = ne ? (uint32_t)(((ne - 1) >> shift) + 1) : 1;
+    size_t w = k->n_seg - 1;
+    k->post_seg = NULL;
+    if (w == 0)
+        return 0;
+    k->post_seg = malloc((nt * w + 1) * sizeof *k->post_seg);
+    if (!k->post_seg)
+        return -1;
+    for (size_t t = 0; t < nt; t++) {
+        for (size_t h = 0; h < w; h++)
+            k->post_seg[t * w + h] = k->post_off[t + 1];
+    }
+    return 0;
+}
+
+int kb_index_reshift(kb *k, unsigned shift)
+{
+    if (shift < 1 || shift > 16)
+        return -1;
+    size_t np = k->post_off ? k->post_off[k->n_terms] : 0;
+    uint32_t *doc = malloc((np + 1) * sizeof *doc);
+    if (!doc)
+        return -1;
+    for (uint32_t t = 0; t < k->n_terms; t++) {
+        for (uint32_t p = k->post_off[t]; p < k->post_off[t + 1]; p++)
+            doc[p] = kb_post_doc(k, t, p);
+    }
+    uint32_t *old_seg = k->post_seg, old_n = k->n_seg;
+    unsigned old_shift = k->post_shift;
+    if (ix_segs(k, shift) < 0) {
+        k->post_seg = old_seg;
+        k->n_seg = old_n;
+        k->post_shift = old_shift;
+        free(doc);
+        return -1;
+    }
+    free(old_seg);
+    for (uint32_t t = 0; t < k->n_terms; t++) {
+        for (uint32_t p = k->post_off[t]; p < k->post_off[t + 1]; p++)
+            ix_post_put(k, t, p, doc[p]);
+    }
+    free(doc);
+    return 0;
+}
+
 static int ix_postings(kb *k, const ix_build *b)
 {
     size_t nt = k->n_terms, ne = k->n_entries;
     uint32_t *pos = malloc((nt + 1) * sizeof *pos);
     k->post_off = malloc((nt + 1) * sizeof *k->post_off);
-    k->post_doc = malloc((b->recs.n + 1) * sizeof *k->post_doc);
+    k->post_lo = malloc((b->recs.n + 1) * sizeof *k->post_lo);
     k->post_imp = malloc((b->recs.n + 1) * sizeof *k->post_imp);
     k->term_max = calloc(nt + 1, sizeof *k->term_max);
-    if (!pos || !k->post_off || !k->post_doc || !k->post_imp ||
+    if (!pos || !k->post_off || !k->post_lo || !k->post_imp ||
         !k->term_max) {
         free(pos);
         return -1;
@@ -297,6 +363,10 @@ static int ix_postings(kb *k, const ix_build *b)
     k->post_off[0] = 0;
     for (size_t t = 0; t < nt; t++)
         k->post_off[t + 1] = k->post_off[t] + k->df[t];
+    if (ix_segs(k, 16) < 0) {
+        free(pos);
+        return -1;
+    }
     memcpy(pos, k->post_off, (nt + 1) * sizeof *pos);
     double avg[KB_NFIELDS] = {0};
     for (size_t e = 0; e < ne; e++) {
@@ -314,7 +384,7 @@ static int ix_postings(kb *k, const ix_build *b)
             uint8_t tf[KB_NFIELDS];
             ix_recs_tf(&b->recs, i, &at, tf);
             float imp = ix_impact(k, t, tf, norm, avg);
-            k->post_doc[p] = (uint32_t)e;
+            ix_post_put(k, t, p, (uint32_t)e);
             k->post_imp[p] = imp;
             if (imp > k->term_max[t])
                 k->term_max[t] = imp;
@@ -426,7 +496,8 @@ void kb_index_free(kb *k)
     free(k->idf);
     free(k->qw);
     free(k->post_off);
-    free(k->post_doc);
+    free(k->post_lo);
+    free(k->post_seg);
     free(k->post_imp);
     free(k->alts);
     free(k->alt_terms);

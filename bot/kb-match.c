@@ -93,15 +93,17 @@ static uint32_t next_stamp(kb_scratch *s)
 /* Impact of term t in entry e, or -1 when e does not contain t. */
 static float entry_impact(const kb *k, uint32_t t, uint32_t e)
 {
-    uint32_t lo = k->post_off[t], hi = k->post_off[t + 1];
+    uint32_t h = e >> k->post_shift, lo = kb_post_seg(k, t, h);
+    uint32_t end = kb_post_seg(k, t, h + 1), hi = end;
+    uint16_t low = (uint16_t)(e & ((1u << k->post_shift) - 1));
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (k->post_doc[mid] < e)
+        if (k->post_lo[mid] < low)
             lo = mid + 1;
         else
             hi = mid;
     }
-    if (lo < k->post_off[t + 1] && k->post_doc[lo] == e)
+    if (lo < end && k->post_lo[lo] == low)
         return k->post_imp[lo];
     return -1.0f;
 }

@@ -18,11 +18,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* First position >= from in term t's postings whose entry is >= d. */
-static uint32_t gallop(const kb *k, uint32_t from, uint32_t end, uint32_t d)
+/* Segment h of cursor c's postings (kb_post_seg), within c->p .. c->end:
+ * *a .. *z, entries h << post_shift | post_lo. */
+static void seg_range(const kb *k, const kb_cursor *c, uint32_t h,
+                      uint32_t *a, uint32_t *z)
+{
+    *a = kb_post_seg(k, c->t, h);
+    *z = kb_post_seg(k, c->t, h + 1);
+    if (*a < c->p)
+        *a = c->p;
+    if (*z > c->end)
+        *z = c->end;
+}
+
+/* First position in from .. end (one segment) whose post_lo is >= low. */
+static uint32_t gallop(const kb *k, uint32_t from, uint32_t end, uint16_t low)
 {
     uint32_t step = 1, lo = from, hi = from;
-    while (hi < end && k->post_doc[hi] < d) {
+    while (hi < end && k->post_lo[hi] < low) {
         lo = hi + 1;
         hi += step;
         step *= 2;
@@ -31,7 +44,7 @@ static uint32_t gallop(const kb *k, uint32_t from, uint32_t end, uint32_t d)
         hi = end;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (k->post_doc[mid] < d)
+        if (k->post_lo[mid] < low)
             lo = mid + 1;
         else
             hi = mid;
@@ -48,8 +61,8 @@ static size_t topk_cursors(const kb *k, kb_scratch *s)
         uint32_t t = s->qterms.v[i];
         if (k->term_max[t] <= 0)
             continue;   /* contributes nothing (idf 0) */
-        kb_cursor c = {k->post_off[t], k->post_off[t + 1], k->term_max[t],
-                       i < 32 ? 1u << i : 0};
+        kb_cursor c = {t, k->post_off[t], k->post_off[t + 1],
+                       k->term_max[t], i < 32 ? 1u << i : 0};
         size_t j = n++;
         while (j > 0 && s->cur[j - 1].max < c.max) {
             s->cur[j] = s->cur[j - 1];
@@ -74,17 +87,23 @@ static float add_all(const kb *k, kb_scratch *s, const kb_cursor *c,
     kb_acc *acc = s->acc;
     uint32_t *tl = s->touched;
     size_t n = *nt;
-    for (uint32_t p = c->p; p < c->end; p++) {
-        uint32_t d = k->post_doc[p];
-        float imp = k->post_imp[p];
-        if (!(imp > 0))
-            continue;   /* keeps acc > 0 <=> listed */
-        tl[n] = d;
-        n += acc[d].v == 0;
-        float v = acc[d].v += imp;
-        acc[d].hold |= c->bit;
-        if (v > best)
-            best = v;
+    for (uint32_t h = 0; h < k->n_seg; h++) {
+        uint32_t a, z, base = h << k->post_shift;
+        seg_range(k, c, h, &a, &z);
+        const uint16_t *lo = k->post_lo + a;
+        const float *im = k->post_imp + a;
+        for (size_t i = 0, m = z > a ? z - a : 0; i < m; i++) {
+            uint32_t d = base | lo[i];
+            float imp = im[i];
+            if (!(imp > 0))
+                continue;   /* keeps acc > 0 <=> listed */
+            tl[n] = d;
+            n += acc[d].v == 0;
+            float v = acc[d].v += imp;
+            acc[d].hold |= c->bit;
+            if (v > best)
+                best = v;
+        }
     }
     *nt = n;
     return best;
@@ -104,11 +123,17 @@ static void add_listed(const kb *k, kb_scratch *s, const kb_cursor *c,
 {
     kb_acc *acc = s->acc;
     if ((uint64_t)nt * 16 >= c->end - c->p) {
-        for (uint32_t p = c->p; p < c->end; p++) {
-            uint32_t d = k->post_doc[p];
-            if (acc[d].v > 0) {
-                acc[d].v += k->post_imp[p];
-                acc[d].hold |= c->bit;
+        for (uint32_t h = 0; h < k->n_seg; h++) {
+            uint32_t a, z, base = h << k->post_shift;
+            seg_range(k, c, h, &a, &z);
+            const uint16_t *lo = k->post_lo + a;
+            const float *im = k->post_imp + a;
+            for (size_t i = 0, m = z > a ? z - a : 0; i < m; i++) {
+                uint32_t d = base | lo[i];
+                if (acc[d].v > 0) {
+                    acc[d].v += im[i];
+                    acc[d].hold |= c->bit;
+                }
             }
         }
         return;
@@ -117,11 +142,21 @@ static void add_listed(const kb *k, kb_scratch *s, const kb_cursor *c,
         qsort(s->touched, nt, sizeof *s->touched, u32_cmp);
         *sorted = 1;
     }
-    uint32_t p = c->p;
+    unsigned sh = k->post_shift;
+    uint32_t p = c->p, h = UINT32_MAX, a, end = 0, mask = (1u << sh) - 1;
     for (size_t i = 0; i < nt && p < c->end; i++) {
         uint32_t d = s->touched[i];
-        p = gallop(k, p, c->end, d);
-        if (p < c->end && k->post_doc[p] == d && k->post_imp[p] > 0) {
+        if (d >> sh != h) {            /* the next segment: its range */
+            h = d >> sh;
+            seg_range(k, c, h, &a, &end);
+            if (p < a)
+                p = a;
+        }
+        if (p >= end)
+            continue;                  /* none left in this segment */
+        uint16_t low = (uint16_t)(d & mask);
+        p = gallop(k, p, end, low);
+        if (p < end && k->post_lo[p] == low && k->post_imp[p] > 0) {
             acc[d].v += k->post_imp[p];
             acc[d].hold |= c->bit;
         }
