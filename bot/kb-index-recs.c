@@ -2,34 +2,106 @@
  * kb-index-recs.c - the index build's records, packed: a term id and 4
  * bits of frequency per field (6 bytes); the rare record with a field
  * seen 15 times or more keeps its exact frequencies in a side list, read
- * in record order like the records themselves.
+ * in record order like the records themselves.  The two arrays are
+ * mapped pages: they grow without a copy (mremap) and the postings pass
+ * gives back the pages it has read (ix_recs_release), so records and
+ * postings are not both whole at the build's peak.
  */
+#define _GNU_SOURCE        /* mremap (Linux): growing without a copy */
 #include "kb-index.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 _Static_assert(KB_NFIELDS == 4, "4 bits a field in a uint16_t");
 
 #define IX_NIB_BIG 15u
+#define IX_RELEASE_STEP (1u << 20)   /* bytes given back at a time */
+
+/* n bytes of fresh pages (mapped, so ix_recs_release can give the read
+ * ones back while the postings grow); NULL on failure.  Caller unmaps
+ * with munmap. */
+static void *recs_map(size_t n)
+{
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+/* Unmap what is left of one array: bytes gone .. len of base. */
+static void recs_unmap(void *base, size_t gone, size_t len)
+{
+    if (base && len > gone)
+        munmap((char *)base + gone, len - gone);
+}
+
+/* Array *base of *len bytes (0: none yet) grown to len2 bytes, contents
+ * kept: moved by the kernel where it can (no copy, no second array at
+ * once), else mapped anew and copied.  0, -1 on failure (unchanged). */
+static int recs_grow(void **base, size_t *len, size_t len2)
+{
+    void *p;
+#ifdef MREMAP_MAYMOVE
+    if (*base) {
+        p = mremap(*base, *len, len2, MREMAP_MAYMOVE);
+        if (p == MAP_FAILED)
+            return -1;
+        *base = p;
+        *len = len2;
+        return 0;
+    }
+#endif
+    p = recs_map(len2);
+    if (!p)
+        return -1;
+    if (*base) {
+        memcpy(p, *base, *len);
+        munmap(*base, *len);
+    }
+    *base = p;
+    *len = len2;
+    return 0;
+}
 
 int ix_recs_reserve(ix_recs *r, size_t n)
 {
     if (n <= r->cap)
         return 0;
+    if (r->gone_term || r->gone_tf)
+        return -1;         /* released records: no growing any more */
     size_t cap = r->cap ? r->cap : 64;
     while (cap < n)
         cap *= 2;
-    uint32_t *t = realloc(r->term, cap * sizeof *t);
-    if (!t)
-        return -1;
+    void *t = r->term, *f = r->tf;
+    int rc = recs_grow(&t, &r->len_term, cap * sizeof *r->term);
     r->term = t;
-    uint16_t *f = realloc(r->tf, cap * sizeof *f);
-    if (!f)
+    if (rc < 0 || recs_grow(&f, &r->len_tf, cap * sizeof *r->tf) < 0)
         return -1;
     r->tf = f;
     r->cap = cap;
     return 0;
+}
+
+/* The whole pages of one array below byte end, past *gone, back to the
+ * system once they make a step. */
+static void recs_give(void *base, size_t *gone, size_t end, size_t page)
+{
+    end -= end % page;
+    if (end < *gone + IX_RELEASE_STEP)
+        return;
+    if (munmap((char *)base + *gone, end - *gone) == 0)
+        *gone = end;
+}
+
+void ix_recs_release(ix_recs *r, size_t upto)
+{
+    long ps = sysconf(_SC_PAGESIZE);
+    if (ps <= 0 || !r->term || upto > r->n)
+        return;
+    recs_give(r->term, &r->gone_term, upto * sizeof *r->term, (size_t)ps);
+    recs_give(r->tf, &r->gone_tf, upto * sizeof *r->tf, (size_t)ps);
 }
 
 /* Record i's frequencies kept whole.  0, -1 on OOM. */
@@ -79,8 +151,8 @@ void ix_recs_big(const ix_recs *r, size_t i, size_t *at,
 
 void ix_recs_free(ix_recs *r)
 {
-    free(r->term);
-    free(r->tf);
+    recs_unmap(r->term, r->gone_term, r->len_term);
+    recs_unmap(r->tf, r->gone_tf, r->len_tf);
     free(r->big);
     memset(r, 0, sizeof *r);
 }

@@ -347,7 +347,7 @@ int kb_index_reshift(kb *k, unsigned shift)
     return 0;
 }
 
-static int ix_postings(kb *k, const ix_build *b)
+static int ix_postings(kb *k, ix_build *b)
 {
     size_t nt = k->n_terms, ne = k->n_entries;
     uint32_t *pos = malloc((nt + 1) * sizeof *pos);
@@ -389,6 +389,8 @@ static int ix_postings(kb *k, const ix_build *b)
             if (imp > k->term_max[t])
                 k->term_max[t] = imp;
         }
+        /* the records read so far give way to the postings */
+        ix_recs_release(&b->recs, b->rec_off[e + 1]);
     }
     free(pos);
     return 0;

@@ -23,15 +23,21 @@ typedef struct ix_big {
 /* Every entry's records, 6 bytes each (not 8): the build's peak holds
  * them beside the postings. */
 typedef struct ix_recs {
-    uint32_t *term;
+    uint32_t *term;        /* mapped pages (kb-index-recs.c), not malloc */
     uint16_t *tf;          /* 4 bits a field; 15: in big */
     size_t n, cap;
+    size_t len_term, len_tf;   /* bytes mapped */
+    size_t gone_term, gone_tf; /* bytes at the start given back */
     ix_big *big;           /* in record order */
     size_t n_big, cap_big;
 } ix_recs;
 
 /* Room for n records in all.  0, -1 on OOM. */
 int ix_recs_reserve(ix_recs *r, size_t n);
+/* Records before upto will not be read again: their whole pages go back
+ * to the system (a step at a time), so the postings can grow where they
+ * were.  No ix_recs_reserve after it. */
+void ix_recs_release(ix_recs *r, size_t upto);
 /* Append one entry's records.  0, -1 on OOM. */
 int ix_recs_push(ix_recs *r, const ix_rec *v, size_t n);
 /* Record i's frequencies from r->big (*at: the reader's place there). */

@@ -38,3 +38,39 @@ Test(kb_index_recs, every_frequency_reads_back_exactly)
     ix_recs_free(&r);
     cr_assert_null(r.term);
 }
+
+/* ix_recs_release gives whole pages of the records read so far back a
+ * step (1 MB) at a time; the records after them still read back, and
+ * the records can no longer grow. */
+Test(kb_index_recs, released_records_leave_the_rest_intact)
+{
+    const size_t total = 1000000;      /* 4 MB of terms, 2 MB of tf */
+    ix_recs r = {0};
+    ix_rec batch[100];
+    for (size_t i = 0; i < total; i += 100) {
+        for (size_t j = 0; j < 100; j++) {
+            batch[j].term = (uint32_t)(i + j) * 7u;
+            memset(batch[j].tf, 0, sizeof batch[j].tf);
+            batch[j].tf[(i + j) % KB_NFIELDS] = (uint8_t)((i + j) % 15);
+        }
+        cr_assert_eq(ix_recs_push(&r, batch, 100), 0);
+    }
+    ix_recs_release(&r, 100000);       /* 400 kB of terms: under a step */
+    cr_assert_eq(r.gone_term, 0);
+    ix_recs_release(&r, 600000);       /* 2.4 MB of terms, 1.2 MB of tf */
+    cr_assert_eq(r.gone_term % 4096, 0);
+    cr_assert_geq(r.gone_term, (size_t)2 << 20);
+    cr_assert_leq(r.gone_term, 600000 * sizeof *r.term);
+    cr_assert_geq(r.gone_tf, (size_t)1 << 20);
+    cr_assert_leq(r.gone_tf, 600000 * sizeof *r.tf);
+    size_t at = 0;
+    for (size_t i = 600000; i < total; i++) {
+        uint8_t tf[KB_NFIELDS];
+        ix_recs_tf(&r, i, &at, tf);
+        cr_assert_eq(r.term[i], (uint32_t)i * 7u);
+        cr_assert_eq(tf[i % KB_NFIELDS], i % 15, "record %zu", i);
+    }
+    cr_assert_eq(ix_recs_reserve(&r, r.cap + 1), -1);
+    ix_recs_free(&r);
+    cr_assert_null(r.term);
+}
