@@ -131,14 +131,20 @@ typedef struct kb_syn {
 
 #define KB_TYPO_MIN_CHARS 4    /* shorter words are never repaired */
 
+#define KB_TYPO_FREQ_MAX ((1u << 25) - 1)
+
 typedef struct kb_typo_word {
     const char *s;
-    uint32_t len, term, freq;
-    uint32_t mask;         /* letters it holds (kb-typo.c): 24 bytes */
+    uint32_t term;
+    unsigned len : 7;      /* <= KB_TOKEN_MAX */
+    unsigned freq : 25;    /* the term's frequency, at most KB_TYPO_FREQ_MAX
+                              (ties between more frequent words go to the
+                              first): 16 bytes */
 } kb_typo_word;
 
 typedef struct kb_typo {
     kb_typo_word *words;   /* sorted by first byte, then length */
+    uint32_t *mask;        /* per word: the letters it holds (kb-typo.c) */
     size_t n;
     /* first index of words starting with byte c and length >= l:
      * start[c * (KB_TOKEN_MAX + 2) + l] */

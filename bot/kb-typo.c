@@ -42,6 +42,9 @@ static uint32_t typo_mask(const char *s, size_t len)
     return m;
 }
 
+_Static_assert(sizeof(kb_typo_word) <= 16, "a typo word fits 16 bytes");
+_Static_assert(KB_TOKEN_MAX < 128, "a typo word's len fits 7 bits");
+
 #define ROW (KB_TOKEN_MAX + 2)
 
 static int word_cmp(const void *a, const void *b)
@@ -77,13 +80,18 @@ int kb_typo_build(kb *k)
         if (!sl->key || (sl->val & KB_TOK_STOP) || sl->len < 3 ||
             sl->len > KB_TOKEN_MAX)
             continue;
-        uint32_t term = sl->val;
+        uint32_t term = sl->val, cf = k->cf ? k->cf[term] : 0;
         t->words[t->n++] = (kb_typo_word){
-            sl->key, sl->len, term, k->cf ? k->cf[term] : 0,
-            typo_mask(sl->key, sl->len)};
+            sl->key, term, sl->len,
+            cf < KB_TYPO_FREQ_MAX ? cf : KB_TYPO_FREQ_MAX};
     }
     if (t->n)
         qsort(t->words, t->n, sizeof *t->words, word_cmp);
+    t->mask = malloc((t->n + 1) * sizeof *t->mask);
+    if (!t->mask)
+        return -1;
+    for (size_t i = 0; i < t->n; i++)
+        t->mask[i] = typo_mask(t->words[i].s, t->words[i].len);
     t->start = malloc(256 * ROW * sizeof *t->start);
     if (!t->start)
         return -1;
@@ -103,6 +111,7 @@ int kb_typo_build(kb *k)
 void kb_typo_free(kb_typo *t)
 {
     free(t->words);
+    free(t->mask);
     free(t->start);
     memset(t, 0, sizeof *t);
 }
@@ -243,9 +252,9 @@ const kb_typo_word *kb_typo_best(const kb_typo *t, const char *tok,
     const kb_typo_word *best = NULL;
     unsigned best_d = max + 1;
     for (size_t i = row[lo]; i < row[hi]; i++) {
-        const kb_typo_word *w = &t->words[i];
-        if (popcount32(m ^ w->mask) > 2 * max)
+        if (popcount32(m ^ t->mask[i]) > 2 * max)
             continue;
+        const kb_typo_word *w = &t->words[i];
         unsigned dd = trimmed_cost(tok, len, w->s, w->len, max, sub_none);
         if (dd < best_d || (dd == best_d && best && w->freq > best->freq)) {
             best = w;
