@@ -4,9 +4,11 @@
  *     (fields: alternate questions > keywords > title > answer);
  *   - per alternate question, its terms in order and their idf mass (the
  *     order gives the adjacent pairs used as phrase evidence).
- * One pass over the text collects (term, tf per field) per entry; a second
- * pass over those records, once df and average lengths are known, writes
- * the postings in entry order.
+ * One pass over the text collects (term, tf per field) per entry; once df
+ * and average lengths are known, a pass over those records writes each
+ * term's entries in order with their frequencies (the records given back
+ * as they are read), then a pass over the terms turns the frequencies
+ * into impacts.
  */
 #include "kb-index.h"
 
@@ -347,53 +349,154 @@ int kb_index_reshift(kb *k, unsigned shift)
     return 0;
 }
 
-static int ix_postings(kb *k, ix_build *b)
+/* A posting whose frequencies do not fit 4 bits each (ix_recs). */
+typedef struct ix_pbig {
+    uint32_t p;
+    uint8_t tf[KB_NFIELDS];
+} ix_pbig;
+
+/* Term-major frequencies while the postings are written: 4 bits a field
+ * per posting as in the records, the rest aside by posting. */
+typedef struct ix_ptf {
+    uint16_t *tf;
+    ix_pbig *big;
+    size_t n_big, cap_big;
+} ix_ptf;
+
+static int pbig_cmp(const void *a, const void *b)
 {
-    size_t nt = k->n_terms, ne = k->n_entries;
-    uint32_t *pos = malloc((nt + 1) * sizeof *pos);
-    k->post_off = malloc((nt + 1) * sizeof *k->post_off);
-    k->post_lo = malloc((b->recs.n + 1) * sizeof *k->post_lo);
-    k->post_imp = malloc((b->recs.n + 1) * sizeof *k->post_imp);
-    k->term_max = calloc(nt + 1, sizeof *k->term_max);
-    if (!pos || !k->post_off || !k->post_lo || !k->post_imp ||
-        !k->term_max) {
-        free(pos);
-        return -1;
+    uint32_t x = ((const ix_pbig *)a)->p, y = ((const ix_pbig *)b)->p;
+    return x < y ? -1 : x > y;
+}
+
+/* Step 1: the records, entry after entry, into the postings' entry ids
+ * and frequencies (term-major); each entry's records are given back once
+ * read, so the records shrink as the postings grow.  0, -1 on OOM. */
+static int ix_scatter(kb *k, ix_build *b, uint32_t *pos, ix_ptf *pt)
+{
+    size_t at = 0;
+    for (size_t e = 0; e < k->n_entries; e++) {
+        for (uint32_t i = b->rec_off[e]; i < b->rec_off[e + 1]; i++) {
+            uint32_t t = b->recs.term[i], p = pos[t]++;
+            unsigned packed = b->recs.tf[i];
+            ix_post_put(k, t, p, (uint32_t)e);
+            pt->tf[p] = (uint16_t)packed;
+            if (!(packed & (packed >> 1) & (packed >> 2) & (packed >> 3) &
+                  0x1111u))
+                continue;          /* no nibble 15: all 4 fit */
+            if (grow((void **)&pt->big, &pt->cap_big, pt->n_big + 1,
+                     sizeof *pt->big) < 0)
+                return -1;
+            ix_pbig *x = &pt->big[pt->n_big++];
+            x->p = p;
+            ix_recs_tf(&b->recs, i, &at, x->tf);
+        }
+        ix_recs_release(&b->recs, b->rec_off[e + 1]);
     }
-    k->post_off[0] = 0;
-    for (size_t t = 0; t < nt; t++)
-        k->post_off[t + 1] = k->post_off[t] + k->df[t];
-    if (ix_segs(k, 16) < 0) {
-        free(pos);
-        return -1;
+    ix_recs_free(&b->recs);
+    if (pt->n_big)
+        qsort(pt->big, pt->n_big, sizeof *pt->big, pbig_cmp);
+    return 0;
+}
+
+/* Posting p's frequencies from pt. */
+static void ix_ptf_get(const ix_ptf *pt, uint32_t p, uint8_t tf[KB_NFIELDS])
+{
+    unsigned v = pt->tf[p];
+    for (int f = 0; f < KB_NFIELDS; f++)
+        tf[f] = (uint8_t)((v >> (4 * f)) & 15u);
+    if (!(v & (v >> 1) & (v >> 2) & (v >> 3) & 0x1111u))
+        return;
+    size_t lo = 0, hi = pt->n_big;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pt->big[mid].p < p)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    memcpy(pos, k->post_off, (nt + 1) * sizeof *pos);
-    double avg[KB_NFIELDS] = {0};
+    if (lo < pt->n_big && pt->big[lo].p == p)
+        memcpy(tf, pt->big[lo].tf, KB_NFIELDS);
+}
+
+/* Step 2: every posting's impact, term after term, from its frequencies
+ * and its entry's field norms (norm: KB_NFIELDS a entry). */
+static void ix_impacts(kb *k, const ix_ptf *pt, const double *norm,
+                       const double *avg)
+{
+    for (uint32_t t = 0; t < k->n_terms; t++) {
+        for (uint32_t h = 0; h < k->n_seg; h++) {
+            uint32_t a = kb_post_seg(k, t, h), z = kb_post_seg(k, t, h + 1);
+            for (uint32_t p = a; p < z; p++) {
+                uint32_t e = h << k->post_shift | k->post_lo[p];
+                uint8_t tf[KB_NFIELDS];
+                ix_ptf_get(pt, p, tf);
+                float imp = ix_impact(k, t, tf, &norm[(size_t)e * KB_NFIELDS],
+                                      avg);
+                k->post_imp[p] = imp;
+                if (imp > k->term_max[t])
+                    k->term_max[t] = imp;
+            }
+        }
+    }
+}
+
+/* Average field lengths into avg; each entry's field norms (caller frees
+ * with free), NULL on OOM. */
+static double *ix_all_norms(const kb *k, const ix_build *b, double *avg)
+{
+    size_t ne = k->n_entries;
+    for (int f = 0; f < KB_NFIELDS; f++)
+        avg[f] = 0;
     for (size_t e = 0; e < ne; e++) {
         for (int f = 0; f < KB_NFIELDS; f++)
             avg[f] += b->flen[e * KB_NFIELDS + f];
     }
     for (int f = 0; f < KB_NFIELDS; f++)
         avg[f] = ne ? avg[f] / (double)ne : 0;
-    size_t at = 0;
-    for (size_t e = 0; e < ne; e++) {
-        double norm[KB_NFIELDS];
-        ix_norms(k, &b->flen[e * KB_NFIELDS], avg, norm);
-        for (uint32_t i = b->rec_off[e]; i < b->rec_off[e + 1]; i++) {
-            uint32_t t = b->recs.term[i], p = pos[t]++;
-            uint8_t tf[KB_NFIELDS];
-            ix_recs_tf(&b->recs, i, &at, tf);
-            float imp = ix_impact(k, t, tf, norm, avg);
-            ix_post_put(k, t, p, (uint32_t)e);
-            k->post_imp[p] = imp;
-            if (imp > k->term_max[t])
-                k->term_max[t] = imp;
-        }
-        /* the records read so far give way to the postings */
-        ix_recs_release(&b->recs, b->rec_off[e + 1]);
-    }
+    double *norm = malloc((ne + 1) * KB_NFIELDS * sizeof *norm);
+    for (size_t e = 0; norm && e < ne; e++)
+        ix_norms(k, &b->flen[e * KB_NFIELDS], avg, &norm[e * KB_NFIELDS]);
+    return norm;
+}
+
+/* The postings in two steps, so that the build's records (6 bytes a
+ * posting) and the postings (6 bytes) are never whole at once: entry ids
+ * and frequencies (4 bytes) while the records go, then the impacts while
+ * the frequencies wait.  The same impacts as one pass. */
+static int ix_postings(kb *k, ix_build *b)
+{
+    size_t nt = k->n_terms, np = b->recs.n;
+    int rc = -1;
+    double avg[KB_NFIELDS], *norm = NULL;
+    ix_ptf pt = {0};
+    uint32_t *pos = malloc((nt + 1) * sizeof *pos);
+    k->post_off = malloc((nt + 1) * sizeof *k->post_off);
+    k->post_lo = malloc((np + 1) * sizeof *k->post_lo);
+    k->term_max = calloc(nt + 1, sizeof *k->term_max);
+    pt.tf = malloc((np + 1) * sizeof *pt.tf);
+    if (!pos || !k->post_off || !k->post_lo || !k->term_max || !pt.tf)
+        goto done;
+    k->post_off[0] = 0;
+    for (size_t t = 0; t < nt; t++)
+        k->post_off[t + 1] = k->post_off[t] + k->df[t];
+    memcpy(pos, k->post_off, (nt + 1) * sizeof *pos);
+    if (ix_segs(k, 16) < 0 || ix_scatter(k, b, pos, &pt) < 0)
+        goto done;
     free(pos);
-    return 0;
+    pos = NULL;
+    norm = ix_all_norms(k, b, avg);
+    k->post_imp = malloc((np + 1) * sizeof *k->post_imp);
+    if (!norm || !k->post_imp)
+        goto done;
+    ix_impacts(k, &pt, norm, avg);
+    rc = 0;
+done:
+    free(pos);
+    free(norm);
+    free(pt.tf);
+    free(pt.big);
+    return rc;
 }
 
 /* Question weights: idf, scaled towards the share of the term's total
