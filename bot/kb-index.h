@@ -1,7 +1,8 @@
 /*
- * kb-index.h - the index build's records (kb-index-recs.c), for
- * kb-index.c only: one record per (entry, term) with the term's
- * frequency in each field, entry after entry.
+ * kb-index.h - the index build's records (kb-index-recs.c): one record
+ * per (entry, term) with the term's frequency in each field, entry after
+ * entry; and the postings written from them (kb-index-post.c).  For the
+ * kb-index*.c files only.
  */
 #ifndef FAQBOT_KB_INDEX_H
 #define FAQBOT_KB_INDEX_H
@@ -58,5 +59,11 @@ static inline void ix_recs_tf(const ix_recs *r, size_t i, size_t *at,
         ix_recs_big(r, i, at, tf);
 }
 void ix_recs_free(ix_recs *r);
+/* The postings (kb-index-post.c) from every entry's records (rec_off:
+ * n_entries + 1) and field lengths (flen: KB_NFIELDS an entry), once
+ * df and idf are known; the records are given back as they are read
+ * (freed).  0, -1 on OOM. */
+int ix_postings(kb *k, ix_recs *recs, const uint32_t *rec_off,
+                const float *flen);
 
 #endif /* FAQBOT_KB_INDEX_H */
