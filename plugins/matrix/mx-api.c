@@ -7,6 +7,7 @@
 #include "mx-json.h"
 
 #include <curl/curl.h>
+#include "pl-curl.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,35 +254,6 @@ static int classify(mx_api *a, long http, mx_buf *buf, mx_result *r)
     return r->status;
 }
 
-/* curl_easy_perform, but waiting in slices of MX_ABORT_SLICE_MS and
- * checking the stop flag between them: libcurl calls the progress
- * callback only about once a second on an idle long poll, too seldom for
- * a prompt shutdown.  Returns the transfer's CURLcode, or
- * CURLE_ABORTED_BY_CALLBACK on stop. */
-static CURLcode perform(mx_api *a)
-{
-    CURLcode rc = CURLE_OK;
-    CURLMsg *msg;
-    int running = 1, left;
-    if (curl_multi_add_handle(a->multi, a->curl) != CURLM_OK)
-        return CURLE_OUT_OF_MEMORY;
-    while (running && rc == CURLE_OK) {
-        if (curl_multi_perform(a->multi, &running) != CURLM_OK)
-            rc = CURLE_RECV_ERROR;
-        else if (running && a->abort_fn && a->abort_fn(a->abort_ctx))
-            rc = CURLE_ABORTED_BY_CALLBACK;
-        else if (running && curl_multi_poll(a->multi, NULL, 0,
-                                            MX_ABORT_SLICE_MS, NULL)
-                            != CURLM_OK)
-            rc = CURLE_RECV_ERROR;
-    }
-    while (rc == CURLE_OK && (msg = curl_multi_info_read(a->multi, &left)))
-        if (msg->msg == CURLMSG_DONE)
-            rc = msg->data.result;
-    curl_multi_remove_handle(a->multi, a->curl);
-    return rc;
-}
-
 int mx_api_call(mx_api *a, const char *method, const char *path,
                 const char *body, long timeout_ms, mx_result *r)
 {
@@ -304,7 +276,8 @@ int mx_api_call(mx_api *a, const char *method, const char *path,
         mx_api_fail(r, MX_RETRY, "cannot set up request%s", NULL);
         goto done;
     }
-    CURLcode rc = perform(a);
+    CURLcode rc = pl_curl_perform(a->multi, a->curl, a->abort_fn,
+                                  a->abort_ctx, MX_ABORT_SLICE_MS);
     long http = 0;
     if (rc == CURLE_ABORTED_BY_CALLBACK) {
         mx_api_fail(r, MX_ABORTED, "aborted for shutdown%s", NULL);

@@ -4,6 +4,7 @@
 #include "tg-api.h"
 
 #include <curl/curl.h>
+#include "pl-curl.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,35 +188,6 @@ static CURLcode setup(tg_api *a, const char *url, const char *json,
     return rc;
 }
 
-/* curl_easy_perform, but waiting in slices of TG_ABORT_SLICE_MS and
- * checking the stop flag between them: libcurl calls the progress
- * callback only about once a second on an idle long poll, too seldom for
- * a prompt shutdown.  Returns the transfer's CURLcode, or
- * CURLE_ABORTED_BY_CALLBACK on stop. */
-static CURLcode perform(tg_api *a)
-{
-    CURLcode rc = CURLE_OK;
-    CURLMsg *msg;
-    int running = 1, left;
-    if (curl_multi_add_handle(a->multi, a->curl) != CURLM_OK)
-        return CURLE_OUT_OF_MEMORY;
-    while (running && rc == CURLE_OK) {
-        if (curl_multi_perform(a->multi, &running) != CURLM_OK)
-            rc = CURLE_RECV_ERROR;
-        else if (running && a->abort_fn && a->abort_fn(a->abort_ctx))
-            rc = CURLE_ABORTED_BY_CALLBACK;
-        else if (running && curl_multi_poll(a->multi, NULL, 0,
-                                            TG_ABORT_SLICE_MS, NULL)
-                            != CURLM_OK)
-            rc = CURLE_RECV_ERROR;
-    }
-    while (rc == CURLE_OK && (msg = curl_multi_info_read(a->multi, &left)))
-        if (msg->msg == CURLMSG_DONE)
-            rc = msg->data.result;
-    curl_multi_remove_handle(a->multi, a->curl);
-    return rc;
-}
-
 static void transport_error(tg_api *a, CURLcode rc, const char *errbuf,
                             const body *b, tg_result *out)
 {
@@ -252,7 +224,8 @@ int tg_api_call(tg_api *a, const char *method, json_t *params,
         goto done;
     rc = setup(a, url, json, timeout_s, &b, errbuf);
     if (rc == CURLE_OK)
-        rc = perform(a);
+        rc = pl_curl_perform(a->multi, a->curl, a->abort_fn, a->abort_ctx,
+                             TG_ABORT_SLICE_MS);
     if (rc == CURLE_OK)
         rc = curl_easy_getinfo(a->curl, CURLINFO_RESPONSE_CODE, &http);
     if (rc != CURLE_OK)
