@@ -356,11 +356,22 @@ int kb_lex_run(kb *k, struct sb_stemmer *st, const char *text, size_t len,
 int kb_lex_second(const kb *k, kb_lexout *out);
 /* Intern a stem; *id gets its term id.  0, -1 on OOM. */
 int kb_lex_intern(kb *k, const char *stem, size_t len, uint32_t *id);
-/* Stopwords: from dir/stopwords.txt, else the built-in list; first
- * dir/stems.txt (kb_stems_load). */
+/* Stopwords: from dir/stopwords.txt, else the built-in list (after
+ * kb_stems_load: a listed word keeps its unstemmed term). */
 int kb_lex_load_stopwords(kb *k, const char *dir, kb_diag *d);
 /* dir/stems.txt, optional: words read unstemmed (kb-stems.c). */
 int kb_stems_load(kb *k, const char *dir, kb_diag *d);
+
+/* ---- line files (kb-lines.c) ----------------------------------------- */
+
+/* One line of a line file, its comment cut off; lineno counts from 1.
+ * Returns 0 to go on, -1 to stop with an error (reported in d). */
+typedef int (*kb_line_fn)(void *ctx, char *line, const char *path,
+                          int lineno);
+/* Read dir/name line by line into fn.  Returns 0 when read, 1 when the
+ * file does not exist, -1 on error (reported in d, with the path). */
+int kb_lines_read(const char *dir, const char *name, kb_diag *d,
+                  kb_line_fn fn, void *ctx);
 void kb_lexout_free(kb_lexout *o);
 
 /* ---- synonyms --------------------------------------------------------- */

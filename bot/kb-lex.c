@@ -261,38 +261,20 @@ static int stop_builtin(kb *k)
     return 0;
 }
 
-/* The first lexicon data: dir/stems.txt (kb-stems.c), then stopwords
- * from dir/stopwords.txt (one a line, '#' comments), else the built-in
- * list.  0, -1 on error (reported in d). */
+static int stop_line(void *vk, char *line, const char *path, int no)
+{
+    (void)path;
+    (void)no;
+    return stop_add(vk, line, strlen(line));
+}
+
+/* Stopwords from dir/stopwords.txt (one a line, '#' comments), else the
+ * built-in list.  0, -1 on error (reported in d). */
 int kb_lex_load_stopwords(kb *k, const char *dir, kb_diag *d)
 {
-    if (kb_stems_load(k, dir, d) < 0)
-        return -1;
-    char path[4096];
-    int n = snprintf(path, sizeof path, "%s/stopwords.txt", dir);
-    if (n < 0 || (size_t)n >= sizeof path)
-        return kb_diag_add(d, KB_ERROR, dir, 0, NULL, "path too long"), -1;
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno == ENOENT)
-            return stop_builtin(k);
-        kb_diag_add(d, KB_ERROR, path, 0, NULL, "cannot open: %s",
-                    strerror(errno));
-        return -1;
-    }
-    k->has_stopwords = 1;
-    char line[512];
-    int rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
-        rc = stop_add(k, line, strlen(line));
-    }
-    if (rc == 0 && ferror(f)) {
-        kb_diag_add(d, KB_ERROR, path, 0, NULL, "read error");
-        rc = -1;
-    }
-    fclose(f);
+    int rc = kb_lines_read(dir, "stopwords.txt", d, stop_line, k);
+    if (rc == 1)
+        return stop_builtin(k);
+    k->has_stopwords = rc == 0;
     return rc;
 }

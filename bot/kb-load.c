@@ -184,7 +184,8 @@ static int load_all(kb *k, const char *dir, kb_diag *d)
     k->stem = sb_stemmer_new(k->language, NULL);
     if (!k->stem)
         return -1;
-    if (kb_lex_load_stopwords(k, dir, d) < 0 || kb_syn_load(k, dir, d) < 0 ||
+    if (kb_stems_load(k, dir, d) < 0 ||
+        kb_lex_load_stopwords(k, dir, d) < 0 || kb_syn_load(k, dir, d) < 0 ||
         kb_load_entries(k, dir, d) < 0 || kb_load_check_links(k, d) < 0 ||
         kb_triage_load(k, dir, d) < 0 || kb_offtopic_load(k, dir, d) < 0 ||
         kb_phrase_index(k) < 0 || kb_params_load(k, dir, d) < 0)

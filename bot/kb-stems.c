@@ -8,8 +8,6 @@
  */
 #include "kb-impl.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 typedef struct stems_ctx {
@@ -37,42 +35,22 @@ static int stems_cb(const char *tok, size_t len, void *vctx)
     return kb_map_put(&c->k->tokens, tok, len, c->term, NULL);
 }
 
+typedef struct stems_file {
+    kb *k;
+    kb_diag *d;
+} stems_file;
+
 /* One line (comment cut off); -1 on OOM. */
-static int stems_line(kb *k, const char *line, const char *path,
-                      int no, kb_diag *d)
+static int stems_line(void *vctx, char *line, const char *path, int no)
 {
-    stems_ctx c = {k, d, path, no, 0, 0};
+    stems_file *sf = vctx;
+    stems_ctx c = {sf->k, sf->d, path, no, 0, 0};
     return kb_text_tokenize(line, strlen(line), (size_t)-1, stems_cb, &c);
 }
 
 /* dir/stems.txt, when present.  0, -1 on error (reported in d). */
 int kb_stems_load(kb *k, const char *dir, kb_diag *d)
 {
-    char path[4096];
-    int n = snprintf(path, sizeof path, "%s/stems.txt", dir);
-    if (n < 0 || (size_t)n >= sizeof path)
-        return kb_diag_add(d, KB_ERROR, dir, 0, NULL, "path too long"), -1;
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno == ENOENT)
-            return 0;
-        kb_diag_add(d, KB_ERROR, path, 0, NULL, "cannot open: %s",
-                    strerror(errno));
-        return -1;
-    }
-    char line[512];
-    int rc = 0;
-    int no = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
-        rc = stems_line(k, line, path, ++no, d);
-    }
-    if (rc == 0 && ferror(f)) {
-        kb_diag_add(d, KB_ERROR, path, 0, NULL, "read error");
-        rc = -1;
-    }
-    fclose(f);
-    return rc;
+    stems_file sf = {k, d};
+    return kb_lines_read(dir, "stems.txt", d, stems_line, &sf) < 0 ? -1 : 0;
 }

@@ -1,0 +1,39 @@
+/*
+ * kb-lines.c - an optional line file of a knowledge directory
+ * (stopwords.txt, stems.txt): one item a line, '#' starts a comment.
+ */
+#include "kb-impl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+int kb_lines_read(const char *dir, const char *name, kb_diag *d,
+                  kb_line_fn fn, void *ctx)
+{
+    char path[4096], line[512];
+    int n = snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return kb_diag_add(d, KB_ERROR, dir, 0, NULL, "path too long"), -1;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT)
+            return 1;
+        kb_diag_add(d, KB_ERROR, path, 0, NULL, "cannot open: %s",
+                    strerror(errno));
+        return -1;
+    }
+    int rc = 0, no = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        rc = fn(ctx, line, path, ++no);
+    }
+    if (rc == 0 && ferror(f)) {
+        kb_diag_add(d, KB_ERROR, path, 0, NULL, "read error");
+        rc = -1;
+    }
+    fclose(f);
+    return rc < 0 ? -1 : 0;
+}
