@@ -146,13 +146,16 @@ static cmd_fn find_command(const char *text, int *unknown)
  * a longer one is read again into a heap copy. */
 #define ROUTER_TEXT_STACK 4097
 
-/* e's answer in either text mode (kb_entry_text) into buf, or into *heap
- * when longer (caller frees *heap).  Returns the text, or NULL when it
+/* e's answer: kb_entry.answer when the text is in memory, else read back
+ * (kb_entry_text) into buf, or into *heap when longer (caller frees
+ * *heap).  Returns the text, or NULL when it
  * cannot be read (its file changed since loading) or on OOM. */
 static const char *answer_text(const kb *k, const kb_entry *e, char *buf,
                                size_t size, char **heap)
 {
     *heap = NULL;
+    if (e->answer)          /* kept in memory: no copy needed */
+        return e->answer;
     long n = kb_entry_text(k, e, KB_TEXT_ANSWER, 0, buf, size);
     if (n < 0 || (size_t)n < size)
         return n < 0 ? NULL : buf;
