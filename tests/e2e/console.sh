@@ -5,17 +5,12 @@
 # knowledge, a wrong-ABI plugin refused beside a working console, and a
 # valgrind run of the console path with no leak and no error.
 set -u
+. "$(dirname "$0")/../lib.sh" || exit 1
 FAQBOT=${FAQBOT:-$PWD/build/faqbot}
 SRC=${FAQBOT_SOURCE_DIR:-$PWD}
 tmp=$(mktemp -d /tmp/faqbot-e2e-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
-fails=0
-pass=0
-check() { # check NAME COMMAND...
-  local name=$1; shift
-  if "$@"; then pass=$((pass + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi
-}
 
 # 1. a piped question gets a cited answer, the bot exits 0 at end of input
 out=$(echo "can massage help my baby sleep?" | "$FAQBOT" run 2>err1.txt); rc=$?
@@ -123,5 +118,4 @@ else
   echo "SKIP: valgrind not installed"
 fi
 
-echo "$pass passed, $fails failed"
-[ "$fails" = 0 ]
+check_done

@@ -5,15 +5,13 @@
 # source it writes), kb new (a scaffold lint refuses until completed),
 # kb gaps (grouped, most frequent first, closest entry), stats --log.
 set -u
+. "$(dirname "$0")/../lib.sh" || exit 1
 FAQBOT=${FAQBOT:-$PWD/build/faqbot}
 SRC=${FAQBOT_SOURCE_DIR:-$PWD}
 ARTICLE=${FAQBOT_ARTICLE:-/work/shared/sources/infant-massage-benefits.txt}
 tmp=$(mktemp -d /tmp/faqbot-ops-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
-fails=0 pass=0
-check() { local name=$1; shift
-  if "$@"; then pass=$((pass + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi; }
 unset TELEGRAM_BOT_TOKEN MATRIX_ACCESS_TOKEN FAQBOT_PLUGIN_DIR FAQBOT_KNOWLEDGE_DIR
 
 # 1. check-config: the built-in config is fine
@@ -219,5 +217,4 @@ sed -i 's|"console/console"|"console/elsewhere"|' rooms.json
 echo "does massage help my baby sleep" | "$FAQBOT" run --config rooms.json >rooms2.out 2>rooms2.err
 check "other rooms use the default" bash -c '! grep -q ALT-KB-ANSWER rooms2.out && grep -q "entry=sleep .* kb=default" rooms2.err'
 
-echo "$pass passed, $fails failed"
-[ "$fails" = 0 ]
+check_done

@@ -5,14 +5,12 @@
 # plugins/example builds out of tree against the installed
 # faqbot-plugin.pc and is loaded by the installed binary.
 set -u
+. "$(dirname "$0")/../lib.sh" || exit 1
 B=${FAQBOT_BUILD_DIR:-$PWD/build}
 SRC=${FAQBOT_SOURCE_DIR:-$PWD}
 tmp=$(mktemp -d /tmp/faqbot-install-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
-fails=0 pass=0
-check() { local name=$1; shift
-  if "$@"; then pass=$((pass + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi; }
 unset FAQBOT_PLUGIN_DIR FAQBOT_KNOWLEDGE_DIR PKG_CONFIG_SYSROOT_DIR
 
 # 1. install exactly as the Makefile's install target does
@@ -104,5 +102,4 @@ echo "does massage help my baby sleep" >>q.txt
 check "restart resumes after the acknowledged lines" test "$(grep -c '^\[[0-9]*\] ' a.txt)" = 3
 check "third answer is line 3" grep -q '^\[3\] ' a.txt
 
-echo "$pass passed, $fails failed"
-[ "$fails" = 0 ]
+check_done

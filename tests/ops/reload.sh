@@ -8,6 +8,7 @@
 #  - `faqbot reload` and `faqbot stats` over the control socket;
 #  - no message is lost while reloads run (every question answered).
 set -u
+. "$(dirname "$0")/../lib.sh" || exit 1
 FAQBOT=${FAQBOT:-$PWD/build/faqbot}
 SRC=${FAQBOT_SOURCE_DIR:-$PWD}
 tmp=$(mktemp -d /tmp/faqbot-reload-XXXXXX)
@@ -15,9 +16,6 @@ pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 cd "$tmp" || exit 1
-fails=0 pass=0
-check() { local name=$1; shift
-  if "$@"; then pass=$((pass + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi; }
 # wait_for FILE PATTERN: until PATTERN appears in FILE, bounded generously
 # (60 s: a sanitizer build on a loaded machine; a passing run never waits
 # the bound out)
@@ -123,5 +121,4 @@ exec 3>&-
 wait "$pid"; rc=$?; pid=
 check "bot exits 0 at end of input (rc $rc)" test "$rc" = 0
 check "control socket removed" test ! -e ctl.sock
-echo "$pass passed, $fails failed"
-[ "$fails" = 0 ]
+check_done
