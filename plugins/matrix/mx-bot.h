@@ -66,6 +66,13 @@ int mx_handle_sync(mx_bot *b, const mx_sync *s, int initial);
  * encryption, questions.  Returns 0, or -1 when it must be retried. */
 int mx_handle_room(mx_bot *b, const mx_room *jr, int initial);
 
+/* ---- mx-picks.c ------------------------------------------------------ */
+/* Save every room's pending "did you mean" lists in the state store
+ * (after each change).  Returns 0, or -1 after one log line. */
+int mx_picks_save(mx_bot *b);
+/* Read them back at start; unreadable ones are logged and skipped. */
+void mx_picks_load(mx_bot *b);
+
 /* ---- mx-gap.c -------------------------------------------------------- */
 /* When jr's timeline is limited (events were left out) and b->since is
  * set, fetch the missing events with /messages (back to b->since, at

@@ -238,8 +238,10 @@ static int handle_message(mx_bot *b, mx_room_state *room, const mx_event *ev)
     }
     rc = deliver(b, room, ev, text[0] ? text : "/help", pick, group);
     peek = pick ? mx_room_peek_pick(room, ev->sender, n) : NULL;
-    if (rc == 0 && peek && !strcmp(peek, pick))
+    if (rc == 0 && peek && !strcmp(peek, pick)) {
         free(mx_room_take_pick(room, ev->sender, n));
+        mx_picks_save(b);
+    }
 done:
     free(body);
     free(text);

@@ -141,6 +141,7 @@ static int mx_run(void *self)
     char *saved = b->host->state_get(b->host, "since");
     b->since = saved ? strdup(saved) : NULL;
     b->host->free(saved);
+    mx_picks_load(b);
     if (mx_auth_start(b))
         return mx_bot_stopping(b) && !b->fatal ? 0 : -1;
     int attempt = 0;
@@ -192,6 +193,8 @@ static void remember_suggestions(mx_bot *b, const faqbot_reply *reply)
     if (!room || mx_room_set_pending(room, reply->sender_id, reply->suggestions,
                                      reply->n_suggestions))
         b->host->log(b->host, FAQBOT_LOG_WARN, "out of memory keeping suggestions");
+    else
+        mx_picks_save(b);
 }
 
 static int mx_send(void *self, const faqbot_reply *reply)

@@ -138,10 +138,21 @@ static mx_pending *find_pending(const mx_room_state *r, const char *sender)
     return NULL;
 }
 
+/* Forget list i, keeping the others oldest first. */
+static void drop_pending(mx_room_state *r, size_t i)
+{
+    pending_free(&r->pending[i]);
+    memmove(&r->pending[i], &r->pending[i + 1],
+            (r->n_pending - i - 1) * sizeof(*r->pending));
+    r->n_pending--;
+}
+
 int mx_room_set_pending(mx_room_state *r, const char *sender,
                         const faqbot_suggestion *s, size_t n)
 {
     mx_pending *p = find_pending(r, sender);
+    if (!p && r->n_pending == MX_ROOM_MAX_PENDING)
+        drop_pending(r, 0); /* the oldest list goes */
     if (!p) {
         mx_pending *g = realloc(r->pending, (r->n_pending + 1) * sizeof(*g));
         if (!g)
@@ -163,8 +174,7 @@ int mx_room_set_pending(mx_room_state *r, const char *sender,
     }
     return 0;
 error:
-    pending_free(p);
-    *p = r->pending[--r->n_pending];
+    drop_pending(r, (size_t)(p - r->pending));
     return -1;
 }
 
@@ -187,7 +197,6 @@ char *mx_room_take_pick(mx_room_state *r, const char *sender, int number)
         return NULL;
     char *id = p->entry_ids[number - 1];
     p->entry_ids[number - 1] = NULL;
-    pending_free(p);
-    *p = r->pending[--r->n_pending];
+    drop_pending(r, (size_t)(p - r->pending));
     return id;
 }

@@ -1,8 +1,9 @@
 /*
  * mx-room.h - what the bot remembers about each joined room, in memory:
  * joined members (and display names), encryption, the "did you mean"
- * suggestions last offered to each sender.  Rebuilt after a restart from
- * GET joined_members and the /sync state events.
+ * suggestions last offered to each sender.  Members and encryption are
+ * rebuilt after a restart from GET joined_members and the /sync state
+ * events; the suggestions are saved by mx-picks.c.
  */
 #ifndef MX_ROOM_H
 #define MX_ROOM_H
@@ -12,6 +13,8 @@
 #include <faqbot/plugin.h>
 
 #define MX_ROOM_MAX_PICKS 3
+/* Lists kept per room; a new sender past it replaces the oldest list. */
+#define MX_ROOM_MAX_PENDING 64
 
 typedef struct mx_member {
     char *user_id;
@@ -54,8 +57,9 @@ size_t mx_room_count(const mx_room_state *r);
 /* Display name of a joined member, or NULL. */
 const char *mx_room_name_of(const mx_room_state *r, const char *user_id);
 
-/* Remember the suggestions offered to sender (replaces older ones).
- * Returns 0, -1 on OOM. */
+/* Remember the suggestions offered to sender (replaces older ones; the
+ * room keeps MX_ROOM_MAX_PENDING lists, oldest first).  Returns 0, -1 on
+ * OOM. */
 int mx_room_set_pending(mx_room_state *r, const char *sender,
                         const faqbot_suggestion *s, size_t n);
 /* How many suggestions sender has pending (0 when none). */

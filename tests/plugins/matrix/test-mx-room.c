@@ -1,5 +1,7 @@
-/* test-mx-room.c - per-room memory: members, counts, pending picks. */
+/* test-mx-room.c - per-room memory: members, counts, pending picks (at
+ * most MX_ROOM_MAX_PENDING lists a room, the oldest dropped first). */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "mx-room.h"
@@ -66,5 +68,28 @@ Test(mx_room, peek_does_not_take)
     cr_assert_null(mx_room_peek_pick(r, "@a:l", 3));
     cr_assert_null(mx_room_peek_pick(r, "@b:l", 1));
     cr_assert_eq(mx_room_pending_count(r, "@a:l"), 2);
+    mx_rooms_free(&rs);
+}
+
+Test(mx_room, oldest_list_goes_past_the_cap)
+{
+    mx_rooms rs = {0};
+    mx_room_state *r = mx_rooms_get(&rs, "!r:l", 1);
+    const faqbot_suggestion s[] = {{"sleep", "Sleep"}, {"gas", "Gas"}};
+    char who[32];
+    for (int i = 0; i < MX_ROOM_MAX_PENDING; i++) {
+        snprintf(who, sizeof who, "@u%d:l", i);
+        cr_assert_eq(mx_room_set_pending(r, who, s, 2), 0);
+    }
+    /* u1 picks (out of the middle), u0 renews its list: order is kept */
+    free(mx_room_take_pick(r, "@u1:l", 1));
+    cr_assert_eq(mx_room_set_pending(r, "@u1:l", s, 1), 0);
+    cr_assert_eq(r->n_pending, MX_ROOM_MAX_PENDING);
+    cr_assert_eq(mx_room_set_pending(r, "@new:l", s, 2), 0);
+    cr_assert_eq(r->n_pending, MX_ROOM_MAX_PENDING);
+    cr_assert_eq(mx_room_pending_count(r, "@u0:l"), 0);
+    cr_assert_eq(mx_room_pending_count(r, "@u2:l"), 2);
+    cr_assert_eq(mx_room_pending_count(r, "@u1:l"), 1);
+    cr_assert_eq(mx_room_pending_count(r, "@new:l"), 2);
     mx_rooms_free(&rs);
 }
