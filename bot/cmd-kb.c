@@ -31,11 +31,18 @@ static int kb_usage(void)
     return 0;
 }
 
-static int kb_lint_cmd(const char *dir)
+/* faqbot kb lint [DIR]: argv holds what follows "lint". */
+static int kb_lint_cmd(int argc, char **argv)
 {
     char buf[PATH_MAX];
-    if (!dir)
-        dir = paths_knowledge_dir(NULL, buf, sizeof buf);
+    if (cmd_wants_help(argc, argv))
+        return kb_usage();
+    if (argc > 1 || (argc == 1 && argv[0][0] == '-')) {
+        fprintf(stderr, "faqbot kb lint: expected at most one knowledge directory, "
+                        "got '%s'\nusage: faqbot kb lint [DIR]\n", argv[argc - 1]);
+        return 2;
+    }
+    const char *dir = argc ? argv[0] : paths_knowledge_dir(NULL, buf, sizeof buf);
     kb_diag d;
     kb_diag_init(&d);
     size_t errors = kb_lint(dir, &d);
@@ -51,7 +58,7 @@ int cmd_kb(int argc, char **argv)
     if (argc < 1 || cmd_wants_help(1, argv))
         return argc < 1 ? (kb_usage(), 2) : kb_usage();
     if (strcmp(argv[0], "lint") == 0)
-        return kb_lint_cmd(argc > 1 ? argv[1] : NULL);
+        return kb_lint_cmd(argc - 1, argv + 1);
     if (strcmp(argv[0], "new") == 0)
         return cmd_kb_new(argc - 1, argv + 1);
     if (strcmp(argv[0], "import") == 0)

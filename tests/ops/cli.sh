@@ -134,6 +134,10 @@ PY
 "$FAQBOT" kb lint kb >lint-new.txt; rc=$?
 check "lint refuses the scaffold (rc $rc)" test "$rc" = 1
 check "lint names the empty answer" grep -q "kb/entries/teething.json: entry 'teething': .*answer" lint-new.txt
+"$FAQBOT" kb lint --help >lint-help.txt; rc=$?
+check "kb lint --help prints usage, exit 0 (rc $rc)" bash -c "[ $rc = 0 ] && grep -q '^usage: faqbot kb lint' lint-help.txt"
+"$FAQBOT" kb lint kb extra >/dev/null 2>lint-args.txt; rc=$?
+check "kb lint with two directories: exit 2 (rc $rc)" bash -c "[ $rc = 2 ] && grep -q \"got 'extra'\" lint-args.txt"
 "$FAQBOT" kb new teething --dir kb >/dev/null 2>&1; rc=$?
 check "kb new refuses to overwrite" test "$rc" = 1
 "$FAQBOT" kb new Bad_Id --dir kb >/dev/null 2>&1; rc=$?
