@@ -11,6 +11,7 @@
  * into impacts.
  */
 #include "kb-index.h"
+#include "kb-build.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 
 typedef struct ix_build {
     kb_lexout lx;
+    kb_scan scan[2];       /* entry e's texts in scan[e & 1], e + 1's ahead */
     uint32_t *slot;        /* term -> 1 + index in cur, 0 = absent */
     size_t cap_slot;
     ix_rec *cur;           /* the records of the entry being read */
@@ -71,11 +73,12 @@ static int ix_count(ix_build *b, uint32_t t, int f)
     return 0;
 }
 
-/* Text of field f: tokens into terms, counted.  Returns terms found. */
-static long ix_field(kb *k, ix_build *b, const char *text, int f)
+/* Text i of the entry's scan (text: its string), field f: tokens into
+ * terms, counted.  Returns terms found. */
+static long ix_field(kb *k, ix_build *b, const kb_scan *s, size_t ti,
+                     const char *text, int f)
 {
-    if (kb_lex_run(k, k->stem, text, strlen(text), KB_LEX_INTERN | KB_LEX_SYN,
-                   (size_t)-1, &b->lx) < 0 || slot_fit(b, k->n_terms) < 0)
+    if (kb_scan_lex(k, s, ti, text, &b->lx) < 0 || slot_fit(b, k->n_terms) < 0)
         return -1;
     for (size_t i = 0; f != KB_F_Q && i < b->lx.terms.n; i++) {
         if (ix_count(b, b->lx.terms.v[i], f) < 0)
@@ -99,9 +102,10 @@ static void u32_isort(uint32_t *v, size_t n)
 }
 
 /* One alternate question: its terms in order, counted once each. */
-static int ix_alt(kb *k, ix_build *b, const char *q)
+static int ix_alt(kb *k, ix_build *b, const kb_scan *s, size_t ti,
+                  const char *q)
 {
-    if (ix_field(k, b, q, KB_F_Q) < 0)
+    if (ix_field(k, b, s, ti, q, KB_F_Q) < 0)
         return -1;
     const uint32_t *t = b->lx.terms.v;
     size_t n = b->lx.terms.n;
@@ -127,78 +131,51 @@ static int ix_alt(kb *k, ix_build *b, const char *q)
     return 0;
 }
 
-/* Byte class for ix_prefetch_text: 1 letter, 2 digit, 0 separator,
- * 3 anything else (non-ASCII: folding decides, no guess). */
-static int ix_class(unsigned char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-        return 1;
-    if (c >= '0' && c <= '9')
-        return 2;
-    return c < 0x80 ? 0 : 3;
-}
-
-/* The token cache slots the words of text will look up, fetched ahead:
- * ASCII words folded to lower case and split where letters meet digits,
- * as kb-text.c does; a word guessed wrong only costs its prefetch. */
-static void ix_prefetch_text(const kb *k, const char *text)
-{
-    uint32_t h = KB_MAP_HASH0;
-    size_t n = 0;
-    int cls = 0, bad = 0;
-    for (const unsigned char *p = (const unsigned char *)text;; p++) {
-        int c = *p ? ix_class(*p) : 0;
-        if (n && c != cls) {
-            if (!bad && n <= KB_TOKEN_MAX)
-                kb_map_prefetch(&k->tokens, h);
-            h = KB_MAP_HASH0;
-            n = 0;
-            bad = 0;
-        }
-        if (!*p)
-            return;
-        cls = c;
-        if (c == 3)
-            bad = 1;
-        if (c != 0) {
-            h = KB_MAP_HASH_STEP(h, *p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-            n++;
-        }
-    }
-}
-
-/* Every text of entry e, prefetched (while the one before is indexed). */
-static void ix_prefetch_entry(const kb *k, uint32_t e)
+/* Every text of entry e, in the order ix_entry lexes them, scanned
+ * into s (their token-cache slots prefetched).  0, -1 on OOM. */
+static int ix_scan_entry(const kb *k, kb_scan *s, uint32_t e)
 {
     const kb_entry *en = &k->entries[e];
-    for (size_t i = 0; i < en->n_questions; i++)
-        ix_prefetch_text(k, en->questions[i]);
-    for (size_t i = 0; i < en->n_keywords; i++)
-        ix_prefetch_text(k, en->keywords[i]);
-    ix_prefetch_text(k, en->title);
-    ix_prefetch_text(k, en->answer);
+    kb_scan_reset(s);
+    for (size_t i = 0; i < en->n_questions; i++) {
+        if (kb_scan_text(s, &k->tokens, en->questions[i]) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < en->n_keywords; i++) {
+        if (kb_scan_text(s, &k->tokens, en->keywords[i]) < 0)
+            return -1;
+    }
+    if (kb_scan_text(s, &k->tokens, en->title) < 0 ||
+        kb_scan_text(s, &k->tokens, en->answer) < 0)
+        return -1;
+    return 0;
 }
 
+/* Entry e from its scan (made by the call for e - 1, or before the
+ * first), once entry e + 1 is scanned ahead. */
 static int ix_entry(kb *k, ix_build *b, uint32_t e)
 {
-    if (e + 1 < k->n_entries)
-        ix_prefetch_entry(k, e + 1);
+    const kb_scan *s = &b->scan[e & 1];
+    if (e + 1 < k->n_entries && ix_scan_entry(k, &b->scan[(e + 1) & 1],
+                                              e + 1) < 0)
+        return -1;
     const kb_entry *en = &k->entries[e];
     float *len = &b->flen[(size_t)e * KB_NFIELDS];
+    size_t ti = 0;
     b->n_cur = 0;
     for (size_t i = 0; i < en->n_questions; i++) {
-        if (ix_alt(k, b, en->questions[i]) < 0)
+        if (ix_alt(k, b, s, ti++, en->questions[i]) < 0)
             return -1;
     }
     len[KB_F_Q] = (float)en->n_questions;
     for (size_t i = 0; i < en->n_keywords; i++) {
-        long n = ix_field(k, b, en->keywords[i], KB_F_KW);
+        long n = ix_field(k, b, s, ti++, en->keywords[i], KB_F_KW);
         if (n < 0)
             return -1;
         len[KB_F_KW] += (float)n;
     }
-    long nt = ix_field(k, b, en->title, KB_F_TITLE);
-    long na = ix_field(k, b, en->answer, KB_F_ANSWER);
+    long nt = ix_field(k, b, s, ti, en->title, KB_F_TITLE);
+    long na = ix_field(k, b, s, ti + 1, en->answer, KB_F_ANSWER);
     if (nt < 0 || na < 0)
         return -1;
     len[KB_F_TITLE] = (float)nt;
@@ -214,6 +191,8 @@ static int ix_entry(kb *k, ix_build *b, uint32_t e)
 static void ix_build_free(ix_build *b)
 {
     kb_lexout_free(&b->lx);
+    kb_scan_free(&b->scan[0]);
+    kb_scan_free(&b->scan[1]);
     free(b->slot);
     free(b->cur);
     ix_recs_free(&b->recs);
@@ -329,7 +308,8 @@ int kb_index_build(kb *k)
     k->entry_alt_off = calloc(ne + 1, sizeof *k->entry_alt_off);
     if (!b.rec_off || !b.flen || !k->entry_alt_off ||
         slot_fit(&b, k->n_terms + 1) < 0 ||
-        ix_recs_reserve(&b.recs, ne * 48 + 64) < 0)
+        ix_recs_reserve(&b.recs, ne * 48 + 64) < 0 ||
+        (ne && ix_scan_entry(k, &b.scan[0], 0) < 0))
         goto done;
     for (uint32_t e = 0; e < ne; e++) {
         if (ix_entry(k, &b, e) < 0)

@@ -1,8 +1,10 @@
 /* Tests for bot/kb-text.c: folding, tokens, stemming. */
 #include <criterion/criterion.h>
+#include <libstemmer.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "kb-impl.h"
+#include "kb-build.h"
 
 typedef struct joined {
     char buf[1024];
@@ -131,4 +133,74 @@ Test(kb_text, markup_is_detected)
     cr_assert_eq(kb_text_has_markup("I <3 massage", 12), 0);
     cr_assert_eq(kb_text_has_markup("3 < 4 and 5 > 2", 15), 0);
     cr_assert_eq(kb_text_has_markup("<b", 2), 0);
+}
+
+/* ---- the index build's scan (kb-lex-scan.c) against kb_lex_run ------- */
+
+/* An empty kb with the stopword "the" (term 0), as the build sees it. */
+static kb *scan_kb(void)
+{
+    kb *k = calloc(1, sizeof *k);
+    cr_assert_not_null(k);
+    kb_arena_init(&k->arena);
+    kb_arena_init(&k->text);
+    kb_arena_init(&k->keys);
+    kb_map_init(&k->terms, &k->keys);
+    kb_map_init(&k->tokens, &k->keys);
+    k->stem = sb_stemmer_new("english", NULL);
+    cr_assert_not_null(k->stem);
+    uint32_t t;
+    cr_assert_eq(kb_lex_intern(k, "the", 3, &t), 0);
+    cr_assert_eq(kb_map_put(&k->tokens, "the", 3, t | KB_TOK_STOP, NULL), 0);
+    return k;
+}
+
+Test(kb_text, scan_gives_the_terms_lex_run_gives)
+{
+    char longw[100], big[3000];
+    memset(longw, 'Q', sizeof longw - 1);     /* cut at KB_TOKEN_MAX */
+    longw[sizeof longw - 1] = '\0';
+    for (size_t i = 0; i + 1 < sizeof big; i++)
+        big[i] = "Ab1 cd-EFghijklmn 22 the\n"[i % 25];
+    big[sizeof big - 1] = '\0';
+    const char *texts[] = {
+        "Massaging BABIES helps 30weeks the massaging",
+        "", "   ", "12 345", "igf1 IGF-1 8mo a1b2c3", "the THE The",
+        "supercalifragilistic supercalifragilistics abcdefgh abcdefghi",
+        "baby's don't", "caf\xc3\xa9 na\xc3\xafve babies", "tummy\xe2\x80\x99s",
+        "emoji \xf0\x9f\x98\x80 here", "bad \xff byte", longw, big,
+        "Massaging again, and supercalifragilistics; EFGHIJKLMN!",
+    };
+    size_t n = sizeof texts / sizeof texts[0];
+    kb *a = scan_kb(), *b = scan_kb();
+    kb_lexout la = {0}, lb = {0};
+    kb_scan s = {0};
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(kb_scan_text(&s, &b->tokens, texts[i]), 0);
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_eq(kb_lex_run(a, a->stem, texts[i], strlen(texts[i]),
+                                KB_LEX_INTERN | KB_LEX_SYN, (size_t)-1, &la),
+                     0);
+        cr_assert_eq(kb_scan_lex(b, &s, i, texts[i], &lb), 0);
+        cr_assert_eq(lb.terms.n, la.terms.n, "text %zu", i);
+        for (size_t j = 0; j < la.terms.n; j++)
+            cr_assert_eq(lb.terms.v[j], la.terms.v[j], "text %zu", i);
+        if (i == 0) {   /* massag babi help week massag */
+            const uint32_t want[] = {1, 2, 3, 4, 1};
+            cr_assert_eq(lb.terms.n, 5);
+            cr_assert_arr_eq(lb.terms.v, want, sizeof want);
+            cr_assert_str_eq(b->term_text[2], "babi");
+        }
+    }
+    cr_assert_eq(b->n_terms, a->n_terms);
+    cr_assert_eq(b->tokens.count, a->tokens.count);
+    for (size_t t = 0; t < a->n_terms; t++)
+        cr_assert_str_eq(b->term_text[t], a->term_text[t]);
+    kb_scan_reset(&s);
+    cr_assert_eq(s.n_t, 0);
+    kb_scan_free(&s);
+    kb_lexout_free(&la);
+    kb_lexout_free(&lb);
+    kb_free(a);
+    kb_free(b);
 }

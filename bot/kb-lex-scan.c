@@ -1,0 +1,180 @@
+/*
+ * kb-lex-scan.c - index-time lexing of plain ASCII text in two steps.
+ * Scanning folds each letter run to lower case and hashes it in the same
+ * pass (cut at KB_TOKEN_MAX bytes, as kb-text.c cuts tokens) and
+ * prefetches its token-cache slot; lexing then looks each word up with
+ * that hash, never reading the text again.  Digit runs are numbers, which
+ * indexing skips.  A text with an apostrophe or a non-ASCII byte is left
+ * to kb_lex_run (folding, "baby's").  The result is kb_lex_run's, term
+ * ids interned in the same order.
+ *
+ * The token-cache probe mirrors kb-map.c (home slot h * cap >> 32, linear
+ * probing, the 8-byte prefix compared first): kb-map.c offers no lookup
+ * by a hash already known.
+ */
+#include "kb-build.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void kb_scan_reset(kb_scan *s)
+{
+    s->n_buf = s->n_w = s->n_t = 0;
+}
+
+void kb_scan_free(kb_scan *s)
+{
+    free(s->buf);
+    free(s->w);
+    free(s->t);
+    memset(s, 0, sizeof *s);
+}
+
+/* Room for need items of size bytes in *p.  0, -1 on OOM. */
+static int scan_grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 256;
+    while (nc < need)
+        nc *= 2;
+    void *v = realloc(*p, nc * size);
+    if (!v)
+        return -1;
+    *p = v;
+    *cap = nc;
+    return 0;
+}
+
+/* The first 8 bytes of w (len bytes, 8 readable), zero-padded. */
+static uint64_t scan_prefix(const char *w, size_t len)
+{
+    uint64_t p = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&p, w, 8);
+    if (len < 8)
+        p &= (1ull << (8 * len)) - 1;
+#else
+    memcpy(&p, w, len < 8 ? len : 8);
+#endif
+    return p;
+}
+
+static int is_letter(unsigned b)
+{
+    return (b | 0x20u) - 'a' < 26u;
+}
+
+/* One letter run at *pp into s: folded, hashed, prefetched. */
+static void scan_word(kb_scan *s, const kb_map *tokens,
+                      const unsigned char **pp)
+{
+    const unsigned char *p = *pp;
+    char *o = s->buf + s->n_buf;
+    uint32_t h = KB_MAP_HASH0;
+    size_t n = 0;
+    for (unsigned b = *p; is_letter(b); b = *++p) {
+        if (n < KB_TOKEN_MAX) {
+            o[n++] = (char)(b | 0x20u);
+            h = KB_MAP_HASH_STEP(h, b | 0x20u);
+        }
+    }
+    if (tokens->cap)
+        __builtin_prefetch(&tokens->slots[((uint64_t)h * tokens->cap) >> 32]);
+    s->w[s->n_w++] = (kb_sword){scan_prefix(o, n), (uint32_t)s->n_buf, h,
+                                (uint32_t)n};
+    s->n_buf += n;
+    *pp = p;
+}
+
+int kb_scan_text(kb_scan *s, const kb_map *tokens, const char *text)
+{
+    size_t len = strlen(text);
+    if (scan_grow((void **)&s->t, &s->cap_t, s->n_t + 1, sizeof *s->t) < 0 ||
+        scan_grow((void **)&s->buf, &s->cap_buf, s->n_buf + len + 8, 1) < 0 ||
+        scan_grow((void **)&s->w, &s->cap_w, s->n_w + len / 2 + 1,
+                  sizeof *s->w) < 0)
+        return -1;
+    kb_stext *t = &s->t[s->n_t++];
+    *t = (kb_stext){(uint32_t)s->n_w, 0, 0};
+    size_t buf0 = s->n_buf;
+    const unsigned char *p = (const unsigned char *)text;
+    for (unsigned b = *p; b; b = *p) {
+        if (is_letter(b)) {
+            scan_word(s, tokens, &p);   /* ends before a non-letter */
+        } else if (b - '0' < 10u) {
+            while (*p - (unsigned)'0' < 10u)
+                p++;                    /* a number: not indexed */
+        } else if (b == '\'' || b >= 0x80) {
+            s->n_w = t->first;          /* kb_lex_run's case */
+            s->n_buf = buf0;
+            t->slow = 1;
+            return 0;
+        } else {
+            p++;
+        }
+    }
+    t->n = (uint32_t)(s->n_w - t->first);
+    return 0;
+}
+
+/* The token cache's value for a scanned word: 1 found, 0 absent. */
+static int scan_find(const kb_map *m, const char *w, const kb_sword *sw,
+                     uint32_t *val)
+{
+    if (m->cap == 0)
+        return 0;
+    size_t i = (size_t)(((uint64_t)sw->hash * m->cap) >> 32);
+    for (;;) {
+        const kb_map_slot *sl = &m->slots[i];
+        if (!sl->key)
+            return 0;
+        if (sl->prefix == sw->prefix && sl->len == sw->len &&
+            (sw->len <= 8 || memcmp(sl->key + 8, w + 8, sw->len - 8) == 0)) {
+            *val = sl->val;
+            return 1;
+        }
+        if (++i == m->cap)
+            i = 0;
+    }
+}
+
+/* A word not in the token cache: stemmed, interned, cached. */
+static int scan_new(kb *k, const char *w, size_t len, uint32_t *t)
+{
+    const char *stem;
+    size_t sl;
+    if (kb_text_stem(k->stem, w, len, &stem, &sl) < 0 ||
+        kb_lex_intern(k, stem, sl, t) < 0)
+        return -1;
+    return kb_map_put(&k->tokens, w, len, *t, NULL);
+}
+
+int kb_scan_lex(kb *k, const kb_scan *s, size_t i, const char *text,
+                kb_lexout *out)
+{
+    const unsigned flags = KB_LEX_INTERN | KB_LEX_SYN;
+    const kb_stext *t = &s->t[i];
+    if (t->slow)
+        return kb_lex_run(k, k->stem, text, strlen(text), flags, (size_t)-1,
+                          out);
+    out->raw.n = out->raw2.n = out->terms.n = 0;
+    out->n_words = out->n_unknown = out->n_repaired = 0;
+    out->n_words2 = out->n_unknown2 = out->n_repaired2 = 0;
+    if (kb_u32buf_reserve(&out->raw, t->n) < 0)
+        return -1;
+    for (uint32_t j = t->first; j < t->first + t->n; j++) {
+        const kb_sword *sw = &s->w[j];
+        const char *w = s->buf + sw->off;
+        uint32_t v;
+        if (!scan_find(&k->tokens, w, sw, &v)) {
+            if (scan_new(k, w, sw->len, &v) < 0)
+                return -1;
+        } else if (v & KB_TOK_STOP) {
+            continue;
+        }
+        out->raw.v[out->raw.n++] = v;
+        out->n_words++;
+    }
+    return kb_lex_finish(k, flags, out);
+}
