@@ -5,25 +5,18 @@
  *      mostly about something else scores low;
  *   2. the best `candidates` entries by BM25F over the entry postings
  *      (kb-topk.c: term at a time, with MaxScore cuts);
- *   3. each candidate rescored: its best alternate question (coverage of
- *      the query and of the alternate, adjacent pairs in that alternate)
- *      mixed with its BM25F share;
+ *   3. each candidate rescored (kb-rescore.c): its best alternate
+ *      question (coverage of the query and of the alternate, adjacent
+ *      pairs in that alternate) mixed with its BM25F share;
  *   4. a calibrated confidence (kb-params.c) and the decision.
  * No allocation: everything lives in the kb_scratch.
  */
-#include "kb-impl.h"
+#include "kb-query.h"
 
 #include <math.h>
 #include <string.h>
 
-typedef struct query {
-    double weight;         /* idf mass of the query, unknown words included */
-    double unknown;        /* the unknown words' part of it */
-    size_t n_unknown;      /* words the vocabulary does not know */
-    size_t anchors;        /* distinct core words (in most entries) */
-    size_t n_bi;
-    double bi_weight;      /* sum of the pairs' weights */
-} query;
+typedef kb_query query;
 
 /* Adjacent pairs of known query terms, weighted by their weaker word. */
 static void query_pairs(const kb *k, kb_scratch *s, query *q)
@@ -31,6 +24,7 @@ static void query_pairs(const kb *k, kb_scratch *s, query *q)
     const kb_lexout *lx = &s->lex;
     q->n_bi = 0;
     q->bi_weight = 0;
+    q->pair_filter = 0;
     if (!(k->features & KB_FEAT_BIGRAMS))
         return;
     for (size_t i = 0; i + 1 < lx->terms.n; i++) {
@@ -41,6 +35,7 @@ static void query_pairs(const kb *k, kb_scratch *s, query *q)
         s->qbi[q->n_bi] = (uint64_t)a << 32 | b;
         s->qbi_w[q->n_bi++] = w;
         q->bi_weight += w;
+        q->pair_filter |= (uint64_t)1 << kb_pair_bit(s->qmark[a], s->qmark[b]);
     }
 }
 
@@ -77,19 +72,6 @@ static void query_terms(const kb *k, kb_scratch *s, query *q)
     query_pairs(k, s, q);
 }
 
-/* ---- rescoring --------------------------------------------------------- */
-
-/* A fresh stamp for s->qseen (cleared when the counter would wrap). */
-static uint32_t next_stamp(kb_scratch *s)
-{
-    if (s->stamp == UINT32_MAX) {
-        memset(s->qseen, 0, s->cap_qseen * sizeof *s->qseen);
-        memset(s->qbi_seen, 0, s->cap_qbi_seen * sizeof *s->qbi_seen);
-        s->stamp = 0;
-    }
-    return ++s->stamp;
-}
-
 /* Impact of term t in entry e, or -1 when e does not contain t. */
 static float entry_impact(const kb *k, uint32_t t, uint32_t e)
 {
@@ -107,193 +89,6 @@ static float entry_impact(const kb *k, uint32_t t, uint32_t e)
         return k->post_imp[lo];
     return -1.0f;
 }
-
-
-/* Weight of a query pair (a, b) found at adjacent positions, each of
- * the query's pairs counted once per alternate (stamp): an alternate
- * repeating a pair gets no more than the query gives, so the pairs'
- * share stays <= 1. */
-static double pair_hits(kb_scratch *s, const query *q, uint32_t a,
-                        uint32_t b, uint32_t stamp)
-{
-    uint64_t key = (uint64_t)a << 32 | b;
-    for (size_t i = 0; i < q->n_bi; i++) {
-        if (s->qbi[i] == key && s->qbi_seen[i] != stamp) {
-            s->qbi_seen[i] = stamp;
-            return s->qbi_w[i];
-        }
-    }
-    return 0;
-}
-
-/* One alternate: idf mass of the query terms it has (each once), and the
- * weight of the query's adjacent pairs it has. */
-static double alt_overlap(const kb *k, kb_scratch *s, const kb_alt *al,
-                          const query *q, double *pairs)
-{
-    const uint32_t *t = k->alt_terms + al->off;
-    double ov = 0, pw = 0;
-    uint32_t stamp = next_stamp(s), prev = KB_TERM_NONE;
-    for (uint32_t i = 0; i < al->n; i++) {
-        uint32_t term = t[i];
-        uint32_t slot = s->qmark[term];
-        if (!slot) {
-            prev = KB_TERM_NONE;
-            continue;
-        }
-        if (s->qseen[slot - 1] != stamp) {
-            s->qseen[slot - 1] = stamp;
-            ov += k->qw[term];
-        }
-        if (prev != KB_TERM_NONE && q->n_bi)
-            pw += pair_hits(s, q, prev, term, stamp);
-        prev = term;
-    }
-    *pairs = pw;
-    return ov;
-}
-
-/* Best alternate question of c's entry, and the best phrase evidence. */
-static void score_alts(const kb *k, kb_scratch *s, kb_cand *c,
-                       const query *q)
-{
-    double best = 0, best_pairs = 0;
-    uint32_t e = c->entry;
-    for (uint32_t a = k->entry_alt_off[e]; a < k->entry_alt_off[e + 1]; a++) {
-        const kb_alt *al = &k->alts[a];
-        if ((long)a == s->skip_alt || al->weight <= 0)
-            continue;
-        double pairs;
-        double ov = alt_overlap(k, s, al, q, &pairs);
-        if (ov == 0)
-            continue;   /* no query word: nothing (and no pair) */
-        double qc = ov / q->weight, ac = ov / al->weight;
-        double v = qc * (0.6 + 0.4 * ac);
-        if (v > best)
-            best = v;
-        if (pairs > best_pairs)
-            best_pairs = pairs;
-    }
-    c->alt = (float)best;
-    c->bigram = q->bi_weight > 0 ? (float)(best_pairs / q->bi_weight) : 0;
-}
-
-static void score_candidate(const kb *k, kb_scratch *s, kb_cand *c,
-                            const query *q)
-{
-    const kb_params *p = &k->params;
-    c->bm25 = (float)(c->bm25 / q->weight);
-    if (k->features & KB_FEAT_ALTS) {
-        score_alts(k, s, c, q);
-    } else {
-        c->alt = c->bm25;
-        c->bigram = 0;
-    }
-    double mix = p->mix_alt + p->mix_bm25;
-    double v = p->mix_alt * c->alt + p->mix_bm25 * c->bm25;
-    if (q->bi_weight > 0 && (k->features & KB_FEAT_ALTS)) {
-        v += p->mix_bigram * c->bigram;
-        mix += p->mix_bigram;
-    }
-    c->score = (float)(v / mix);
-}
-
-/* Insertion sort by cmp: n is small (params.candidates). */
-static void cand_sort(kb_cand *c, size_t n,
-                      int (*cmp)(const kb_cand *, const kb_cand *))
-{
-    for (size_t i = 1; i < n; i++) {
-        kb_cand x = c[i];
-        size_t j = i;
-        while (j > 0 && cmp(&x, &c[j - 1]) < 0) {
-            c[j] = c[j - 1];
-            j--;
-        }
-        c[j] = x;
-    }
-}
-
-static int cand_cmp(const kb_cand *a, const kb_cand *b)
-{
-    if (a->score != b->score)
-        return a->score > b->score ? -1 : 1;
-    return a->entry < b->entry ? -1 : a->entry > b->entry;
-}
-
-/* Highest score c can get: its alternates hold at most the query words
- * its entry holds (alt <= their weight share), and only the query pairs
- * whose two words it holds (bigram).  A hair above, for rounding. */
-static double cand_bound(const kb *k, kb_scratch *s, const kb_cand *c,
-                         const query *q, int pairs, double mix)
-{
-    const kb_params *p = &k->params;
-    uint32_t stamp = next_stamp(s);
-    double got = 0, bi = 0;
-    for (size_t i = 0; i < s->qterms.n; i++) {
-        uint32_t t = s->qterms.v[i];
-        /* kb_topk marks the first 32 terms (those with an impact) */
-        if (i >= 32 || !(k->term_max[t] > 0) || (c->hold >> i & 1)) {
-            s->qseen[i] = stamp;
-            got += k->qw[t];
-        }
-    }
-    for (size_t i = 0; pairs && i < q->n_bi; i++) {
-        uint32_t a = (uint32_t)(s->qbi[i] >> 32), b = (uint32_t)s->qbi[i];
-        if (s->qseen[s->qmark[a] - 1] == stamp &&
-            s->qseen[s->qmark[b] - 1] == stamp)
-            bi += s->qbi_w[i];
-    }
-    double alt = got / q->weight;
-    bi = pairs ? bi / q->bi_weight : 0;
-    double v = p->mix_alt * (alt < 1 ? alt : 1) +
-               p->mix_bm25 * c->bm25 / q->weight +
-               p->mix_bigram * (bi < 1 ? bi : 1);
-    return v / mix * (1 + 1e-6) + 1e-9;
-}
-
-/* Rescore the candidates, highest bound first.  Only the best three
- * scores matter (decision, suggestions): once a candidate's bound is
- * below the third best score so far, neither it nor any after it is
- * rescored (their scores stay under that bound, below every rescored one
- * that matters).  Entry `except` is rescored but not counted among the
- * three. */
-static void rescore(const kb *k, kb_scratch *s, const query *q,
-                    uint32_t except)
-{
-    const kb_params *p = &k->params;
-    kb_cand *c = s->cand;
-    size_t n = s->n_cand;
-    int alts = (k->features & KB_FEAT_ALTS) != 0;
-    int pairs = q->bi_weight > 0 && alts;
-    double mix = p->mix_alt + p->mix_bm25 + (pairs ? p->mix_bigram : 0);
-    for (size_t i = 0; i < n; i++)   /* the bound, in score for the sort */
-        c[i].score = alts ? (float)cand_bound(k, s, &c[i], q, pairs, mix)
-                          : (float)(c[i].bm25 / q->weight) * 2;
-    cand_sort(c, n, cand_cmp);
-    double top[3] = {-1, -1, -1};
-    s->n_rescored = 0;
-    for (size_t i = 0; i < n; i++) {
-        double bound = c[i].score;
-        if (bound < top[2] && !s->rescore_all) {
-            c[i].bm25 = (float)(c[i].bm25 / q->weight);
-            c[i].score = (float)(bound * 0.5);   /* not a contender */
-            continue;
-        }
-        score_candidate(k, s, &c[i], q);
-        s->n_rescored++;
-        if (c[i].entry == except)
-            continue;   /* not among the three that matter (rank) */
-        double v = c[i].score;
-        for (int j = 0; j < 3; j++) {
-            if (v > top[j]) {
-                double t = top[j];
-                top[j] = v;
-                v = t;
-            }
-        }
-    }
-}
-
 
 /* ---- confidence and decision ----------------------------------------- */
 
@@ -440,8 +235,8 @@ static int rank(const kb *k, kb_scratch *s, const query *q, int triaged)
     uint32_t tr = triaged && k->triage_reply
                       ? (uint32_t)(k->triage_reply - k->entries)
                       : UINT32_MAX;
-    rescore(k, s, q, tr);
-    cand_sort(s->cand, s->n_cand, cand_cmp);
+    kb_rescore(k, s, q, tr);
+    kb_cand_sort(s->cand, s->n_cand);
     if (tr == UINT32_MAX)
         return 1;
     if (s->n_cand && s->cand[0].entry == tr)

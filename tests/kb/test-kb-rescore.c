@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "kb-impl.h"
 
@@ -130,6 +131,108 @@ Test(kb_rescore, bound_changes_nothing_on_a_generated_kb)
     cr_assert_eq(system(cmd), 0);
     snprintf(path, sizeof path, "%s/queries.txt", dir);
     cr_assert_gt(check_file(dir, path, 0), 0);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* ---- a question of more than 64 distinct words ------------------------ */
+
+/* Pseudo-word i: two syllables, unchanged by the English stemmer. */
+static void word(char *out, size_t cap, int i)
+{
+    static const char *const syl[] = {"ba", "ko", "di", "mu", "te", "lo",
+                                      "ra", "su", "pi", "no"};
+    snprintf(out, cap, "%s%s%s", syl[i % 10], syl[i / 10 % 10],
+             i >= 100 ? "va" : "");
+}
+
+static void put(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    cr_assert_geq(fputs(text, f), 0);
+    cr_assert_eq(fclose(f), 0);
+}
+
+#define ENTRY(id, questions)                                               \
+    "{\"id\": \"" id "\", \"title\": \"" id "\", \"questions\": ["         \
+    questions "], \"keywords\": [], \"answer\": \"Some answer text.\", "   \
+    "\"citations\": [{\"source\": \"src\", \"section\": \"S\"}], "        \
+    "\"related\": []}\n"
+
+/* A kb whose "fill" entry knows words 0..79 and whose "key" entry asks
+ * "sato luvo mira deno"; *fill gets the 80 words joined by spaces. */
+static void many_words_kb(char *dir, char *fill, size_t cap)
+{
+    char path[512];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/entries", dir);
+    cr_assert_eq(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/sources", dir);
+    cr_assert_eq(mkdir(path, 0700), 0);
+    put(dir, "sources/src.json",
+        "{\"id\": \"src\", \"title\": \"T\", \"url\": null, "
+        "\"language\": \"english\", \"sections\": [\"S\"]}\n");
+    put(dir, "entries/key.json",
+        ENTRY("key", "\"sato luvo mira deno\", \"mira deno sato\""));
+    put(dir, "entries/other.json",
+        ENTRY("other", "\"sato kavu\", \"deno pela\""));
+    size_t n = 0;
+    fill[0] = '\0';
+    for (int i = 0; i < 80; i++) {
+        char w[16];
+        word(w, sizeof w, i);
+        n += (size_t)snprintf(fill + n, cap - n, "%s%s", i ? " " : "", w);
+        cr_assert_lt(n, cap);
+    }
+    char *json = malloc(cap + 256);
+    cr_assert_not_null(json);
+    snprintf(json, cap + 256,
+             "{\"id\": \"fill\", \"title\": \"fill\", \"questions\": "
+             "[\"%s\"], \"keywords\": [], \"answer\": \"Other text.\", "
+             "\"citations\": [{\"source\": \"src\", \"section\": \"S\"}], "
+             "\"related\": []}\n", fill);
+    put(dir, "entries/fill.json", json);
+    free(json);
+}
+
+/* The key words after 80 others (query terms 81..84: past the 64 kept in
+ * a register while an alternate is read) score as they do first, every
+ * candidate rescored or not. */
+Test(kb_rescore, words_after_the_64th_count_as_the_first_do)
+{
+    char dir[] = "/tmp/faqbot-rescore64-XXXXXX", fill[1024], q[4096];
+    many_words_kb(dir, fill, sizeof fill);
+    kb *k = kb_load(dir, NULL);
+    kb_scratch *s = kb_scratch_new(), *all = kb_scratch_new();
+    cr_assert_not_null(k);
+    cr_assert(s && all);
+    all->rescore_all = 1;
+    const char *key = "sato luvo mira deno";
+    float alt[2], bigram[2];
+    for (int late = 0; late < 2; late++) {
+        /* an unknown word between the parts: no pair across them */
+        snprintf(q, sizeof q, "%s zzqx %s", late ? fill : key,
+                 late ? key : fill);
+        kb_result a, b;
+        cr_assert_eq(kb_match(k, s, q, strlen(q), &a), 0);
+        cr_assert_eq(kb_match(k, all, q, strlen(q), &b), 0);
+        cr_assert(same_result(&a, &b), "late %d", late);
+        const kb_cand *c = cand_of(k, all, "key");
+        cr_assert_not_null(c);
+        alt[late] = c->alt;
+        bigram[late] = c->bigram;
+    }
+    cr_assert_gt(alt[0], 0.0f);
+    cr_assert_gt(bigram[0], 0.0f);
+    cr_assert_float_eq(alt[1], alt[0], 1e-6f * alt[0]);
+    cr_assert_float_eq(bigram[1], bigram[0], 1e-6f * bigram[0]);
+    kb_scratch_free(s);
+    kb_scratch_free(all);
+    kb_free(k);
+    char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
 }

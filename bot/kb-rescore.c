@@ -1,0 +1,366 @@
+/*
+ * kb-rescore.c - the candidates of one query rescored (kb-match.c, step
+ * 3): each candidate's best alternate question (the query's idf share it
+ * contains, and its own share the query contains), the query's adjacent
+ * pairs found adjacent in an alternate, and the BM25F share.  Only the
+ * best three scores are used, so a candidate whose bound cannot reach
+ * the third best so far is not rescored (test-kb-rescore.c: the same
+ * result as rescoring every candidate).  No allocation.
+ */
+#include "kb-query.h"
+
+#include <string.h>
+
+/* A fresh stamp for s->qseen / s->qbi_seen (cleared when the counter
+ * would wrap). */
+static uint32_t next_stamp(kb_scratch *s)
+{
+    if (s->stamp == UINT32_MAX) {
+        memset(s->qseen, 0, s->cap_qseen * sizeof *s->qseen);
+        memset(s->qbi_seen, 0, s->cap_qbi_seen * sizeof *s->qbi_seen);
+        s->stamp = 0;
+    }
+    return ++s->stamp;
+}
+
+/* Weight of a query pair (a, b) found at adjacent positions, each of
+ * the query's pairs counted once per alternate (stamp): an alternate
+ * repeating a pair gets no more than the query gives, so the pairs'
+ * share stays <= 1. */
+static double pair_hits(kb_scratch *s, const kb_query *q, uint32_t a,
+                        uint32_t b, uint32_t stamp)
+{
+    uint64_t key = (uint64_t)a << 32 | b;
+    for (size_t i = 0; i < q->n_bi; i++) {
+        if (s->qbi[i] == key && s->qbi_seen[i] != stamp) {
+            s->qbi_seen[i] = stamp;
+            return s->qbi_w[i];
+        }
+    }
+    return 0;
+}
+
+/* What a query's rescoring reads again and again, worked out once. */
+typedef struct rs_query {
+    const kb_query *q;
+    uint64_t always;       /* first 64 query terms counted as held by any
+                              entry: from the 33rd on (kb_topk marks 32)
+                              and those with no impact */
+    double beyond;         /* weight of the query terms after the 64th */
+    int pairs_exact;       /* any sum of the pair weights is exact (in
+                              double), so "as much as the entry holds" is
+                              an exact comparison */
+    float qw[64];          /* weight of the first 64 query terms */
+    /* the first 64 pairs: their words' bits among the first 64 terms (a
+     * later word is held), and weights; the later pairs count as held */
+    uint64_t pbits[64];
+    float pw[64];
+    size_t n_pairs;
+    double pairs_beyond;
+} rs_query;
+
+static void rs_init(const kb *k, const kb_scratch *s, const kb_query *q,
+                    rs_query *r)
+{
+    r->q = q;
+    r->always = 0;
+    r->beyond = 0;
+    for (size_t i = 0; i < s->qterms.n; i++) {
+        uint32_t t = s->qterms.v[i];
+        if (i >= 64) {
+            r->beyond += k->qw[t];
+            continue;
+        }
+        r->qw[i] = k->qw[t];
+        if (i >= 32 || !(k->term_max[t] > 0))
+            r->always |= (uint64_t)1 << i;
+    }
+    /* floats (24 bits) within 2^20 of each other, fewer than 2^8 of
+     * them: every partial sum fits the 53 bits of a double */
+    float lo = 0, hi = 0;
+    for (size_t i = 0; i < q->n_bi; i++) {
+        float w = s->qbi_w[i];
+        if (w > 0 && (lo == 0 || w < lo))
+            lo = w;
+        if (w > hi)
+            hi = w;
+    }
+    r->pairs_exact = q->n_bi < 256 && hi <= lo * 1048576.0f;
+    r->n_pairs = q->n_bi < 64 ? q->n_bi : 64;
+    r->pairs_beyond = 0;
+    for (size_t i = 0; i < q->n_bi; i++) {
+        if (i >= 64) {
+            r->pairs_beyond += s->qbi_w[i];
+            continue;
+        }
+        uint32_t a = s->qmark[(uint32_t)(s->qbi[i] >> 32)] - 1;
+        uint32_t b = s->qmark[(uint32_t)s->qbi[i]] - 1;
+        r->pbits[i] = (a < 64 ? (uint64_t)1 << a : 0) |
+                      (b < 64 ? (uint64_t)1 << b : 0);
+        r->pw[i] = s->qbi_w[i];
+    }
+}
+
+/* What c's entry holds at most: the weight of the query words it holds
+ * (*got) and of the query pairs whose two words it holds (*pairs); any
+ * alternate of it holds no more.  A word after the 64th counts as held. */
+static void cand_held(const rs_query *r, const kb_cand *c, double *got,
+                      double *pairs)
+{
+    uint64_t h = r->always | c->hold, m = h;
+    double g = 0, pw = 0;
+    while (m) {
+        g += r->qw[__builtin_ctzll(m)];
+        m &= m - 1;
+    }
+    *got = g + r->beyond;
+    for (size_t i = 0; i < r->n_pairs; i++) {
+        if ((h & r->pbits[i]) == r->pbits[i])
+            pw += r->pw[i];
+    }
+    *pairs = pw + r->pairs_beyond;
+}
+
+/* The rare steps of alt_scan, out of its loop: a query word after the
+ * 64th (seen by stamp, not in the register) and an adjacent pair that
+ * passes the filter.  The stamp is taken on first need. */
+typedef struct alt_rare {
+    kb_scratch *s;
+    const kb_query *q;
+    uint32_t stamp;        /* 0: none taken yet for this alternate */
+} alt_rare;
+
+static double rare_word(alt_rare *x, uint32_t slot, float w)
+{
+    if (!x->stamp)
+        x->stamp = next_stamp(x->s);
+    if (x->s->qseen[slot - 1] == x->stamp)
+        return 0;
+    x->s->qseen[slot - 1] = x->stamp;
+    return w;
+}
+
+static double rare_pair(alt_rare *x, uint32_t prev, uint32_t term)
+{
+    if (!x->stamp)
+        x->stamp = next_stamp(x->s);
+    return pair_hits(x->s, x->q, x->s->qterms.v[prev - 1], term, x->stamp);
+}
+
+/* One alternate, terms t .. end: idf mass of the query terms it has
+ * (each once, in the order they first occur), and the weight of the
+ * query's adjacent pairs it has (*pairs). */
+static double alt_scan(const uint32_t *t, const uint32_t *end,
+                       const uint32_t *qmark, const float *qw,
+                       uint64_t filter, alt_rare *x, double *pairs)
+{
+    uint64_t seen = 0;
+    uint32_t prev = 0;             /* slot of the term before, 0: none */
+    double ov = 0, pw = 0;
+    x->stamp = 0;
+    for (; t < end; t++) {
+        uint32_t slot = qmark[*t];
+        if (!slot) {
+            prev = 0;
+            continue;
+        }
+        if (slot > 64) {
+            ov += rare_word(x, slot, qw[*t]);
+        } else if (!(seen >> (slot - 1) & 1)) {
+            seen |= (uint64_t)1 << (slot - 1);
+            ov += qw[*t];
+        }
+        if (prev && (filter >> kb_pair_bit(prev, slot) & 1))
+            pw += rare_pair(x, prev, *t);
+        prev = slot;
+    }
+    *pairs = pw;
+    return ov;
+}
+
+/* Best alternate question of c's entry, and the best phrase evidence.
+ * An alternate is not read when it cannot change either: its own weight
+ * (or what the entry holds) bounds its score, and the pairs already
+ * reach what the entry holds. */
+static void score_alts(const kb *k, kb_scratch *s, kb_cand *c,
+                       const rs_query *r, double got, double held_pairs)
+{
+    const kb_query *q = r->q;
+    const uint32_t *terms = k->alt_terms, *qmark = s->qmark;
+    const float *qw = k->qw;
+    uint64_t filter = q->pair_filter;
+    double best = 0, best_pairs = 0, W = q->weight;
+    int may_skip = !s->rescore_all;     /* tests: read every alternate */
+    int pairs_full = may_skip && held_pairs <= 0;
+    alt_rare x = {s, q, 0};
+    uint32_t a = k->entry_alt_off[c->entry];
+    uint32_t end = k->entry_alt_off[c->entry + 1];
+    for (; a < end; a++) {
+        const kb_alt *al = &k->alts[a];
+        double aw = al->weight;
+        if (aw <= 0 || (long)a == s->skip_alt)
+            continue;
+        if (pairs_full) {
+            double m = got < aw ? got : aw;
+            if (m / W * (0.6 + 0.4 * (m / aw)) * (1 + 1e-6) <= best)
+                continue;   /* can raise neither */
+        }
+        double pairs;
+        double ov = alt_scan(terms + al->off, terms + al->off + al->n,
+                             qmark, qw, filter, &x, &pairs);
+        if (ov == 0)
+            continue;   /* no query word: nothing (and no pair) */
+        double v = ov / W * (0.6 + 0.4 * (ov / aw));
+        if (v > best)
+            best = v;
+        if (pairs > best_pairs) {
+            best_pairs = pairs;
+            pairs_full = may_skip && r->pairs_exact &&
+                         best_pairs >= held_pairs;
+        }
+    }
+    c->alt = (float)best;
+    c->bigram = q->bi_weight > 0 ? (float)(best_pairs / q->bi_weight) : 0;
+}
+
+/* c's score; got and held_pairs: cand_held's. */
+static void score_candidate(const kb *k, kb_scratch *s, kb_cand *c,
+                            const rs_query *r, double got, double held_pairs)
+{
+    const kb_query *q = r->q;
+    const kb_params *p = &k->params;
+    c->bm25 = (float)(c->bm25 / q->weight);
+    if (k->features & KB_FEAT_ALTS) {
+        score_alts(k, s, c, r, got, held_pairs);
+    } else {
+        c->alt = c->bm25;
+        c->bigram = 0;
+    }
+    double mix = p->mix_alt + p->mix_bm25;
+    double v = p->mix_alt * c->alt + p->mix_bm25 * c->bm25;
+    if (q->bi_weight > 0 && (k->features & KB_FEAT_ALTS)) {
+        v += p->mix_bigram * c->bigram;
+        mix += p->mix_bigram;
+    }
+    c->score = (float)(v / mix);
+}
+
+static int cand_before(const kb_cand *a, const kb_cand *b)
+{
+    if (a->score != b->score)
+        return a->score > b->score;
+    return a->entry < b->entry;
+}
+
+/* Insertion sort: n is small (params.candidates). */
+void kb_cand_sort(kb_cand *c, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        kb_cand x = c[i];
+        size_t j = i;
+        while (j > 0 && cand_before(&x, &c[j - 1])) {
+            c[j] = c[j - 1];
+            j--;
+        }
+        c[j] = x;
+    }
+}
+
+/* The highest alternate score entry e can get when its alternates hold
+ * at most got of the query: an alternate of weight w <= got scores at
+ * most w / W, a heavier one at most got / W x (0.6 + 0.4 got / w). */
+static double alts_bound(const kb *k, uint32_t e, double got, double W)
+{
+    double below = 0, above = 0;   /* 0: none */
+    const kb_alt *al = k->alts + k->entry_alt_off[e];
+    const kb_alt *end = k->alts + k->entry_alt_off[e + 1];
+    for (; al < end; al++) {
+        double w = al->weight;
+        if (w <= got) {
+            if (w > below)
+                below = w;
+        } else if (above == 0 || w < above) {
+            above = w;
+        }
+    }
+    double v = below / W;
+    if (above > 0) {
+        double u = got / W * (0.6 + 0.4 * (got / above));
+        if (u > v)
+            v = u;
+    }
+    return v;
+}
+
+/* Highest score c can get: its alternates hold at most the query words
+ * its entry holds (got; tight: each alternate at most its own weight
+ * too, alts_bound), and only the query pairs whose two words it holds
+ * (held_pairs).  A hair above, for rounding. */
+static double cand_bound(const kb *k, const kb_cand *c, const rs_query *r,
+                         double got, double held_pairs, int tight,
+                         double mix)
+{
+    const kb_params *p = &k->params;
+    const kb_query *q = r->q;
+    int pairs = q->bi_weight > 0;
+    double alt = tight ? alts_bound(k, c->entry, got, q->weight)
+                       : got / q->weight;
+    double bi = pairs ? held_pairs / q->bi_weight : 0;
+    double v = p->mix_alt * (alt < 1 ? alt : 1) +
+               p->mix_bm25 * c->bm25 / q->weight +
+               p->mix_bigram * (bi < 1 ? bi : 1);
+    return v / mix * (1 + 1e-6) + 1e-9;
+}
+
+/* Highest bound first.  Once a candidate's bound is below the third best
+ * score so far, it is not rescored (its score stays under that bound,
+ * below every rescored one that matters); the loose bound orders them,
+ * the tight one is worked out for those the loose one lets through.
+ * Entry `except` is rescored but not counted among the three. */
+void kb_rescore(const kb *k, kb_scratch *s, const kb_query *q,
+                uint32_t except)
+{
+    const kb_params *p = &k->params;
+    kb_cand *c = s->cand;
+    size_t n = s->n_cand;
+    int alts = (k->features & KB_FEAT_ALTS) != 0;
+    int pairs = q->bi_weight > 0 && alts;
+    double mix = p->mix_alt + p->mix_bm25 + (pairs ? p->mix_bigram : 0);
+    rs_query r;
+    rs_init(k, s, q, &r);
+    for (size_t i = 0; i < n; i++) {  /* the bound, in score for the sort */
+        double got, held;
+        cand_held(&r, &c[i], &got, &held);
+        c[i].score = alts ? (float)cand_bound(k, &c[i], &r, got, held, 0, mix)
+                          : (float)(c[i].bm25 / q->weight) * 2;
+    }
+    kb_cand_sort(c, n);
+    double top[3] = {-1, -1, -1};
+    int all = s->rescore_all;
+    s->n_rescored = 0;
+    for (size_t i = 0; i < n; i++) {
+        double bound = c[i].score, got = 0, held = 0;
+        if (alts && (all || bound >= top[2])) {
+            cand_held(&r, &c[i], &got, &held);
+            if (!all)   /* the tight bound, now that it may pay */
+                bound = cand_bound(k, &c[i], &r, got, held, 1, mix);
+        }
+        if (bound < top[2] && !all) {
+            c[i].bm25 = (float)(c[i].bm25 / q->weight);
+            c[i].score = (float)(bound * 0.5);   /* not a contender */
+            continue;
+        }
+        score_candidate(k, s, &c[i], &r, got, held);
+        s->n_rescored++;
+        if (c[i].entry == except)
+            continue;   /* not among the three that matter (rank) */
+        double v = c[i].score;
+        for (int j = 0; j < 3; j++) {
+            if (v > top[j]) {
+                double t = top[j];
+                top[j] = v;
+                v = t;
+            }
+        }
+    }
+}
