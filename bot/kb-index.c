@@ -23,6 +23,7 @@ typedef struct ix_build {
     uint32_t *slot;        /* term -> 1 + index in cur, 0 = absent */
     size_t cap_slot;
     ix_rec *cur;           /* the records of the entry being read */
+    uint32_t *cur_alt;     /* per record: 1 + the last alternate counted */
     size_t n_cur, cap_cur;
     ix_recs recs;          /* every entry's records, entry after entry */
     uint32_t *rec_off;     /* n_entries + 1 */
@@ -57,20 +58,33 @@ static int slot_fit(ix_build *b, size_t n_terms)
     return 0;
 }
 
-/* Count one occurrence of t in field f of the current entry. */
-static int ix_count(ix_build *b, uint32_t t, int f)
+/* Room for n more records in the current entry.  0, -1 on OOM. */
+static int cur_fit(ix_build *b, size_t n)
+{
+    size_t need = b->n_cur + n, cap_alt = b->cap_cur;
+    if (grow((void **)&b->cur_alt, &cap_alt, need, sizeof *b->cur_alt) < 0)
+        return -1;
+    return grow((void **)&b->cur, &b->cap_cur, need, sizeof *b->cur);
+}
+
+/* The current entry's record of term t (made on first use; room for it
+ * made by cur_fit). */
+static ix_rec *ix_rec_of(ix_build *b, uint32_t t)
 {
     if (!b->slot[t]) {
-        if (grow((void **)&b->cur, &b->cap_cur, b->n_cur + 1,
-                 sizeof *b->cur) < 0)
-            return -1;
         b->cur[b->n_cur] = (ix_rec){t, {0}};
+        b->cur_alt[b->n_cur] = 0;
         b->slot[t] = (uint32_t)++b->n_cur;
     }
-    uint8_t *tf = &b->cur[b->slot[t] - 1].tf[f];
+    return &b->cur[b->slot[t] - 1];
+}
+
+/* Count one occurrence of t in field f of the current entry. */
+static void ix_count(ix_build *b, uint32_t t, int f)
+{
+    uint8_t *tf = &ix_rec_of(b, t)->tf[f];
     if (*tf < 255)
         (*tf)++;
-    return 0;
 }
 
 /* Text i of the entry's scan (text: its string), field f: tokens into
@@ -78,12 +92,11 @@ static int ix_count(ix_build *b, uint32_t t, int f)
 static long ix_field(kb *k, ix_build *b, const kb_scan *s, size_t ti,
                      const char *text, int f)
 {
-    if (kb_scan_lex(k, s, ti, text, &b->lx) < 0 || slot_fit(b, k->n_terms) < 0)
+    if (kb_scan_lex(k, s, ti, text, &b->lx) < 0 ||
+        slot_fit(b, k->n_terms) < 0 || cur_fit(b, b->lx.terms.n) < 0)
         return -1;
-    for (size_t i = 0; f != KB_F_Q && i < b->lx.terms.n; i++) {
-        if (ix_count(b, b->lx.terms.v[i], f) < 0)
-            return -1;
-    }
+    for (size_t i = 0; f != KB_F_Q && i < b->lx.terms.n; i++)
+        ix_count(b, b->lx.terms.v[i], f);
     return (long)b->lx.terms.n;
 }
 
@@ -117,13 +130,13 @@ static int ix_alt(kb *k, ix_build *b, const kb_scan *s, size_t ti,
         return -1;
     if (n)
         memcpy(b->alt_terms.v + b->alt_terms.n, t, n * sizeof *t);
-    if (n)
-        memcpy(b->uniq, t, n * sizeof *t);
-    u32_isort(b->uniq, n);
+    uint32_t stamp = (uint32_t)b->n_alts + 1;   /* each term once */
     for (size_t i = 0; i < n; i++) {
-        if ((i == 0 || b->uniq[i - 1] != b->uniq[i]) &&
-            ix_count(b, b->uniq[i], KB_F_Q) < 0)
-            return -1;
+        ix_rec *r = ix_rec_of(b, t[i]);
+        uint32_t *seen = &b->cur_alt[r - b->cur];
+        if (*seen != stamp && r->tf[KB_F_Q] < 255)
+            r->tf[KB_F_Q]++;
+        *seen = stamp;
     }
     b->alts[b->n_alts++] = (kb_alt){(uint32_t)b->alt_terms.n, (uint32_t)n,
                                     0.0f};
@@ -156,8 +169,8 @@ static int ix_scan_entry(const kb *k, kb_scan *s, uint32_t e)
 static int ix_entry(kb *k, ix_build *b, uint32_t e)
 {
     const kb_scan *s = &b->scan[e & 1];
-    if (e + 1 < k->n_entries && ix_scan_entry(k, &b->scan[(e + 1) & 1],
-                                              e + 1) < 0)
+    if (e + 1 < k->n_entries &&
+        ix_scan_entry(k, &b->scan[(e + 1) & 1], e + 1) < 0)
         return -1;
     const kb_entry *en = &k->entries[e];
     float *len = &b->flen[(size_t)e * KB_NFIELDS];
@@ -195,6 +208,7 @@ static void ix_build_free(ix_build *b)
     kb_scan_free(&b->scan[1]);
     free(b->slot);
     free(b->cur);
+    free(b->cur_alt);
     ix_recs_free(&b->recs);
     free(b->rec_off);
     free(b->flen);
