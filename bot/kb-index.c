@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define IX_AHEAD 16   /* records ahead whose term counters are prefetched */
+
 typedef struct ix_build {
     kb_lexout lx;
     kb_scan scan[2];       /* entry e's texts in scan[e & 1], e + 1's ahead */
@@ -95,6 +97,8 @@ static long ix_field(kb *k, ix_build *b, const kb_scan *s, size_t ti,
     if (kb_scan_lex(k, s, ti, text, &b->lx) < 0 ||
         slot_fit(b, k->n_terms) < 0 || cur_fit(b, b->lx.terms.n) < 0)
         return -1;
+    for (size_t i = 0; i < b->lx.terms.n; i++)   /* the misses overlap */
+        __builtin_prefetch(&b->slot[b->lx.terms.v[i]]);
     for (size_t i = 0; f != KB_F_Q && i < b->lx.terms.n; i++)
         ix_count(b, b->lx.terms.v[i], f);
     return (long)b->lx.terms.n;
@@ -235,6 +239,12 @@ static int ix_stats(kb *k, const ix_build *b)
     for (size_t i = 0; i < b->recs.n; i++) {
         uint32_t t = b->recs.term[i];
         uint8_t tf[KB_NFIELDS];
+        if (i + IX_AHEAD < b->recs.n) {   /* random terms: fetched ahead */
+            uint32_t ta = b->recs.term[i + IX_AHEAD];
+            __builtin_prefetch(&k->df[ta], 1);
+            __builtin_prefetch(&k->cf[ta], 1);
+            __builtin_prefetch(&dfe[ta], 1);
+        }
         ix_recs_tf(&b->recs, i, &at, tf);
         k->df[t]++;
         for (int f = 0; f < KB_NFIELDS; f++)
