@@ -131,6 +131,20 @@ Test(kb_quality, offtopic_phrases_decline, .init = setup, .fini = teardown)
                    "massage-safety");
 }
 
+/* An off-topic phrase names the question about something else, never a
+ * thing a parent mentions in passing: "colic drops" or "a dummy" in a
+ * massage question must not block it. */
+Test(kb_quality, offtopic_names_the_question_not_a_mention, .init = setup,
+     .fini = teardown)
+{
+    assert_status("is it ok to give gripe water to a newborn", KB_NO_ANSWER);
+    assert_status("which dummy is best for a newborn", KB_NO_ANSWER);
+    assert_answers("we already tried colic drops, can tummy massage help "
+                   "with colic", "gas-colic");
+    assert_answers("she sleeps with a dummy, will massage help her learn "
+                   "to self soothe", "self-soothing");
+}
+
 /* ---- vocabulary of the bundled knowledge -------------------------------- */
 
 Test(kb_quality, vocabulary, .init = setup, .fini = teardown)
@@ -150,6 +164,20 @@ Test(kb_quality, vocabulary, .init = setup, .fini = teardown)
                    "sleep");
     /* chat abbreviations */
     assert_answers("can i massage my 2 mo old with oil", "massage-oil");
+    /* "hv" is the health visitor, not the word "health" */
+    assert_answers("our hv recommended baby massage, what are the main "
+                   "benefits", "benefits-overview");
+    assert_answers("is massage good for my baby's health",
+                   "physical-development");
+    /* the length of a massage is its duration; the baby's is height */
+    assert_answers("what is a good length of a massage for a newborn",
+                   "session-length");
+    assert_answers("does massage help my baby grow in length",
+                   "height-growth");
+    /* "rubbish" technique is doing it wrong; "rubbish" massage a myth */
+    assert_answers("my technique is rubbish, does it matter",
+                   "no-perfect-way");
+    assert_answers("is baby massage rubbish", "evidence");
 }
 
 /* ---- repair equals a brute-force search ----------------------------------- */
