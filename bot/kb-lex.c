@@ -180,7 +180,8 @@ static int lex_cb(const char *tok, size_t len, void *vctx)
     return kb_u32buf_push(&c->out->raw, v);
 }
 
-int kb_lex_finish(const kb *k, unsigned flags, kb_lexout *out)
+/* out->raw -> out->terms: synonyms, or a copy. */
+static int lex_finish(const kb *k, unsigned flags, kb_lexout *out)
 {
     if ((flags & KB_LEX_SYN) && (k->features & KB_FEAT_SYNONYMS))
         return kb_syn_apply(&k->syn[(flags & KB_LEX_KEEPSTOP) ? 1 : 0],
@@ -193,6 +194,11 @@ int kb_lex_finish(const kb *k, unsigned flags, kb_lexout *out)
         memcpy(out->terms.v, out->raw.v, out->raw.n * sizeof *out->raw.v);
     out->terms.n = out->raw.n;
     return 0;
+}
+
+int kb_lex_finish(const kb *k, unsigned flags, kb_lexout *out)
+{
+    return lex_finish(k, flags, out);
 }
 
 int kb_lex_run(kb *k, struct sb_stemmer *st, const char *text, size_t len,
@@ -208,7 +214,7 @@ int kb_lex_run(kb *k, struct sb_stemmer *st, const char *text, size_t len,
     lex_ctx c = {k, st, flags, out};
     if (kb_text_tokenize(text, len, max_tokens, lex_cb, &c) < 0)
         return -1;
-    return kb_lex_finish(k, flags, out);
+    return lex_finish(k, flags, out);
 }
 
 int kb_lex_second(const kb *k, kb_lexout *out)
@@ -221,7 +227,7 @@ int kb_lex_second(const kb *k, kb_lexout *out)
     out->n_unknown = out->n_unknown2;
     out->n_repaired = out->n_repaired2;
     out->n_words2 = out->n_unknown2 = out->n_repaired2 = 0;
-    return kb_lex_finish(k, KB_LEX_REPAIR | KB_LEX_SYN, out);
+    return lex_finish(k, KB_LEX_REPAIR | KB_LEX_SYN, out);
 }
 
 void kb_lexout_free(kb_lexout *o)
