@@ -21,6 +21,9 @@
 
 typedef struct ix_build {
     kb_lexout lx;
+    kb_u32buf et;          /* the entry's terms, text after text */
+    uint32_t *et_off;      /* text i's terms: et.v[et_off[i] .. et_off[i+1]) */
+    size_t cap_et_off;
     kb_scan scan[2];       /* entry e's texts in scan[e & 1], e + 1's ahead */
     uint32_t *slot;        /* term -> 1 + index in cur, 0 = absent */
     size_t cap_slot;
@@ -89,19 +92,53 @@ static void ix_count(ix_build *b, uint32_t t, int f)
         (*tf)++;
 }
 
-/* Text i of the entry's scan (text: its string), field f: tokens into
- * terms, counted.  Returns terms found. */
-static long ix_field(kb *k, ix_build *b, const kb_scan *s, size_t ti,
-                     const char *text, int f)
+/* Text i of entry en in the order it is lexed: questions, keywords,
+ * title, answer. */
+static const char *ix_text(const kb_entry *en, size_t i)
 {
-    if (kb_scan_lex(k, s, ti, text, &b->lx) < 0 ||
-        slot_fit(b, k->n_terms) < 0 || cur_fit(b, b->lx.terms.n) < 0)
+    if (i < en->n_questions)
+        return en->questions[i];
+    i -= en->n_questions;
+    if (i < en->n_keywords)
+        return en->keywords[i];
+    return i == en->n_keywords ? en->title : en->answer;
+}
+
+/* Every text of entry en (its scan s) into b->et, then each term's
+ * counter slot prefetched, so the misses overlap before counting.
+ * 0, -1 on OOM. */
+static int ix_lex_entry(kb *k, ix_build *b, const kb_scan *s,
+                        const kb_entry *en)
+{
+    size_t nt = en->n_questions + en->n_keywords + 2;
+    if (grow((void **)&b->et_off, &b->cap_et_off, nt + 1,
+             sizeof *b->et_off) < 0)
         return -1;
-    for (size_t i = 0; i < b->lx.terms.n; i++)   /* the misses overlap */
-        __builtin_prefetch(&b->slot[b->lx.terms.v[i]]);
-    for (size_t i = 0; f != KB_F_Q && i < b->lx.terms.n; i++)
-        ix_count(b, b->lx.terms.v[i], f);
-    return (long)b->lx.terms.n;
+    b->et.n = 0;
+    b->et_off[0] = 0;
+    for (size_t i = 0; i < nt; i++) {
+        size_t n;
+        if (kb_scan_lex(k, s, i, ix_text(en, i), &b->lx) < 0 ||
+            kb_u32buf_reserve(&b->et, b->et.n + (n = b->lx.terms.n)) < 0)
+            return -1;
+        if (n)
+            memcpy(b->et.v + b->et.n, b->lx.terms.v, n * sizeof *b->et.v);
+        b->et.n += n;
+        b->et_off[i + 1] = (uint32_t)b->et.n;
+    }
+    if (slot_fit(b, k->n_terms) < 0 || cur_fit(b, b->et.n) < 0)
+        return -1;
+    for (size_t i = 0; i < b->et.n; i++)
+        __builtin_prefetch(&b->slot[b->et.v[i]]);
+    return 0;
+}
+
+/* Text i's terms (ix_lex_entry) counted in field f.  Returns how many. */
+static long ix_field(ix_build *b, size_t i, int f)
+{
+    for (uint32_t j = b->et_off[i]; j < b->et_off[i + 1]; j++)
+        ix_count(b, b->et.v[j], f);
+    return (long)(b->et_off[i + 1] - b->et_off[i]);
 }
 
 /* Sorts a short array in place (alternates have a dozen terms). */
@@ -118,14 +155,12 @@ static void u32_isort(uint32_t *v, size_t n)
     }
 }
 
-/* One alternate question: its terms in order, counted once each. */
-static int ix_alt(kb *k, ix_build *b, const kb_scan *s, size_t ti,
-                  const char *q)
+/* One alternate question (text i): its terms in order, counted once
+ * each. */
+static int ix_alt(ix_build *b, size_t ti)
 {
-    if (ix_field(k, b, s, ti, q, KB_F_Q) < 0)
-        return -1;
-    const uint32_t *t = b->lx.terms.v;
-    size_t n = b->lx.terms.n;
+    const uint32_t *t = b->et.v + b->et_off[ti];
+    size_t n = b->et_off[ti + 1] - b->et_off[ti];
     if (n > sizeof b->uniq / sizeof b->uniq[0])
         n = sizeof b->uniq / sizeof b->uniq[0];
     if (grow((void **)&b->alts, &b->cap_alts, b->n_alts + 1,
@@ -180,23 +215,17 @@ static int ix_entry(kb *k, ix_build *b, uint32_t e)
     float *len = &b->flen[(size_t)e * KB_NFIELDS];
     size_t ti = 0;
     b->n_cur = 0;
+    if (ix_lex_entry(k, b, s, en) < 0)
+        return -1;
     for (size_t i = 0; i < en->n_questions; i++) {
-        if (ix_alt(k, b, s, ti++, en->questions[i]) < 0)
+        if (ix_alt(b, ti++) < 0)
             return -1;
     }
     len[KB_F_Q] = (float)en->n_questions;
-    for (size_t i = 0; i < en->n_keywords; i++) {
-        long n = ix_field(k, b, s, ti++, en->keywords[i], KB_F_KW);
-        if (n < 0)
-            return -1;
-        len[KB_F_KW] += (float)n;
-    }
-    long nt = ix_field(k, b, s, ti, en->title, KB_F_TITLE);
-    long na = ix_field(k, b, s, ti + 1, en->answer, KB_F_ANSWER);
-    if (nt < 0 || na < 0)
-        return -1;
-    len[KB_F_TITLE] = (float)nt;
-    len[KB_F_ANSWER] = (float)na;
+    for (size_t i = 0; i < en->n_keywords; i++)
+        len[KB_F_KW] += (float)ix_field(b, ti++, KB_F_KW);
+    len[KB_F_TITLE] = (float)ix_field(b, ti, KB_F_TITLE);
+    len[KB_F_ANSWER] = (float)ix_field(b, ti + 1, KB_F_ANSWER);
     for (size_t i = 0; i < b->n_cur; i++)
         b->slot[b->cur[i].term] = 0;
     if (ix_recs_push(&b->recs, b->cur, b->n_cur) < 0)
@@ -208,6 +237,8 @@ static int ix_entry(kb *k, ix_build *b, uint32_t e)
 static void ix_build_free(ix_build *b)
 {
     kb_lexout_free(&b->lx);
+    kb_u32buf_free(&b->et);
+    free(b->et_off);
     kb_scan_free(&b->scan[0]);
     kb_scan_free(&b->scan[1]);
     free(b->slot);
