@@ -1,12 +1,20 @@
 /*
  * kb-map.c - open-addressing hash map from byte strings to uint32, used
  * for the term dictionary, the token cache and id lookups.  Keys live in
- * an arena, so a map never frees them.
+ * an arena, so a map never frees them.  The slot array is mapped pages:
+ * a resize moves the keys in slot order, which is about hash order, so
+ * the new array fills front to back while the old one is given back a
+ * step at a time (old and new are not both whole at the build's peak).
  */
 #include "kb-impl.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define MAP_MIN_CAP 64
+#define MAP_GIVE_STEP (256u * 1024u)   /* old slots given back at a time */
 
 /* FNV-1a, 32 bit: short keys, good enough spread. */
 uint32_t kb_map_hash(const char *s, size_t len)
@@ -24,9 +32,39 @@ void kb_map_init(kb_map *m, kb_arena *keys)
     m->keys = keys;
 }
 
+static size_t map_page(void)
+{
+    long ps = sysconf(_SC_PAGESIZE);
+    return ps > 0 ? (size_t)ps : 4096;
+}
+
+/* Bytes mapped for cap slots: whole pages. */
+static size_t map_bytes(size_t cap)
+{
+    size_t pg = map_page();
+    return (cap * sizeof(kb_map_slot) + pg - 1) / pg * pg;
+}
+
+/* cap zeroed slots in fresh pages; NULL on OOM.  Caller gives them back
+ * with map_unmap. */
+static kb_map_slot *map_new_slots(size_t cap)
+{
+    void *p = mmap(NULL, map_bytes(cap), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+/* Unmap what is left of an array of cap slots: its bytes from gone on. */
+static void map_unmap(kb_map_slot *sl, size_t cap, size_t gone)
+{
+    size_t len = map_bytes(cap);
+    if (sl && len > gone)
+        (void)munmap((char *)sl + gone, len - gone);   /* ours: cannot fail */
+}
+
 void kb_map_free(kb_map *m)
 {
-    free(m->slots);
+    map_unmap(m->slots, m->cap, 0);
     m->slots = NULL;
     m->cap = m->count = 0;
 }
@@ -80,29 +118,44 @@ int kb_map_find(const kb_map *m, const char *s, size_t len, uint32_t *val)
     return 1;
 }
 
-/* Move every key into a zeroed array of cap slots.  0, -1 on OOM. */
+/* The whole pages of old slots below slot end, past *gone, given back
+ * once they make a step (their keys have moved). */
+static void map_give(kb_map_slot *old, size_t *gone, size_t end)
+{
+    size_t pg = map_page(), upto = end * sizeof *old / pg * pg;
+    if (upto < *gone + MAP_GIVE_STEP)
+        return;
+    if (munmap((char *)old + *gone, upto - *gone) == 0)
+        *gone = upto;
+}
+
+/* Move every key into a fresh array of cap slots, in slot order: a
+ * key's home is its hash scaled to the capacity, so the new array fills
+ * about in order while the old one is given back behind.  0, -1 on OOM
+ * (the map is unchanged). */
 static int map_resize(kb_map *m, size_t cap)
 {
     kb_map_slot *old = m->slots;
-    size_t oldcap = m->cap;
-    m->slots = calloc(cap, sizeof *m->slots);
-    if (!m->slots) {
-        m->slots = old;
+    size_t oldcap = m->cap, gone = 0;
+    kb_map_slot *nw = map_new_slots(cap);
+    if (!nw)
         return -1;
-    }
+    m->slots = nw;
     m->cap = cap;
     for (size_t i = 0; i < oldcap; i++) {
         const kb_map_slot *o = &old[i];
-        if (!o->key)
-            continue;
-        /* a key of up to 8 bytes is all in its prefix: hashed from
-         * there, without a trip to the arena */
-        uint32_t h = o->len <= 8 ? kb_map_hash((const char *)&o->prefix,
-                                               o->len)
-                                 : kb_map_hash(o->key, o->len);
-        *map_slot(m, o->key, o->len, h, o->prefix) = *o;
+        if (o->key) {
+            /* a key of up to 8 bytes is all in its prefix: hashed from
+             * there, without a trip to the arena */
+            uint32_t h = o->len <= 8 ?
+                         kb_map_hash((const char *)&o->prefix, o->len) :
+                         kb_map_hash(o->key, o->len);
+            *map_slot(m, o->key, o->len, h, o->prefix) = *o;
+        }
+        if ((i & 4095) == 4095)
+            map_give(old, &gone, i + 1);
     }
-    free(old);
+    map_unmap(old, oldcap, gone);
     return 0;
 }
 
@@ -117,8 +170,10 @@ int kb_map_compact(kb_map *m)
 int kb_map_put(kb_map *m, const char *s, size_t len, uint32_t val,
                const char **key_out)
 {
-    if ((m->count + 1) * 2 > m->cap &&
-        map_resize(m, m->cap ? m->cap * 2 : 64) < 0)
+    /* grown by half at a load of 0.7, the load kb_map_compact leaves:
+     * less slack while a kb is built than doubling at 0.5 */
+    if ((m->count + 1) * 10 > m->cap * 7 &&
+        map_resize(m, m->cap ? m->cap + m->cap / 2 : MAP_MIN_CAP) < 0)
         return -1;
     uint64_t prefix = key_prefix(s, len);
     kb_map_slot *sl = map_slot(m, s, len, kb_map_hash(s, len), prefix);
