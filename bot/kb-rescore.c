@@ -193,12 +193,14 @@ static void score_alts(const kb *k, kb_scratch *s, kb_cand *c,
     int may_skip = !s->rescore_all;     /* tests: read every alternate */
     int pairs_full = may_skip && held_pairs <= 0;
     alt_rare x = {s, q, 0};
+    const kb_alt *alts = k->alts;
+    long skip = s->skip_alt;
     uint32_t a = k->entry_alt_off[c->entry];
     uint32_t end = k->entry_alt_off[c->entry + 1];
     for (; a < end; a++) {
-        const kb_alt *al = &k->alts[a];
+        const kb_alt *al = &alts[a];
         double aw = al->weight;
-        if (aw <= 0 || (long)a == s->skip_alt)
+        if (aw <= 0 || (long)a == skip)
             continue;
         if (pairs_full) {
             double m = got < aw ? got : aw;
@@ -315,7 +317,8 @@ static double cand_bound(const kb *k, const kb_cand *c, const rs_query *r,
 /* Highest bound first.  Once a candidate's bound is below the third best
  * score so far, it is not rescored (its score stays under that bound,
  * below every rescored one that matters); the loose bound orders them,
- * the tight one is worked out for those the loose one lets through.
+ * the tight one is worked out for those the loose one lets through
+ * once three are scored.
  * Entry `except` is rescored but not counted among the three. */
 void kb_rescore(const kb *k, kb_scratch *s, const kb_query *q,
                 uint32_t except)
@@ -342,7 +345,8 @@ void kb_rescore(const kb *k, kb_scratch *s, const kb_query *q,
         double bound = c[i].score, got = 0, held = 0;
         if (alts && (all || bound >= top[2])) {
             cand_held(&r, &c[i], &got, &held);
-            if (!all)   /* the tight bound, now that it may pay */
+            /* the tight bound, once it may prune (three are scored) */
+            if (!all && top[2] >= 0)
                 bound = cand_bound(k, &c[i], &r, got, held, 1, mix);
         }
         if (bound < top[2] && !all) {
