@@ -99,16 +99,19 @@ int kb_index_reshift(kb *k, unsigned shift)
     return 0;
 }
 
-/* A posting whose frequencies do not fit 4 bits each (ix_recs). */
+/* A posting whose frequencies have no code (ix_recs). */
 typedef struct ix_pbig {
     uint32_t p;
     uint8_t tf[KB_NFIELDS];
 } ix_pbig;
 
-/* Term-major frequencies while the postings are written: 4 bits a field
- * per posting as in the records, the rest aside by posting. */
+/* Term-major frequencies while the postings are written: the records'
+ * one-byte codes per posting (mapped pages, given back as the impacts
+ * are written), the rest aside by posting. */
 typedef struct ix_ptf {
-    uint16_t *tf;
+    uint8_t *tf;
+    size_t len, gone;      /* bytes mapped, bytes given back */
+    uint16_t dict[IX_CODES];
     ix_pbig *big;
     size_t n_big, cap_big;
 } ix_ptf;
@@ -132,21 +135,22 @@ static int pbig_cmp(const void *a, const void *b)
 }
 
 /* Step 1: the records, entry after entry, into the postings' entry ids
- * and frequencies (term-major); each entry's records are given back once
- * read, so the records shrink as the postings grow.  0, -1 on OOM. */
+ * and frequency codes (term-major); each entry's records are given back
+ * once read, so the records shrink as the postings grow.  0, -1 on
+ * OOM. */
 static int ix_scatter(kb *k, ix_recs *recs, const uint32_t *rec_off,
                       uint32_t *pos, ix_ptf *pt)
 {
     size_t at = 0;
+    memcpy(pt->dict, recs->dict, sizeof pt->dict);
     for (size_t e = 0; e < k->n_entries; e++) {
         for (uint32_t i = rec_off[e]; i < rec_off[e + 1]; i++) {
             uint32_t t = recs->term[i], p = pos[t]++;
-            unsigned packed = recs->tf[i];
+            unsigned c = recs->tf[i];
             ix_post_put(k, t, p, (uint32_t)e);
-            pt->tf[p] = (uint16_t)packed;
-            if (!(packed & (packed >> 1) & (packed >> 2) & (packed >> 3) &
-                  0x1111u))
-                continue;          /* no nibble 15: all 4 fit */
+            pt->tf[p] = (uint8_t)c;
+            if (c != IX_CODE_BIG)
+                continue;
             if (pt->n_big == pt->cap_big && ptf_grow(pt) < 0)
                 return -1;
             ix_pbig *x = &pt->big[pt->n_big++];
@@ -164,11 +168,11 @@ static int ix_scatter(kb *k, ix_recs *recs, const uint32_t *rec_off,
 /* Posting p's frequencies from pt. */
 static void ix_ptf_get(const ix_ptf *pt, uint32_t p, uint8_t tf[KB_NFIELDS])
 {
-    unsigned v = pt->tf[p];
-    for (int f = 0; f < KB_NFIELDS; f++)
-        tf[f] = (uint8_t)((v >> (4 * f)) & 15u);
-    if (!(v & (v >> 1) & (v >> 2) & (v >> 3) & 0x1111u))
+    unsigned c = pt->tf[p];
+    if (c != IX_CODE_BIG) {
+        ix_unpack(pt->dict[c], tf);
         return;
+    }
     size_t lo = 0, hi = pt->n_big;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -179,14 +183,18 @@ static void ix_ptf_get(const ix_ptf *pt, uint32_t p, uint8_t tf[KB_NFIELDS])
     }
     if (lo < pt->n_big && pt->big[lo].p == p)
         memcpy(tf, pt->big[lo].tf, KB_NFIELDS);
+    else
+        memset(tf, 0, KB_NFIELDS);     /* not kept: cannot happen */
 }
 
 /* Step 2: every posting's impact, term after term, from its frequencies
- * and its entry's field norms (norm: KB_NFIELDS a entry). */
-static void ix_impacts(kb *k, const ix_ptf *pt, const double *norm,
+ * and its entry's field norms (norm: KB_NFIELDS a entry); the codes are
+ * given back as they are read. */
+static void ix_impacts(kb *k, ix_ptf *pt, const double *norm,
                        const double *avg)
 {
     for (uint32_t t = 0; t < k->n_terms; t++) {
+        ix_pages_give(pt->tf, &pt->gone, k->post_off[t]);
         for (uint32_t h = 0; h < k->n_seg; h++) {
             uint32_t a = kb_post_seg(k, t, h), z = kb_post_seg(k, t, h + 1);
             for (uint32_t p = a; p < z; p++) {
@@ -222,10 +230,10 @@ static double *ix_all_norms(const kb *k, const float *flen, double *avg)
     return norm;
 }
 
-/* The postings in two steps, so that the build's records (6 bytes a
+/* The postings in two steps, so that the build's records (5 bytes a
  * posting) and the postings (6 bytes) are never whole at once: entry ids
- * and frequencies (4 bytes) while the records go, then the impacts while
- * the frequencies wait.  The same impacts as one pass. */
+ * and frequency codes (3 bytes) while the records go, then the impacts
+ * while the codes go.  The same impacts as one pass. */
 int ix_postings(kb *k, ix_recs *recs, const uint32_t *rec_off,
                 const float *flen)
 {
@@ -237,7 +245,8 @@ int ix_postings(kb *k, ix_recs *recs, const uint32_t *rec_off,
     k->post_off = malloc((nt + 1) * sizeof *k->post_off);
     k->post_lo = malloc((np + 1) * sizeof *k->post_lo);
     k->term_max = calloc(nt + 1, sizeof *k->term_max);
-    pt.tf = malloc((np + 1) * sizeof *pt.tf);
+    pt.len = (np + 1) * sizeof *pt.tf;
+    pt.tf = ix_pages_new(pt.len);
     if (!pos || !k->post_off || !k->post_lo || !k->term_max || !pt.tf)
         goto done;
     k->post_off[0] = 0;
@@ -257,7 +266,7 @@ int ix_postings(kb *k, ix_recs *recs, const uint32_t *rec_off,
 done:
     free(pos);
     free(norm);
-    free(pt.tf);
+    ix_pages_free(pt.tf, pt.gone, pt.len);
     free(pt.big);
     return rc;
 }

@@ -1,11 +1,13 @@
 /*
- * kb-index-recs.c - the index build's records, packed: a term id and 4
- * bits of frequency per field (6 bytes); the rare record with a field
- * seen 15 times or more keeps its exact frequencies in a side list, read
- * in record order like the records themselves.  The two arrays are
- * mapped pages: they grow without a copy (mremap) and the postings pass
- * gives back the pages it has read (ix_recs_release), so records and
- * postings are not both whole at the build's peak.
+ * kb-index-recs.c - the index build's records, packed: a term id and a
+ * one-byte code for the record's frequencies (5 bytes).  A code stands
+ * for one of the first 255 distinct frequency sets met (4 bits a field);
+ * the rare record with a field seen 15 times or more, or met once every
+ * code is taken, keeps its exact frequencies in a side list, read in
+ * record order like the records themselves.  The two arrays are mapped
+ * pages: they grow without a copy (mremap) and the postings pass gives
+ * back the pages it has read (ix_recs_release), so records and postings
+ * are not both whole at the build's peak.
  */
 #define _GNU_SOURCE        /* mremap (Linux): growing without a copy */
 #include "kb-index.h"
@@ -20,21 +22,29 @@ _Static_assert(KB_NFIELDS == 4, "4 bits a field in a uint16_t");
 #define IX_NIB_BIG 15u
 #define IX_RELEASE_STEP (1u << 20)   /* bytes given back at a time */
 
-/* n bytes of fresh pages (mapped, so ix_recs_release can give the read
- * ones back while the postings grow); NULL on failure.  Caller unmaps
- * with munmap. */
-static void *recs_map(size_t n)
+void *ix_pages_new(size_t n)
 {
-    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+    void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     return p == MAP_FAILED ? NULL : p;
 }
 
-/* Unmap what is left of one array: bytes gone .. len of base. */
-static void recs_unmap(void *base, size_t gone, size_t len)
+void ix_pages_free(void *base, size_t gone, size_t len)
 {
     if (base && len > gone)
         munmap((char *)base + gone, len - gone);
+}
+
+void ix_pages_give(void *base, size_t *gone, size_t end)
+{
+    long ps = sysconf(_SC_PAGESIZE);
+    if (ps <= 0 || !base)
+        return;
+    end -= end % (size_t)ps;
+    if (end < *gone + IX_RELEASE_STEP)
+        return;
+    if (munmap((char *)base + *gone, end - *gone) == 0)
+        *gone = end;
 }
 
 /* Array *base of *len bytes (0: none yet) grown to len2 bytes, contents
@@ -53,7 +63,7 @@ static int recs_grow(void **base, size_t *len, size_t len2)
         return 0;
     }
 #endif
-    p = recs_map(len2);
+    p = ix_pages_new(len2);
     if (!p)
         return -1;
     if (*base) {
@@ -71,6 +81,8 @@ int ix_recs_reserve(ix_recs *r, size_t n)
         return 0;
     if (r->gone_term || r->gone_tf)
         return -1;         /* released records: no growing any more */
+    if (!r->code_of && !(r->code_of = calloc(1u << 16, 1)))
+        return -1;
     size_t cap = r->cap ? r->cap : 64;
     while (cap < n)
         cap *= 2;
@@ -84,24 +96,12 @@ int ix_recs_reserve(ix_recs *r, size_t n)
     return 0;
 }
 
-/* The whole pages of one array below byte end, past *gone, back to the
- * system once they make a step. */
-static void recs_give(void *base, size_t *gone, size_t end, size_t page)
-{
-    end -= end % page;
-    if (end < *gone + IX_RELEASE_STEP)
-        return;
-    if (munmap((char *)base + *gone, end - *gone) == 0)
-        *gone = end;
-}
-
 void ix_recs_release(ix_recs *r, size_t upto)
 {
-    long ps = sysconf(_SC_PAGESIZE);
-    if (ps <= 0 || !r->term || upto > r->n)
+    if (!r->term || upto > r->n)
         return;
-    recs_give(r->term, &r->gone_term, upto * sizeof *r->term, (size_t)ps);
-    recs_give(r->tf, &r->gone_tf, upto * sizeof *r->tf, (size_t)ps);
+    ix_pages_give(r->term, &r->gone_term, upto * sizeof *r->term);
+    ix_pages_give(r->tf, &r->gone_tf, upto * sizeof *r->tf);
 }
 
 /* Record i's frequencies kept whole.  0, -1 on OOM. */
@@ -121,6 +121,21 @@ static int recs_big(ix_recs *r, size_t i, const uint8_t *tf)
     return 0;
 }
 
+/* The code of frequencies packed 4 bits a field (each under 15): the one
+ * they got when first met, a new one, or IX_CODE_BIG once all are
+ * taken. */
+static unsigned recs_code(ix_recs *r, unsigned packed)
+{
+    unsigned c = r->code_of[packed];
+    if (c)
+        return c - 1;
+    if (r->n_dict == IX_CODES)
+        return IX_CODE_BIG;
+    r->dict[r->n_dict] = (uint16_t)packed;
+    r->code_of[packed] = (uint8_t)++r->n_dict;
+    return r->n_dict - 1;
+}
+
 int ix_recs_push(ix_recs *r, const ix_rec *v, size_t n)
 {
     if (ix_recs_reserve(r, r->n + n) < 0)
@@ -132,10 +147,11 @@ int ix_recs_push(ix_recs *r, const ix_rec *v, size_t n)
             big |= x >= IX_NIB_BIG;
             packed |= (x < IX_NIB_BIG ? x : IX_NIB_BIG) << (4 * f);
         }
-        if (big && recs_big(r, r->n, v[j].tf) < 0)
+        unsigned code = big ? IX_CODE_BIG : recs_code(r, packed);
+        if (code == IX_CODE_BIG && recs_big(r, r->n, v[j].tf) < 0)
             return -1;
         r->term[r->n] = v[j].term;
-        r->tf[r->n++] = (uint16_t)packed;
+        r->tf[r->n++] = (uint8_t)code;
     }
     return 0;
 }
@@ -147,12 +163,15 @@ void ix_recs_big(const ix_recs *r, size_t i, size_t *at,
         (*at)++;
     if (*at < r->n_big && r->big[*at].rec == i)
         memcpy(tf, r->big[*at].tf, KB_NFIELDS);
+    else
+        memset(tf, 0, KB_NFIELDS);     /* not kept: cannot happen */
 }
 
 void ix_recs_free(ix_recs *r)
 {
-    recs_unmap(r->term, r->gone_term, r->len_term);
-    recs_unmap(r->tf, r->gone_tf, r->len_tf);
+    ix_pages_free(r->term, r->gone_term, r->len_term);
+    ix_pages_free(r->tf, r->gone_tf, r->len_tf);
     free(r->big);
+    free(r->code_of);
     memset(r, 0, sizeof *r);
 }

@@ -15,23 +15,45 @@ typedef struct ix_rec {
     uint8_t tf[KB_NFIELDS];
 } ix_rec;
 
-/* A stored record whose frequencies do not fit 4 bits each. */
+/* A stored record whose frequencies have no code (ix_recs). */
 typedef struct ix_big {
     uint32_t rec;
     uint8_t tf[KB_NFIELDS];
 } ix_big;
 
-/* Every entry's records, 6 bytes each (not 8): the build's peak holds
+/* A record's frequencies are stored as a one-byte code: one of the first
+ * IX_CODES distinct frequency sets seen (4 bits a field, each under 15),
+ * or IX_CODE_BIG: kept whole aside (a field seen 15 times or more, or
+ * every code taken). */
+#define IX_CODES 255u
+#define IX_CODE_BIG 255u
+
+/* Every entry's records, 5 bytes each (not 8): the build's peak holds
  * them beside the postings. */
 typedef struct ix_recs {
     uint32_t *term;        /* mapped pages (kb-index-recs.c), not malloc */
-    uint16_t *tf;          /* 4 bits a field; 15: in big */
+    uint8_t *tf;           /* codes */
     size_t n, cap;
     size_t len_term, len_tf;   /* bytes mapped */
     size_t gone_term, gone_tf; /* bytes at the start given back */
     ix_big *big;           /* in record order */
     size_t n_big, cap_big;
+    uint16_t dict[IX_CODES];   /* code -> frequencies, 4 bits a field */
+    unsigned n_dict;
+    uint8_t *code_of;      /* 4-bit packed frequencies -> 1 + code, 0: no
+                              code yet (65,536 bytes, malloc) */
 } ix_recs;
+
+/* Fresh zeroed pages for n bytes (mapped, so that ix_pages_give can hand
+ * the ones read back while other arrays grow); NULL on failure.  Caller
+ * unmaps with ix_pages_free. */
+void *ix_pages_new(size_t n);
+/* The whole pages of base below byte end, past *gone, back to the system
+ * once they make a step (1 MB); *gone is moved past them. */
+void ix_pages_give(void *base, size_t *gone, size_t end);
+/* Unmap what is left of base (len bytes mapped, the first gone given
+ * back). */
+void ix_pages_free(void *base, size_t gone, size_t len);
 
 /* Room for n records in all.  0, -1 on OOM. */
 int ix_recs_reserve(ix_recs *r, size_t n);
@@ -45,18 +67,25 @@ int ix_recs_push(ix_recs *r, const ix_rec *v, size_t n);
 void ix_recs_big(const ix_recs *r, size_t i, size_t *at,
                  uint8_t tf[KB_NFIELDS]);
 
+/* Frequencies packed 4 bits a field into tf. */
+static inline void ix_unpack(unsigned p, uint8_t tf[KB_NFIELDS])
+{
+    tf[0] = (uint8_t)(p & 15u);
+    tf[1] = (uint8_t)((p >> 4) & 15u);
+    tf[2] = (uint8_t)((p >> 8) & 15u);
+    tf[3] = (uint8_t)(p >> 12);
+}
+
 /* The frequencies of record i, for a reader going through the records
  * in order: *at is its place in r->big (0 to start with). */
 static inline void ix_recs_tf(const ix_recs *r, size_t i, size_t *at,
                               uint8_t tf[KB_NFIELDS])
 {
-    unsigned p = r->tf[i];
-    tf[0] = (uint8_t)(p & 15u);
-    tf[1] = (uint8_t)((p >> 4) & 15u);
-    tf[2] = (uint8_t)((p >> 8) & 15u);
-    tf[3] = (uint8_t)(p >> 12);
-    if (p & (p >> 1) & (p >> 2) & (p >> 3) & 0x1111u)   /* a nibble 15 */
+    unsigned c = r->tf[i];
+    if (c == IX_CODE_BIG)
         ix_recs_big(r, i, at, tf);
+    else
+        ix_unpack(r->dict[c], tf);
 }
 void ix_recs_free(ix_recs *r);
 /* The postings (kb-index-post.c) from every entry's records (rec_off:

@@ -1,7 +1,8 @@
 /* kb-index-recs.c: the index build's packed records give back every
- * frequency exactly, those over 14 (kept aside) included, read in
- * order.  kb-map.c: the maps the build grows (the token cache, the
- * terms) keep every key through their resizes. */
+ * frequency exactly, those over 14 and those met once every code is
+ * taken (kept aside) included, read in order.  kb-map.c: the maps the
+ * build grows (the token cache, the terms) keep every key through their
+ * resizes. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,7 +47,7 @@ Test(kb_index_recs, every_frequency_reads_back_exactly)
  * the records can no longer grow. */
 Test(kb_index_recs, released_records_leave_the_rest_intact)
 {
-    const size_t total = 1000000;      /* 4 MB of terms, 2 MB of tf */
+    const size_t total = 1200000;      /* 4.8 MB of terms, 1.2 MB of codes */
     ix_recs r = {0};
     ix_rec batch[100];
     for (size_t i = 0; i < total; i += 100) {
@@ -59,14 +60,15 @@ Test(kb_index_recs, released_records_leave_the_rest_intact)
     }
     ix_recs_release(&r, 100000);       /* 400 kB of terms: under a step */
     cr_assert_eq(r.gone_term, 0);
-    ix_recs_release(&r, 600000);       /* 2.4 MB of terms, 1.2 MB of tf */
+    ix_recs_release(&r, 600000);       /* 2.4 MB of terms, 600 kB of codes */
     cr_assert_eq(r.gone_term % 4096, 0);
     cr_assert_geq(r.gone_term, (size_t)2 << 20);
     cr_assert_leq(r.gone_term, 600000 * sizeof *r.term);
-    cr_assert_geq(r.gone_tf, (size_t)1 << 20);
-    cr_assert_leq(r.gone_tf, 600000 * sizeof *r.tf);
+    cr_assert_eq(r.gone_tf, 0);
+    ix_recs_release(&r, 1150000);      /* 1.15 MB of codes */
+    cr_assert_eq(r.gone_tf, 1150000 / 4096 * 4096);
     size_t at = 0;
-    for (size_t i = 600000; i < total; i++) {
+    for (size_t i = 1150000; i < total; i++) {
         uint8_t tf[KB_NFIELDS];
         ix_recs_tf(&r, i, &at, tf);
         cr_assert_eq(r.term[i], (uint32_t)i * 7u);
@@ -75,6 +77,39 @@ Test(kb_index_recs, released_records_leave_the_rest_intact)
     cr_assert_eq(ix_recs_reserve(&r, r.cap + 1), -1);
     ix_recs_free(&r);
     cr_assert_null(r.term);
+}
+
+/* Frequency set number i of 15^4 (each field under 15: a code). */
+static void nth_set(size_t i, uint8_t tf[KB_NFIELDS])
+{
+    for (int f = 0; f < KB_NFIELDS; f++, i /= 15)
+        tf[f] = (uint8_t)(i % 15);
+}
+
+/* 255 codes go to the first 255 distinct sets in the order met; the sets
+ * met later are kept aside whole, and every record reads back. */
+Test(kb_index_recs, sets_past_the_last_code_read_back_exactly)
+{
+    const size_t nset = 400, n = 3 * nset;
+    ix_recs r = {0};
+    for (size_t i = 0; i < n; i++) {
+        ix_rec x = {(uint32_t)i, {0}};
+        nth_set((i * 7) % nset, x.tf);         /* each set three times */
+        cr_assert_eq(ix_recs_push(&r, &x, 1), 0);
+    }
+    cr_assert_eq(r.n_dict, IX_CODES);
+    cr_assert_eq(r.n_big, 3 * (nset - IX_CODES));
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t tf[KB_NFIELDS], want[KB_NFIELDS];
+        nth_set((i * 7) % nset, want);
+        ix_recs_tf(&r, i, &at, tf);
+        cr_assert_eq(memcmp(tf, want, KB_NFIELDS), 0, "record %zu", i);
+        /* set (i * 7) % nset is first met at record i % nset */
+        cr_assert_eq(r.tf[i] == IX_CODE_BIG, i % nset >= IX_CODES,
+                     "record %zu", i);
+    }
+    ix_recs_free(&r);
 }
 
 /* Key number i: short ones (all in the slot's prefix) and long ones. */
