@@ -145,7 +145,7 @@ static int ix_scatter(kb *k, ix_recs *recs, const uint32_t *rec_off,
     memcpy(pt->dict, recs->dict, sizeof pt->dict);
     for (size_t e = 0; e < k->n_entries; e++) {
         for (uint32_t i = rec_off[e]; i < rec_off[e + 1]; i++) {
-            uint32_t t = recs->term[i], p = pos[t]++;
+            uint32_t t = ix_recs_term(recs, i), p = pos[t]++;
             unsigned c = recs->tf[i];
             ix_post_put(k, t, p, (uint32_t)e);
             pt->tf[p] = (uint8_t)c;
@@ -253,6 +253,7 @@ int ix_postings(kb *k, ix_recs *recs, const uint32_t *rec_off,
     for (size_t t = 0; t < nt; t++)
         k->post_off[t + 1] = k->post_off[t] + k->df[t];
     memcpy(pos, k->post_off, (nt + 1) * sizeof *pos);
+    ix_recs_narrow(recs, nt);
     if (ix_segs(k, 16) < 0 || ix_scatter(k, recs, rec_off, pos, &pt) < 0)
         goto done;
     free(pos);

@@ -1,6 +1,7 @@
 /*
  * kb-index-recs.c - the index build's records, packed: a term id and a
- * one-byte code for the record's frequencies (5 bytes).  A code stands
+ * one-byte code for the record's frequencies (5 bytes; 4 once all are in
+ * and the term ids are narrowed to 3 bytes).  A code stands
  * for one of the first 255 distinct frequency sets met (4 bits a field);
  * the rare record with a field seen 15 times or more, or met once every
  * code is taken, keeps its exact frequencies in a side list, read in
@@ -79,8 +80,8 @@ int ix_recs_reserve(ix_recs *r, size_t n)
 {
     if (n <= r->cap)
         return 0;
-    if (r->gone_term || r->gone_tf)
-        return -1;         /* released records: no growing any more */
+    if (r->gone_term || r->gone_tf || r->narrow)
+        return -1;         /* released or narrowed: no growing any more */
     if (!r->code_of && !(r->code_of = calloc(1u << 16, 1)))
         return -1;
     size_t cap = r->cap ? r->cap : 64;
@@ -96,11 +97,31 @@ int ix_recs_reserve(ix_recs *r, size_t n)
     return 0;
 }
 
+void ix_recs_narrow(ix_recs *r, size_t n_terms)
+{
+    long ps = sysconf(_SC_PAGESIZE);
+    if (r->narrow || !r->term || n_terms > (1u << 24) || ps <= 0 ||
+        r->gone_term)
+        return;
+    uint8_t *out = (uint8_t *)r->term;
+    for (size_t i = 0; i < r->n; i++) {
+        uint32_t t = r->term[i];       /* read before the bytes at 3 i on
+                                          are written: 3 i + 3 <= 4 i + 4 */
+        out[3 * i] = (uint8_t)t;
+        out[3 * i + 1] = (uint8_t)(t >> 8);
+        out[3 * i + 2] = (uint8_t)(t >> 16);
+    }
+    r->narrow = 1;
+    size_t keep = (3 * r->n + (size_t)ps - 1) / (size_t)ps * (size_t)ps;
+    if (keep < r->len_term && munmap(out + keep, r->len_term - keep) == 0)
+        r->len_term = keep;
+}
+
 void ix_recs_release(ix_recs *r, size_t upto)
 {
     if (!r->term || upto > r->n)
         return;
-    ix_pages_give(r->term, &r->gone_term, upto * sizeof *r->term);
+    ix_pages_give(r->term, &r->gone_term, upto * (r->narrow ? 3 : 4));
     ix_pages_give(r->tf, &r->gone_tf, upto * sizeof *r->tf);
 }
 

@@ -28,10 +28,13 @@ typedef struct ix_big {
 #define IX_CODES 255u
 #define IX_CODE_BIG 255u
 
-/* Every entry's records, 5 bytes each (not 8): the build's peak holds
- * them beside the postings. */
+/* Every entry's records, 5 bytes each (not 8), 4 once their term ids
+ * are narrowed to 3 bytes: the build's peak holds them beside the
+ * postings. */
 typedef struct ix_recs {
-    uint32_t *term;        /* mapped pages (kb-index-recs.c), not malloc */
+    uint32_t *term;        /* mapped pages (kb-index-recs.c), not malloc;
+                              3 bytes each once narrow (ix_recs_term) */
+    int narrow;
     uint8_t *tf;           /* codes */
     size_t n, cap;
     size_t len_term, len_tf;   /* bytes mapped */
@@ -61,6 +64,11 @@ int ix_recs_reserve(ix_recs *r, size_t n);
  * to the system (a step at a time), so the postings can grow where they
  * were.  No ix_recs_reserve after it. */
 void ix_recs_release(ix_recs *r, size_t upto);
+/* Once every record is in: the term ids stored in 3 bytes (low byte
+ * first) instead of 4, in place, and the pages freed by it given back;
+ * kept in 4 when a term id needs more (n_terms over 2^24).  No
+ * ix_recs_push after it; read the terms with ix_recs_term. */
+void ix_recs_narrow(ix_recs *r, size_t n_terms);
 /* Append one entry's records.  0, -1 on OOM. */
 int ix_recs_push(ix_recs *r, const ix_rec *v, size_t n);
 /* Record i's frequencies from r->big (*at: the reader's place there). */
@@ -74,6 +82,15 @@ static inline void ix_unpack(unsigned p, uint8_t tf[KB_NFIELDS])
     tf[1] = (uint8_t)((p >> 4) & 15u);
     tf[2] = (uint8_t)((p >> 8) & 15u);
     tf[3] = (uint8_t)(p >> 12);
+}
+
+/* The term of record i. */
+static inline uint32_t ix_recs_term(const ix_recs *r, size_t i)
+{
+    if (!r->narrow)
+        return r->term[i];
+    const uint8_t *p = (const uint8_t *)r->term + 3 * i;
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
 }
 
 /* The frequencies of record i, for a reader going through the records

@@ -152,3 +152,39 @@ Test(kb_index_recs, map_keeps_every_key_through_its_resizes)
     kb_map_free(&m);
     kb_arena_free(&a);
 }
+
+/* ix_recs_narrow stores the term ids in 3 bytes in place: every record
+ * reads back, the pages past the narrowed ids are given back, released
+ * records count 3 bytes each; over 2^24 terms they stay 4 bytes. */
+Test(kb_index_recs, narrowed_terms_read_back_and_release_by_three_bytes)
+{
+    const size_t total = 1000000;
+    ix_recs r = {0}, w = {0};
+    for (size_t i = 0; i < total; i++) {
+        ix_rec x = {(uint32_t)((i * 2654435761u) & 0xffffffu), {1, 0, 0, 2}};
+        cr_assert_eq(ix_recs_push(&r, &x, 1), 0);
+        cr_assert_eq(ix_recs_push(&w, &x, 1), 0);
+    }
+    size_t mapped = r.len_term;
+    ix_recs_narrow(&r, 1u << 24);
+    ix_recs_narrow(&w, (1u << 24) + 1);
+    cr_assert_eq(r.narrow, 1);
+    cr_assert_eq(w.narrow, 0);
+    cr_assert_eq(r.len_term, (3 * total + 4095) / 4096 * 4096);
+    cr_assert_lt(r.len_term, mapped);
+    cr_assert_eq(ix_recs_reserve(&r, r.cap + 1), -1);
+    ix_recs_release(&r, 400000);       /* 1.2 MB of narrowed ids */
+    cr_assert_eq(r.gone_term, 400000 * 3 / 4096 * 4096);
+    size_t at = 0;
+    for (size_t i = 400000; i < total; i++) {
+        uint32_t want = (uint32_t)((i * 2654435761u) & 0xffffffu);
+        uint8_t tf[KB_NFIELDS];
+        cr_assert_eq(ix_recs_term(&r, i), want, "record %zu", i);
+        cr_assert_eq(ix_recs_term(&w, i), want, "record %zu", i);
+        ix_recs_tf(&r, i, &at, tf);
+        cr_assert_eq(tf[0], 1);
+        cr_assert_eq(tf[3], 2);
+    }
+    ix_recs_free(&r);
+    ix_recs_free(&w);
+}
