@@ -9,16 +9,11 @@
 # per question.  Then a pipe kept open: each answer arrives before the
 # next question is written (the wait is bounded, never timed).
 set -u
+. "$(dirname "$0")/../lib.sh" || exit 1
 FAQBOT=${FAQBOT:-$PWD/build/faqbot}
 SRC=${FAQBOT_SOURCE_DIR:-$PWD}
 tmp=$(mktemp -d /tmp/faqbot-batch-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-pass=0
-check() { # check NAME COMMAND...
-  local name=$1; shift
-  if "$@"; then pass=$((pass + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi
-}
 
 cut -f1 "$SRC/tests/eval/dev.tsv" | grep -v '^#' >"$tmp/dev1.txt"
 for i in $(seq 25); do cat "$tmp/dev1.txt"; done >"$tmp/q.txt"
@@ -64,5 +59,4 @@ ok = ok and p.wait(120) == 0
 sys.exit(0 if ok else 1)
 PY
 
-echo "$pass passed, $fails failed"
-test "$fails" = 0
+check_done

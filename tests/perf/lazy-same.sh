@@ -9,16 +9,11 @@
 # the process goes on.  `kb gaps` and `eval` print the same in both
 # modes.  check-config accepts both values, refuses others.
 set -u
+. "$(dirname "$0")/../lib.sh" || exit 1
 FAQBOT=${FAQBOT:-$PWD/build/faqbot}
 SRC=${FAQBOT_SOURCE_DIR:-$PWD}
 tmp=$(mktemp -d /tmp/faqbot-lazy-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-pass=0
-check() { # check NAME COMMAND...
-  local name=$1; shift
-  if "$@"; then pass=$((pass + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi
-}
 
 for m in memory disk; do
   printf '{"emergency_number": "112", "knowledge_text": "%s"}\n' "$m" >"$tmp/$m.json"
@@ -137,5 +132,4 @@ printf '{"knowledge_text": "ram"}\n' >"$tmp/bad.json"
 check "check-config: other values refused" test $? = 1
 check "check-config: with the JSON path" grep -qx '$.knowledge_text: expected "memory" or "disk"' "$tmp/bad.out"
 
-echo "$pass passed, $fails failed"
-test "$fails" = 0
+check_done
