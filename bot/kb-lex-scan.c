@@ -46,19 +46,13 @@ static int scan_grow(void **p, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
-/* The first 8 bytes of w (len bytes, 8 readable), zero-padded. */
-static uint64_t scan_prefix(const char *w, size_t len)
-{
-    uint64_t p = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    memcpy(&p, w, 8);
-    if (len < 8)
-        p &= (1ull << (8 * len)) - 1;
+/* Where byte n (< 8) of a key sits in its prefix, kb_map_slot's first 8
+ * bytes read as one integer. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define PREFIX_SHIFT(n) (56 - 8 * (n))
 #else
-    memcpy(&p, w, len < 8 ? len : 8);
+#define PREFIX_SHIFT(n) (8 * (n))
 #endif
-    return p;
-}
 
 static int is_letter(unsigned b)
 {
@@ -72,17 +66,21 @@ static void scan_word(kb_scan *s, const kb_map *tokens,
     const unsigned char *p = *pp;
     char *o = s->buf + s->n_buf;
     uint32_t h = KB_MAP_HASH0;
+    uint64_t pre = 0;      /* the prefix built in a register: reading it
+                              back from o stalls on the byte stores */
     size_t n = 0;
     for (unsigned b = *p; is_letter(b); b = *++p) {
         if (n < KB_TOKEN_MAX) {
-            o[n++] = (char)(b | 0x20u);
-            h = KB_MAP_HASH_STEP(h, b | 0x20u);
+            unsigned c = b | 0x20u;
+            if (n < 8)
+                pre |= (uint64_t)c << PREFIX_SHIFT(n);
+            o[n++] = (char)c;
+            h = KB_MAP_HASH_STEP(h, c);
         }
     }
     if (tokens->cap)
         __builtin_prefetch(&tokens->slots[((uint64_t)h * tokens->cap) >> 32]);
-    s->w[s->n_w++] = (kb_sword){scan_prefix(o, n), (uint32_t)s->n_buf, h,
-                                (uint32_t)n};
+    s->w[s->n_w++] = (kb_sword){pre, (uint32_t)s->n_buf, h, (uint32_t)n};
     s->n_buf += n;
     *pp = p;
 }
@@ -91,7 +89,7 @@ int kb_scan_text(kb_scan *s, const kb_map *tokens, const char *text)
 {
     size_t len = strlen(text);
     if (scan_grow((void **)&s->t, &s->cap_t, s->n_t + 1, sizeof *s->t) < 0 ||
-        scan_grow((void **)&s->buf, &s->cap_buf, s->n_buf + len + 8, 1) < 0 ||
+        scan_grow((void **)&s->buf, &s->cap_buf, s->n_buf + len, 1) < 0 ||
         scan_grow((void **)&s->w, &s->cap_w, s->n_w + len / 2 + 1,
                   sizeof *s->w) < 0)
         return -1;
