@@ -72,7 +72,7 @@ uint32_t kb_map_hash(const char *s, size_t len);
 /* Fetch into the cache the slot where a key of that kb_map_hash starts
  * its search (a lookup soon to come). */
 void kb_map_prefetch(const kb_map *m, uint32_t hash);
-/* Once no more keys come: the slot array shrunk to a load of about 0.7
+/* Once no more keys come: the slot array shrunk to a load of about 0.8
  * (any size, not a power of two).  0, -1 on OOM (the map is unchanged). */
 int kb_map_compact(kb_map *m);
 

@@ -161,7 +161,8 @@ static int map_resize(kb_map *m, size_t cap)
 
 int kb_map_compact(kb_map *m)
 {
-    size_t cap = m->count + m->count * 3 / 7 + 1;   /* load ~0.7 */
+    size_t cap = m->count + m->count / 4 + 1;   /* load ~0.8: probes stay
+                                                   short at query time */
     if (cap >= m->cap || m->count == 0)
         return 0;
     return map_resize(m, cap);
@@ -170,8 +171,8 @@ int kb_map_compact(kb_map *m)
 int kb_map_put(kb_map *m, const char *s, size_t len, uint32_t val,
                const char **key_out)
 {
-    /* grown by half at a load of 0.7, the load kb_map_compact leaves:
-     * less slack while a kb is built than doubling at 0.5 */
+    /* grown by half at a load of 0.7: less slack while a kb is built
+     * than doubling at 0.5 */
     if ((m->count + 1) * 10 > m->cap * 7 &&
         map_resize(m, m->cap ? m->cap + m->cap / 2 : MAP_MIN_CAP) < 0)
         return -1;

@@ -121,7 +121,8 @@ static size_t map_key(size_t i, char *buf, size_t size)
 
 /* A map grown one key at a time to 200,000 keys (its slots moved a step
  * at a time), then compacted: every key keeps its value, none is found
- * that was not put, and the load stays between 0.7 / 1.5 and 0.7. */
+ * that was not put; the load stays between 0.7 / 1.5 and 0.7 while it
+ * grows, and is 0.8 once compacted. */
 Test(kb_index_recs, map_keeps_every_key_through_its_resizes)
 {
     const size_t n = 200000;
@@ -147,7 +148,7 @@ Test(kb_index_recs, map_keeps_every_key_through_its_resizes)
         cr_assert_eq(kb_map_find(&m, "w200001", 7, &v), 0);
         cr_assert_eq(kb_map_find(&m, "a-longer-key-200001", 19, &v), 0);
         cr_assert_eq(kb_map_compact(&m), 0);
-        cr_assert_eq(m.cap, n + n * 3 / 7 + 1);
+        cr_assert_eq(m.cap, n + n / 4 + 1);
     }
     kb_map_free(&m);
     kb_arena_free(&a);
