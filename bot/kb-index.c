@@ -373,10 +373,11 @@ int kb_index_build(kb *k)
         if (k->lazy_text)
             ix_drop_text(k, e);
     }
-    /* every word is in: the lexicon maps shrink before the postings
-     * come, so they are not at their growth slack at the peak */
+    /* every word is in: the lexicon maps (and the entry ids, complete
+     * since loading) shrink before the postings come, so they are not
+     * at their growth slack at the peak */
     if (kb_map_compact(&k->tokens) < 0 || kb_map_compact(&k->terms) < 0 ||
-        ix_stats(k, &b) < 0 ||
+        kb_map_compact(&k->entry_ids) < 0 || ix_stats(k, &b) < 0 ||
         ix_postings(k, &b.recs, b.rec_off, b.flen) < 0 || ix_qweights(k) < 0)
         goto done;
     ix_adopt(k, &b);
