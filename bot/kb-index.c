@@ -39,25 +39,10 @@ typedef struct ix_build {
     uint32_t uniq[KB_QUERY_MAX_TOKENS * KB_SYN_MAX];
 } ix_build;
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 64;
-    while (nc < need)
-        nc *= 2;
-    void *v = realloc(*p, nc * size);
-    if (!v)
-        return -1;
-    *p = v;
-    *cap = nc;
-    return 0;
-}
-
 static int slot_fit(ix_build *b, size_t n_terms)
 {
     size_t old = b->cap_slot;
-    if (grow((void **)&b->slot, &b->cap_slot, n_terms, sizeof *b->slot) < 0)
+    if (kb_grow((void **)&b->slot, &b->cap_slot, n_terms, sizeof *b->slot) < 0)
         return -1;
     memset(b->slot + old, 0, (b->cap_slot - old) * sizeof *b->slot);
     return 0;
@@ -67,9 +52,9 @@ static int slot_fit(ix_build *b, size_t n_terms)
 static int cur_fit(ix_build *b, size_t n)
 {
     size_t need = b->n_cur + n, cap_alt = b->cap_cur;
-    if (grow((void **)&b->cur_alt, &cap_alt, need, sizeof *b->cur_alt) < 0)
+    if (kb_grow((void **)&b->cur_alt, &cap_alt, need, sizeof *b->cur_alt) < 0)
         return -1;
-    return grow((void **)&b->cur, &b->cap_cur, need, sizeof *b->cur);
+    return kb_grow((void **)&b->cur, &b->cap_cur, need, sizeof *b->cur);
 }
 
 /* The current entry's record of term t (made on first use; room for it
@@ -111,7 +96,7 @@ static int ix_lex_entry(kb *k, ix_build *b, const kb_scan *s,
                         const kb_entry *en)
 {
     size_t nt = en->n_questions + en->n_keywords + 2;
-    if (grow((void **)&b->et_off, &b->cap_et_off, nt + 1,
+    if (kb_grow((void **)&b->et_off, &b->cap_et_off, nt + 1,
              sizeof *b->et_off) < 0)
         return -1;
     b->et.n = 0;
@@ -163,7 +148,7 @@ static int ix_alt(ix_build *b, size_t ti)
     size_t n = b->et_off[ti + 1] - b->et_off[ti];
     if (n > sizeof b->uniq / sizeof b->uniq[0])
         n = sizeof b->uniq / sizeof b->uniq[0];
-    if (grow((void **)&b->alts, &b->cap_alts, b->n_alts + 1,
+    if (kb_grow((void **)&b->alts, &b->cap_alts, b->n_alts + 1,
              sizeof *b->alts) < 0 ||
         kb_u32buf_reserve(&b->alt_terms, b->alt_terms.n + n) < 0)
         return -1;

@@ -30,12 +30,11 @@ void kb_scan_free(kb_scan *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Room for need items of size bytes in *p.  0, -1 on OOM. */
-static int scan_grow(void **p, size_t *cap, size_t need, size_t size)
+int kb_grow(void **p, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
         return 0;
-    size_t nc = *cap ? *cap : 256;
+    size_t nc = *cap ? *cap : 64;
     while (nc < need)
         nc *= 2;
     void *v = realloc(*p, nc * size);
@@ -88,9 +87,9 @@ static void scan_word(kb_scan *s, const kb_map *tokens,
 int kb_scan_text(kb_scan *s, const kb_map *tokens, const char *text)
 {
     size_t len = strlen(text);
-    if (scan_grow((void **)&s->t, &s->cap_t, s->n_t + 1, sizeof *s->t) < 0 ||
-        scan_grow((void **)&s->buf, &s->cap_buf, s->n_buf + len, 1) < 0 ||
-        scan_grow((void **)&s->w, &s->cap_w, s->n_w + len / 2 + 1,
+    if (kb_grow((void **)&s->t, &s->cap_t, s->n_t + 1, sizeof *s->t) < 0 ||
+        kb_grow((void **)&s->buf, &s->cap_buf, s->n_buf + len, 1) < 0 ||
+        kb_grow((void **)&s->w, &s->cap_w, s->n_w + len / 2 + 1,
                   sizeof *s->w) < 0)
         return -1;
     kb_stext *t = &s->t[s->n_t++];
