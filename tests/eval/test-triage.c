@@ -85,6 +85,33 @@ Test(triage, named_rules)
     cr_expect_null(fires("I'm scared I will hurt my baby if I massage too hard"));
 }
 
+/* The concept rules: each fires on a wording none of its phrases spells
+ * out, and holds on the ordinary question sharing its words. */
+Test(triage, concept_rules)
+{
+    cr_expect_str_eq(fires("my baby is wheezing and struggling to get air"),
+                     "breathing-effort");
+    cr_expect_null(fires("is it normal for my baby to breathe fast when she cries"));
+    cr_expect_str_eq(fires("her chest caves in when she breathes"),
+                     "breathing-recession");
+    cr_expect_str_eq(fires("her lips are turning purple"), "purple-lips");
+    cr_expect_str_eq(fires("baby went rigid and shook for a minute"),
+                     "seizure-stiff-jerk");
+    cr_expect_str_eq(fires("her arms keep jerking and she is staring blankly"),
+                     "seizure-jerk-absent");
+    cr_expect_null(fires("she jerks her legs when i massage her feet"));
+    cr_expect_str_eq(fires("my baby is all floppy like a rag doll"), "floppy");
+    cr_expect_null(fires("he goes all floppy and relaxed when i massage him"));
+    cr_expect_str_eq(fires("she tumbled off the bed onto her head and keeps being sick"),
+                     "fall-then-sign");
+    cr_expect_null(fires("my baby fell asleep on my chest and then was sick"));
+    cr_expect_str_eq(fires("only one wet nappy since this morning"), "no-pee");
+    cr_expect_null(fires("no wet wipes at home, can i use oil"));
+    cr_expect_str_eq(fires("her soft spot has sunk in"), "sunken-soft-spot");
+    cr_expect_str_eq(fires("i keep picturing hurting my baby"), "harm-intent");
+    cr_expect_null(fires("i could hurt my back lifting him"));
+}
+
 Test(triage, reply_entry_has_placeholder_and_citation)
 {
     const char *id = kb_urgent_entry_id(triage_kb);
