@@ -110,6 +110,10 @@ Test(triage, concept_rules)
     cr_expect_str_eq(fires("her soft spot has sunk in"), "sunken-soft-spot");
     cr_expect_str_eq(fires("i keep picturing hurting my baby"), "harm-intent");
     cr_expect_null(fires("i could hurt my back lifting him"));
+    cr_expect_str_eq(fires("HELP my son is blue"), "baby-is-blue");
+    cr_expect_null(fires("the oil is blue, is it safe for my baby"));
+    cr_expect_str_eq(fires("i'm worried i'll do something to my baby"), "harm-vague");
+    cr_expect_null(fires("can i do something to help my baby sleep"));
 }
 
 Test(triage, reply_entry_has_placeholder_and_citation)
