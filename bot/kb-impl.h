@@ -457,6 +457,9 @@ int kb_index_reshift(kb *k, unsigned shift);
 /* ---- triage ----------------------------------------------------------- */
 
 int kb_triage_load(kb *k, const char *dir, kb_diag *d);
+/* kb-lint-triage.c: warn about a "none" phrase found inside a phrase of
+ * its rule's "all" groups (that phrase could never fire).  -1 on OOM. */
+int kb_lint_triage(const kb *k, const char *dir, kb_diag *d);
 void kb_triage_free(kb *k);
 /* Lex text the triage way (stopwords kept, gentle typo repair,
  * synonyms; KB_LEX_DUAL, so kb_lex_second can give the matching reading)

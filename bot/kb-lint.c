@@ -5,7 +5,9 @@
  *   - two alternates of one entry that are (nearly) the same words;
  *   - an alternate that, scored without itself, matches another entry
  *     better than its own (the confusion check);
- *   - an alternate that contains an offtopic.txt phrase.
+ *   - an alternate that contains an offtopic.txt phrase;
+ *   - a triage veto that silences a phrase of its own rule
+ *     (kb-lint-triage.c).
  */
 #include "kb-impl.h"
 
@@ -132,6 +134,8 @@ size_t kb_lint(const char *dir, kb_diag *diag)
             break;
         }
     }
+    if (s && kb_lint_triage(k, dir, d) < 0)
+        kb_diag_add(d, KB_ERROR, dir, 0, NULL, "out of memory");
     kb_scratch_free(s);
     kb_free(k);
     size_t errors = d->errors - errors0;

@@ -54,3 +54,17 @@ Test(kb_lint, errors_are_counted)
     kb_diag_free(&d);
     cr_assert_eq(kb_lint("tests/kb/fixtures/broken/syntax", NULL), 1);
 }
+
+/* A triage veto found inside a phrase of its own rule silences that
+ * phrase: warned, with both as the loader reads them (stems). */
+Test(kb_lint, triage_veto_that_swallows_a_sign)
+{
+    kb_diag d;
+    kb_diag_init(&d);
+    cr_assert_eq(kb_lint("tests/kb/fixtures/lint-triage", &d), 0);
+    cr_assert(has_item(&d, KB_WARNING, "tests/kb/fixtures/lint-triage/triage.json",
+                       "dry-nappy", "none[0] (\"dri\") vetoes all[1][0] (\"dri\") "
+                       "wherever it matches: that phrase can never fire"));
+    cr_assert_eq(d.warnings, 1);
+    kb_diag_free(&d);
+}
