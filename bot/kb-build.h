@@ -48,11 +48,6 @@ int kb_scan_lex(kb *k, const kb_scan *s, size_t i, const char *text,
                 kb_lexout *out);
 void kb_scan_free(kb_scan *s);
 
-/* kb-lex-scan.c: room for need items of size bytes in *p, *cap doubled
- * (from 64) as needed; *p is realloc'd, the caller frees it.  0, -1 on
- * OOM (*p and *cap unchanged). */
-int kb_grow(void **p, size_t *cap, size_t need, size_t size);
-
 /* kb-lex.c: out->raw -> out->terms (synonyms per flags, or a copy).
  * 0, -1 on OOM. */
 int kb_lex_finish(const kb *k, unsigned flags, kb_lexout *out);

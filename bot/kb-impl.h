@@ -85,6 +85,9 @@ typedef struct kb_u32buf {
 
 int kb_u32buf_push(kb_u32buf *b, uint32_t x);    /* 0, -1 on OOM */
 int kb_u32buf_reserve(kb_u32buf *b, size_t cap); /* 0, -1 on OOM */
+/* Room for need items of size bytes in *p (realloc'd; the caller frees
+ * it), *cap doubled from 16 as needed.  0, -1 on OOM (*p, *cap unchanged). */
+int kb_grow(void **p, size_t *cap, size_t need, size_t size);
 void kb_u32buf_free(kb_u32buf *b);
 
 /* ---- text (kb-text.c) ------------------------------------------------- */

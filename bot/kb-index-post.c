@@ -116,18 +116,6 @@ typedef struct ix_ptf {
     size_t n_big, cap_big;
 } ix_ptf;
 
-/* Room for one more aside.  0, -1 on OOM. */
-static int ptf_grow(ix_ptf *pt)
-{
-    size_t cap = pt->cap_big ? pt->cap_big * 2 : 64;
-    ix_pbig *v = realloc(pt->big, cap * sizeof *v);
-    if (!v)
-        return -1;
-    pt->big = v;
-    pt->cap_big = cap;
-    return 0;
-}
-
 static int pbig_cmp(const void *a, const void *b)
 {
     uint32_t x = ((const ix_pbig *)a)->p, y = ((const ix_pbig *)b)->p;
@@ -151,7 +139,8 @@ static int ix_scatter(kb *k, ix_recs *recs, const uint32_t *rec_off,
             pt->tf[p] = (uint8_t)c;
             if (c != IX_CODE_BIG)
                 continue;
-            if (pt->n_big == pt->cap_big && ptf_grow(pt) < 0)
+            if (kb_grow((void **)&pt->big, &pt->cap_big, pt->n_big + 1,
+                        sizeof *pt->big) < 0)
                 return -1;
             ix_pbig *x = &pt->big[pt->n_big++];
             x->p = p;

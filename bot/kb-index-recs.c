@@ -128,14 +128,8 @@ void ix_recs_release(ix_recs *r, size_t upto)
 /* Record i's frequencies kept whole.  0, -1 on OOM. */
 static int recs_big(ix_recs *r, size_t i, const uint8_t *tf)
 {
-    if (r->n_big == r->cap_big) {
-        size_t cap = r->cap_big ? r->cap_big * 2 : 64;
-        ix_big *v = realloc(r->big, cap * sizeof *v);
-        if (!v)
-            return -1;
-        r->big = v;
-        r->cap_big = cap;
-    }
+    if (kb_grow((void **)&r->big, &r->cap_big, r->n_big + 1, sizeof *r->big) < 0)
+        return -1;
     ix_big *b = &r->big[r->n_big++];
     b->rec = (uint32_t)i;
     memcpy(b->tf, tf, sizeof b->tf);

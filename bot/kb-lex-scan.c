@@ -30,21 +30,6 @@ void kb_scan_free(kb_scan *s)
     memset(s, 0, sizeof *s);
 }
 
-int kb_grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 64;
-    while (nc < need)
-        nc *= 2;
-    void *v = realloc(*p, nc * size);
-    if (!v)
-        return -1;
-    *p = v;
-    *cap = nc;
-    return 0;
-}
-
 /* Where byte n (< 8) of a key sits in its prefix, kb_map_slot's first 8
  * bytes read as one integer. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__

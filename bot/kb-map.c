@@ -201,19 +201,24 @@ int kb_map_put(kb_map *m, const char *s, size_t len, uint32_t val,
 
 /* ---- uint32 buffer ---------------------------------------------------- */
 
-int kb_u32buf_reserve(kb_u32buf *b, size_t cap)
+int kb_grow(void **p, size_t *cap, size_t need, size_t size)
 {
-    if (cap <= b->cap)
+    if (need <= *cap)
         return 0;
-    size_t nc = b->cap ? b->cap : 16;
-    while (nc < cap)
+    size_t nc = *cap ? *cap : 16;
+    while (nc < need)
         nc *= 2;
-    uint32_t *v = realloc(b->v, nc * sizeof *v);
+    void *v = realloc(*p, nc * size);
     if (!v)
         return -1;
-    b->v = v;
-    b->cap = nc;
+    *p = v;
+    *cap = nc;
     return 0;
+}
+
+int kb_u32buf_reserve(kb_u32buf *b, size_t cap)
+{
+    return kb_grow((void **)&b->v, &b->cap, cap, sizeof *b->v);
 }
 
 int kb_u32buf_push(kb_u32buf *b, uint32_t x)
