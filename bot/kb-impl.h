@@ -169,8 +169,9 @@ typedef struct kb_tgroup {
 
 typedef struct kb_trule {
     const char *id, *why;
-    kb_tgroup *all;        /* every group must match */
+    kb_tgroup *all;        /* the groups ("all" or "any" in the file) */
     size_t n_all;
+    size_t need;           /* how many must match: n_all, or "at_least" */
     kb_tgroup none;        /* no phrase of this group may match */
 } kb_trule;
 

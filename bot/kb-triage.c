@@ -1,8 +1,9 @@
 /*
  * kb-triage.c - danger signs (triage.json) answered with "see a doctor
- * now" before any matching.  A rule fires when every group in "all" has a
- * phrase occurring in the question, and no phrase of the optional "none"
- * list does (e.g. "no fever").  Phrases are compared as term sequences
+ * now" before any matching.  A rule fires when every group in "all" (or
+ * "at_least" N of the groups in "any") has a phrase occurring in the
+ * question, and no phrase of the optional "none" list does (e.g. "no
+ * fever").  Phrases are compared as term sequences
  * (folded, stemmed, stopwords kept, synonyms applied, typos repaired).
  */
 #include "kb-impl.h"
@@ -48,6 +49,23 @@ static int tr_group(kb *k, json_t *arr, kb_tgroup *g, kb_lexout *lx,
     return 0;
 }
 
+/* How many groups of rule r must match: all of "all", or "at_least" of
+ * "any" (any = NULL for an "all" rule).  -1 when "at_least" is missing,
+ * out of range or given without "any". */
+static int tr_need(json_t *r, json_t *any, size_t *need)
+{
+    json_t *at = json_object_get(r, "at_least");
+    if (!any) {
+        *need = json_array_size(json_object_get(r, "all"));
+        return at ? -1 : 0;
+    }
+    json_int_t v = json_is_integer(at) ? json_integer_value(at) : 0;
+    if (v < 1 || (size_t)v > json_array_size(any))
+        return -1;
+    *need = (size_t)v;
+    return 0;
+}
+
 static int tr_rule(kb *k, json_t *r, size_t ri, kb_trule *out,
                    kb_lexout *lx, const kb_where *w0)
 {
@@ -57,10 +75,19 @@ static int tr_rule(kb *k, json_t *r, size_t ri, kb_trule *out,
     kb_where w = *w0;
     w.entry = id ? id : label;
     json_t *all = json_object_get(r, "all");
-    if (!json_is_object(r) || !id || !json_is_array(all) ||
-        json_array_size(all) == 0)
-        return kb_where_err(&w, "a rule needs \"id\" and \"all\": [[phrases"
-                            "], ...]") < 0 ? -1 : 1;
+    json_t *any = json_object_get(r, "any");
+    if (!json_is_object(r) || !id || (all && any) ||
+        !json_is_array(all ? all : any) ||
+        json_array_size(all ? all : any) == 0)
+        return kb_where_err(&w, "a rule needs \"id\" and either \"all\": "
+                            "[[phrases], ...] or \"any\" with \"at_least\""
+                            ) < 0 ? -1 : 1;
+    if (tr_need(r, any, &out->need) < 0)
+        return kb_where_err(&w, "\"at_least\" must be a whole number from 1 "
+                            "to the number of \"any\" groups, and only "
+                            "with \"any\"") < 0 ? -1 : 1;
+    if (any)
+        all = any;
     const char *why = json_string_value(json_object_get(r, "why"));
     out->id = kb_arena_strdup(&k->arena, id);
     out->why = kb_arena_strdup(&k->arena, why ? why : "");
@@ -134,14 +161,15 @@ void kb_triage_free(kb *k)
     k->n_rules = 0;
 }
 
-/* A rule fires when each of its "all" groups was hit and its "none"
- * group was not. */
+/* A rule fires when r->need of its groups were hit ("all": every one)
+ * and its "none" group was not. */
 static int rule_fires(const kb_trule *r, const uint8_t *hit)
 {
     if (hit[r->none.gid])
         return 0;
+    size_t miss = 0, spare = r->n_all - r->need;
     for (size_t g = 0; g < r->n_all; g++) {
-        if (!hit[r->all[g].gid])
+        if (!hit[r->all[g].gid] && ++miss > spare)
             return 0;
     }
     return 1;

@@ -166,6 +166,14 @@ Test(kb_load, triage_reply_must_exist)
                      NULL, "reply_entry \"missing\" is not an entry");
 }
 
+Test(kb_load, triage_at_least_out_of_range)
+{
+    expect_one_error(FIX "broken/bad-at-least",
+                     FIX "broken/bad-at-least/triage.json", "two-signs",
+                     "\"at_least\" must be a whole number from 1 to the "
+                     "number of \"any\" groups, and only with \"any\"");
+}
+
 Test(kb_load, synonym_group_needs_two_members)
 {
     expect_one_error(FIX "broken/bad-synonyms",

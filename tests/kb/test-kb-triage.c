@@ -40,6 +40,15 @@ Test(kb_triage, all_groups_must_match)
     cr_assert_null(tri("I have a fever"));   /* no baby/month word */
 }
 
+Test(kb_triage, any_fires_on_at_least_n_groups)
+{
+    cr_assert_str_eq(tri("she is floppy and pale"), "two-signs");
+    cr_assert_str_eq(tri("limp, grey and not feeding"), "two-signs");
+    cr_assert_null(tri("she is floppy"));            /* one group of two */
+    cr_assert_null(tri("pale and not pale"));        /* one group twice */
+    cr_assert_null(tri("limp and pale blue"));       /* vetoed */
+}
+
 Test(kb_triage, none_list_blocks_the_rule)
 {
     cr_assert_null(tri("baby has no fever but is fussy"));
