@@ -205,6 +205,12 @@ typedef struct kb_params {
     double conf_ambiguous; /* confidence >= this -> AMBIGUOUS */
     double close_ratio;    /* second >= ratio * first -> close call */
     double suggest_ratio;  /* suggestions need >= ratio * first */
+    double offtopic_words; /* a question of this many words or more that
+                              names an off-topic subject in passing is
+                              still matched, answered only outright
+                              (ANSWERED); shorter ones get no answer.
+                              0: every off-topic question gets none */
+    double offtopic_conf;  /* ... and only at this confidence or more */
     /* confidence = logistic(bias + sum of c_* times the kb_features) */
     double c_bias, c_score, c_margin, c_cover, c_strong, c_unknown, c_anchor;
     double anchor_df;      /* a core word is in >= this share of entries */

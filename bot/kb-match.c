@@ -257,6 +257,15 @@ static void query_reset(kb_scratch *s)
     s->qterms.n = 0;
 }
 
+/* An off-topic question that was matched anyway gets only a confident
+ * outright answer: no "did you mean" */
+static void not_an_answer(kb_result *out)
+{
+    out->status = KB_NO_ANSWER;
+    out->entry = NULL;
+    out->n_suggestions = 0;
+}
+
 /* kb_match_skip; offtopic is 0 or 1 when the caller already knows
  * (kb_answer's triage scan found the phrases, and s->lex holds its
  * KB_LEX_DUAL reading of text), -1 to look (one scan, whose reading
@@ -278,10 +287,15 @@ static int match_run(const kb *k, kb_scratch *s, const char *text,
             return -1;
         offtopic = kb_offtopic_hit(k, s);
     }
-    if (offtopic > 0)
-        return 0;   /* outside the knowledge base: no answer */
+    /* outside the knowledge base: no answer, unless a long message
+     * only names the off-topic subject in passing (s->lex holds the scan's
+     * reading, stopwords kept: its length is the question's) */
+    int passing = offtopic > 0 && k->params.offtopic_words > 0 &&
+                  (double)s->lex.terms.n >= k->params.offtopic_words;
+    if (offtopic > 0 && !passing)
+        return 0;
     /* the kb is only read: without KB_LEX_INTERN nothing is modified */
-    if (offtopic == 0 ? kb_lex_second(k, &s->lex) < 0
+    if (offtopic >= 0 ? kb_lex_second(k, &s->lex) < 0
                       : kb_lex_run((kb *)k, s->stem, text ? text : "", len,
                                    KB_LEX_REPAIR | KB_LEX_SYN,
                                    KB_QUERY_MAX_TOKENS, &s->lex) < 0)
@@ -296,6 +310,9 @@ static int match_run(const kb *k, kb_scratch *s, const char *text,
         if (s->n_cand)
             out->best = &k->entries[s->cand[0].entry];
         decide(k, s, &q, out);
+        if (passing && (out->status != KB_ANSWERED ||
+                        out->confidence < k->params.offtopic_conf))
+            not_an_answer(out);
     }
     query_reset(s);
     s->skip_alt = -1;

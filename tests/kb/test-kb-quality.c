@@ -145,6 +145,27 @@ Test(kb_quality, offtopic_names_the_question_not_a_mention, .init = setup,
                    "to self soothe", "self-soothing");
 }
 
+/* A message of 20+ words that names an off-topic subject in passing is
+ * still matched, and answered only when the match is confident and
+ * outright (kb-params.c offtopic_words, offtopic_conf); a short one, or a
+ * long one about the off-topic subject, gets no answer and no "did you
+ * mean". */
+Test(kb_quality, offtopic_in_passing_in_a_long_message, .init = setup,
+     .fini = teardown)
+{
+    assert_answers("my nephew is a physio and he says tummy time is what "
+                   "matters for motor skills, but does massage also help "
+                   "with coordination and body awareness", "sensory-motor");
+    assert_status("does tummy time help with coordination and body "
+                  "awareness", KB_NO_ANSWER);
+    kb_result r = ask("LO hates tummy time and screams within a minute "
+                      "every single day, any tips to make it less of a "
+                      "battle for both of us please");
+    cr_assert_eq(r.status, KB_NO_ANSWER);
+    cr_assert_null(r.entry);
+    cr_assert_eq(r.n_suggestions, 0);
+}
+
 /* ---- vocabulary of the bundled knowledge -------------------------------- */
 
 Test(kb_quality, vocabulary, .init = setup, .fini = teardown)
