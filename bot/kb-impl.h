@@ -173,6 +173,7 @@ typedef struct kb_trule {
     size_t n_all;
     size_t need;           /* how many must match: n_all, or "at_least" */
     kb_tgroup none;        /* no phrase of this group may match */
+    int whole;             /* "scope": "message": not read clause by clause */
 } kb_trule;
 
 /* ---- phrase index (kb-phrase.c) --------------------------------------- */
@@ -478,6 +479,14 @@ void kb_triage_free(kb *k);
 int kb_triage_scan(const kb *k, kb_scratch *s, const char *text, size_t len);
 /* The first rule firing on the last kb_triage_scan, or NULL. */
 const char *kb_triage_rule(const kb *k, const kb_scratch *s);
+/* kb-triage-clause.c: 1 if r->need of r's groups were found on the
+ * last scan, its veto aside. */
+int kb_trule_met(const kb_trule *r, const uint8_t *hit);
+/* After kb_triage_scan(text) found no rule: the first rule firing on one
+ * clause of text alone (a veto elsewhere silenced it), or NULL; s holds
+ * the whole text's scan again on return.  *err = -1 on OOM. */
+const char *kb_triage_clauses(const kb *k, kb_scratch *s, const char *text,
+                              size_t len, int *err);
 
 /* ---- phrase index (kb-phrase.c) --------------------------------------- */
 

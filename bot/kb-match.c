@@ -342,7 +342,12 @@ int kb_answer(const kb *k, kb_scratch *s, const char *text, size_t len,
     int offtopic = -1;
     if ((k->n_rules || k->offtopic.n) &&
         kb_triage_scan(k, s, text, len) == 0) {
+        int err = 0;
         rule = kb_triage_rule(k, s);
+        if (!rule)
+            rule = kb_triage_clauses(k, s, text, len, &err);
+        if (err < 0)
+            return -1;
         offtopic = kb_offtopic_hit(k, s);
     }
     if (rule && k->triage_reply) {

@@ -88,6 +88,12 @@ static int tr_rule(kb *k, json_t *r, size_t ri, kb_trule *out,
                             "with \"any\"") < 0 ? -1 : 1;
     if (any)
         all = any;
+    const char *scope = json_string_value(json_object_get(r, "scope"));
+    if (json_object_get(r, "scope") &&
+        (!scope || (strcmp(scope, "message") && strcmp(scope, "clause"))))
+        return kb_where_err(&w, "\"scope\" must be \"message\" or "
+                            "\"clause\"") < 0 ? -1 : 1;
+    out->whole = scope && !strcmp(scope, "message");
     const char *why = json_string_value(json_object_get(r, "why"));
     out->id = kb_arena_strdup(&k->arena, id);
     out->why = kb_arena_strdup(&k->arena, why ? why : "");
@@ -202,7 +208,9 @@ const char *kb_triage(const kb *k, kb_scratch *s, const char *text,
 {
     if (!k || !s || k->n_rules == 0 || kb_triage_scan(k, s, text, len) < 0)
         return NULL;
-    return kb_triage_rule(k, s);
+    const char *rule = kb_triage_rule(k, s);
+    int err = 0;
+    return rule ? rule : kb_triage_clauses(k, s, text, len, &err);
 }
 
 const char *kb_urgent_entry_id(const kb *k)

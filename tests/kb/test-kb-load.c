@@ -174,6 +174,12 @@ Test(kb_load, triage_at_least_out_of_range)
                      "number of \"any\" groups, and only with \"any\"");
 }
 
+Test(kb_load, triage_scope_must_be_known)
+{
+    expect_one_error(FIX "broken/bad-scope", FIX "broken/bad-scope/triage.json",
+                     "net", "\"scope\" must be \"message\" or \"clause\"");
+}
+
 Test(kb_load, synonym_group_needs_two_members)
 {
     expect_one_error(FIX "broken/bad-synonyms",

@@ -49,6 +49,24 @@ Test(kb_triage, any_fires_on_at_least_n_groups)
     cr_assert_null(tri("limp and pale blue"));       /* vetoed */
 }
 
+/* A veto reads the whole message, but a clause that holds a sign without
+ * the veto still fires (kb-triage-clause.c); a "scope": "message" rule
+ * (two-signs) is never read clause by clause. */
+Test(kb_triage, a_veto_in_another_clause_does_not_silence)
+{
+    cr_assert_null(tri("no fever and my 2 month old is fine"));
+    cr_assert_str_eq(tri("she had no fever yesterday, today my 2 month old "
+                         "has a temperature"), "fever-young");
+    cr_assert_null(tri("no fever yesterday. my 2 month old is fine"));
+    cr_assert_null(tri("she is floppy and pale blue, she is pale and not "
+                       "feeding"));
+    kb_result r;
+    const char *q = "no fever last week; now my 2 month old has a fever";
+    cr_assert_eq(kb_answer(k, s, q, strlen(q), &r), 0);
+    cr_assert_eq(r.status, KB_URGENT);
+    cr_assert_str_eq(r.triage_rule, "fever-young");
+}
+
 Test(kb_triage, none_list_blocks_the_rule)
 {
     cr_assert_null(tri("baby has no fever but is fussy"));

@@ -1,0 +1,79 @@
+/*
+ * kb-triage-clause.c - a danger sign told in one clause of a long message
+ * is not silenced by a calm word in another.  A rule's "none" veto reads
+ * the whole message, so "...how often should I do it, also she hasn't had
+ * a wet nappy in 12 hours" lost the dry nappy to "how often".  When a
+ * rule's groups all matched the message but its veto silenced it, each
+ * clause (text between , ; : ? ! newlines and a full stop before a space)
+ * is checked on its own, by the rules whose "scope" is not "message" (the
+ * broad safety-net rules read only whole messages).
+ */
+#include "kb-impl.h"
+
+/* 1 if r->need of r's groups were found on the last scan (veto aside). */
+int kb_trule_met(const kb_trule *r, const uint8_t *hit)
+{
+    size_t miss = 0, spare = r->n_all - r->need;
+    for (size_t g = 0; g < r->n_all; g++) {
+        if (!hit[r->all[g].gid] && ++miss > spare)
+            return 0;
+    }
+    return 1;
+}
+
+/* A clause rule that matched but was vetoed on the last scan. */
+static int any_vetoed(const kb *k, const uint8_t *hit)
+{
+    for (size_t i = 0; i < k->n_rules; i++) {
+        const kb_trule *r = &k->rules[i];
+        if (!r->whole && hit[r->none.gid] && kb_trule_met(r, hit))
+            return 1;
+    }
+    return 0;
+}
+
+static const char *clause_rule(const kb *k, const uint8_t *hit)
+{
+    for (size_t i = 0; i < k->n_rules; i++) {
+        const kb_trule *r = &k->rules[i];
+        if (!r->whole && !hit[r->none.gid] && kb_trule_met(r, hit))
+            return r->id;
+    }
+    return NULL;
+}
+
+/* Length of the clause at t[0..n): up to a separator. */
+static size_t clause_len(const char *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = t[i];
+        if (c == ',' || c == ';' || c == ':' || c == '?' || c == '!' ||
+            c == '\n' || (c == '.' && (i + 1 == n || t[i + 1] == ' ')))
+            return i;
+    }
+    return n;
+}
+
+/* After kb_triage_scan(text) found no rule: the first rule firing on one
+ * clause of text, or NULL.  s->lex and s->ghit hold the whole text's scan
+ * again on return.  *err is set to -1 on OOM. */
+const char *kb_triage_clauses(const kb *k, kb_scratch *s, const char *text,
+                              size_t len, int *err)
+{
+    if (!text || !any_vetoed(k, s->ghit))
+        return NULL;
+    const char *rule = NULL;
+    size_t at = 0;
+    while (!rule && at < len) {
+        size_t n = clause_len(text + at, len - at);
+        if (n == len)
+            return NULL;   /* one clause: the whole message, done */
+        if (kb_triage_scan(k, s, text + at, n) < 0)
+            break;
+        rule = clause_rule(k, s->ghit);
+        at += n + 1;
+    }
+    if (kb_triage_scan(k, s, text, len) < 0)
+        *err = -1;
+    return rule;
+}
