@@ -174,6 +174,8 @@ typedef struct kb_trule {
     size_t need;           /* how many must match: n_all, or "at_least" */
     kb_tgroup none;        /* no phrase of this group may match */
     int whole;             /* "scope": "message": not read clause by clause */
+    long max_age_days;     /* 0, or not for a question stating an older
+                              baby (kb-age.c) */
 } kb_trule;
 
 /* ---- phrase index (kb-phrase.c) --------------------------------------- */
@@ -487,6 +489,10 @@ int kb_trule_met(const kb_trule *r, const uint8_t *hit);
  * the whole text's scan again on return.  *err = -1 on OOM. */
 const char *kb_triage_clauses(const kb *k, kb_scratch *s, const char *text,
                               size_t len, int *err);
+/* kb-age.c: the lowest baby's age in days stated in text, or -1. */
+long kb_age_days(const char *text, size_t len);
+/* 1 unless r has "max_age_days" and s's last scan stated an older age. */
+int kb_trule_age_ok(const kb_trule *r, const kb_scratch *s);
 
 /* ---- phrase index (kb-phrase.c) --------------------------------------- */
 
@@ -538,6 +544,7 @@ typedef struct kb_features {
 
 struct kb_scratch {
     struct sb_stemmer *stem;
+    long age_days;         /* age stated in the last triage scan, or -1 */
     char *stem_lang;
     uint32_t *qmark;       /* per term, all zero between queries */
     size_t cap_qmark;

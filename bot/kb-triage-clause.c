@@ -32,11 +32,12 @@ static int any_vetoed(const kb *k, const uint8_t *hit)
     return 0;
 }
 
-static const char *clause_rule(const kb *k, const uint8_t *hit)
+static const char *clause_rule(const kb *k, const kb_scratch *s)
 {
     for (size_t i = 0; i < k->n_rules; i++) {
         const kb_trule *r = &k->rules[i];
-        if (!r->whole && !hit[r->none.gid] && kb_trule_met(r, hit))
+        if (!r->whole && !s->ghit[r->none.gid] && kb_trule_met(r, s->ghit) &&
+            kb_trule_age_ok(r, s))
             return r->id;
     }
     return NULL;
@@ -63,6 +64,7 @@ const char *kb_triage_clauses(const kb *k, kb_scratch *s, const char *text,
     if (!text || !any_vetoed(k, s->ghit))
         return NULL;
     const char *rule = NULL;
+    long age = s->age_days;   /* the message's, not the clause's */
     size_t at = 0;
     while (!rule && at < len) {
         size_t n = clause_len(text + at, len - at);
@@ -70,7 +72,8 @@ const char *kb_triage_clauses(const kb *k, kb_scratch *s, const char *text,
             return NULL;   /* one clause: the whole message, done */
         if (kb_triage_scan(k, s, text + at, n) < 0)
             break;
-        rule = clause_rule(k, s->ghit);
+        s->age_days = age;
+        rule = clause_rule(k, s);
         at += n + 1;
     }
     if (kb_triage_scan(k, s, text, len) < 0)

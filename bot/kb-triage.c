@@ -94,6 +94,12 @@ static int tr_rule(kb *k, json_t *r, size_t ri, kb_trule *out,
         return kb_where_err(&w, "\"scope\" must be \"message\" or "
                             "\"clause\"") < 0 ? -1 : 1;
     out->whole = scope && !strcmp(scope, "message");
+    json_t *age = json_object_get(r, "max_age_days");
+    out->max_age_days = json_is_integer(age) ? (long)json_integer_value(age)
+                                             : 0;
+    if (age && out->max_age_days <= 0)
+        return kb_where_err(&w, "\"max_age_days\" must be a whole number "
+                            "above 0") < 0 ? -1 : 1;
     const char *why = json_string_value(json_object_get(r, "why"));
     out->id = kb_arena_strdup(&k->arena, id);
     out->why = kb_arena_strdup(&k->arena, why ? why : "");
@@ -191,13 +197,15 @@ int kb_triage_scan(const kb *k, kb_scratch *s, const char *text, size_t len)
                    KB_QUERY_MAX_TOKENS, &s->lex) < 0)
         return -1;
     kb_phrase_scan(k, s->lex.terms.v, s->lex.terms.n, s->ghit);
+    s->age_days = kb_age_days(text, len);
     return 0;
 }
 
 const char *kb_triage_rule(const kb *k, const kb_scratch *s)
 {
     for (size_t i = 0; i < k->n_rules; i++) {
-        if (rule_fires(&k->rules[i], s->ghit))
+        if (rule_fires(&k->rules[i], s->ghit) &&
+            kb_trule_age_ok(&k->rules[i], s))
             return k->rules[i].id;
     }
     return NULL;

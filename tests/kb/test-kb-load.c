@@ -180,6 +180,13 @@ Test(kb_load, triage_scope_must_be_known)
                      "net", "\"scope\" must be \"message\" or \"clause\"");
 }
 
+Test(kb_load, triage_max_age_must_be_positive)
+{
+    expect_one_error(FIX "broken/bad-max-age",
+                     FIX "broken/bad-max-age/triage.json", "fever",
+                     "\"max_age_days\" must be a whole number above 0");
+}
+
 Test(kb_load, synonym_group_needs_two_members)
 {
     expect_one_error(FIX "broken/bad-synonyms",

@@ -67,6 +67,19 @@ Test(kb_triage, a_veto_in_another_clause_does_not_silence)
     cr_assert_str_eq(r.triage_rule, "fever-young");
 }
 
+/* fever-young has "max_age_days": 92: an older stated age, not a
+ * duration, keeps it from firing */
+Test(kb_triage, max_age_days)
+{
+    cr_assert_str_eq(tri("my 6 week old baby has a fever"), "fever-young");
+    cr_assert_null(tri("my 6 month old has a fever"));
+    cr_assert_null(tri("she is 4 months, fever since this morning"));
+    cr_assert_str_eq(tri("my baby has had a fever for 4 months"),
+                     "fever-young");
+    cr_assert_str_eq(tri("my 2 month old and her 9 month old cousin both "
+                         "have a fever"), "fever-young");
+}
+
 Test(kb_triage, none_list_blocks_the_rule)
 {
     cr_assert_null(tri("baby has no fever but is fussy"));

@@ -1,0 +1,117 @@
+/*
+ * kb-age.c - the baby's age stated in a question ("my 6 week old",
+ * "3-wk-old", "she's 10 weeks", "aged 4 months"), so a triage rule with
+ * "max_age_days" (fever: under 3 months) does not fire for an older baby.
+ * A number and a unit count as an age only when "old" follows or "is",
+ * "aged", "turned", "at"... comes before: "a fever for 2 days" is not one.
+ */
+#include "kb-impl.h"
+
+#include <string.h>
+
+#define AGE_WORDS 64   /* words of the question read */
+
+typedef struct age_word {
+    const char *p;
+    size_t n;
+} age_word;
+
+static int word_is(const age_word *w, const char *s)
+{
+    return w->n == strlen(s) && !strncmp(w->p, s, w->n);
+}
+
+static int word_in(const age_word *w, const char *const *set)
+{
+    for (; *set; set++)
+        if (word_is(w, *set))
+            return 1;
+    return 0;
+}
+
+/* Days per unit, 0 when w is no unit of age. */
+static long unit_days(const age_word *w)
+{
+    static const char *const day[] = {"d", "day", "days", "dy", "dys", NULL};
+    static const char *const week[] = {"w", "wk", "wks", "week", "weeks",
+                                       "wek", "weks", NULL};
+    static const char *const month[] = {"m", "mo", "mos", "mth", "mths",
+                                        "mnth", "mnths", "month", "months",
+                                        "mon", "mons", NULL};
+    return word_in(w, day) ? 1 : word_in(w, week) ? 7
+           : word_in(w, month) ? 30 : 0;
+}
+
+/* The number w says (digits, or one..twelve), -1 if none. */
+static long number(const age_word *w)
+{
+    static const char *const names[] = {"one", "two", "three", "four",
+        "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+        NULL};
+    if (w->n > 0 && w->n < 4 && strspn(w->p, "0123456789") >= w->n) {
+        long v = 0;
+        for (size_t i = 0; i < w->n; i++)
+            v = v * 10 + (w->p[i] - '0');
+        return v;
+    }
+    for (long i = 0; names[i]; i++)
+        if (word_is(w, names[i]))
+            return i + 1;
+    return -1;
+}
+
+/* Split text into lower-case ASCII words; a run of digits and one of
+ * letters are separate words ("6wk" is "6" "wk").  Returns the count. */
+static size_t age_split(const char *t, size_t len, char *buf, age_word *w)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len && n < AGE_WORDS;) {
+        char c = t[i];
+        int dig = c >= '0' && c <= '9';
+        int alpha = (c | 32) >= 'a' && (c | 32) <= 'z';
+        if (!dig && !alpha) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < len && (dig ? (t[j] >= '0' && t[j] <= '9')
+                               : ((t[j] | 32) >= 'a' && (t[j] | 32) <= 'z'))) {
+            buf[j] = (char)(dig ? t[j] : (t[j] | 32));
+            j++;
+        }
+        w[n++] = (age_word){buf + i, j - i};
+        i = j;
+    }
+    return n;
+}
+
+/* The lowest age in days stated in text (its first 512 bytes), or -1. */
+long kb_age_days(const char *text, size_t len)
+{
+    static const char *const before[] = {"is", "s", "hes", "shes", "aged",
+        "age", "turned", "turns", "at", "only", "just", "now", NULL};
+    char buf[512];
+    age_word w[AGE_WORDS];
+    if (!text)
+        return -1;
+    size_t n = age_split(text, len < sizeof buf ? len : sizeof buf, buf, w);
+    long best = -1;
+    for (size_t i = 0; i + 1 < n; i++) {
+        long v = number(&w[i]), unit = unit_days(&w[i + 1]);
+        if (v < 0 || !unit)
+            continue;
+        if ((i + 2 < n && word_is(&w[i + 2], "old")) ||
+            (i > 0 && word_in(&w[i - 1], before))) {
+            if (best < 0 || v * unit < best)
+                best = v * unit;
+        }
+    }
+    return best;
+}
+
+/* 1 unless r has "max_age_days" and s's question states an older age. */
+int kb_trule_age_ok(const kb_trule *r, const kb_scratch *s)
+{
+    return !r->max_age_days || s->age_days < 0 ||
+           s->age_days <= r->max_age_days;
+}

@@ -1,0 +1,38 @@
+/* Tests for kb-age.c: the baby's age stated in a question, in days. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "kb-impl.h"
+
+static long age(const char *q)
+{
+    return kb_age_days(q, strlen(q));
+}
+
+Test(kb_age, stated_ages)
+{
+    cr_assert_eq(age("my 6 week old has a fever"), 42);
+    cr_assert_eq(age("3-wk-old temp 38.2"), 21);
+    cr_assert_eq(age("our 6wk old is hot"), 42);
+    cr_assert_eq(age("she's 10 weeks and hot"), 70);
+    cr_assert_eq(age("DS is 9 Months"), 270);
+    cr_assert_eq(age("aged four months"), 120);
+    cr_assert_eq(age("my 10 day old"), 10);
+    cr_assert_eq(age("2 mths old temp 100.6F"), 60);
+}
+
+Test(kb_age, the_lowest_of_two)
+{
+    cr_assert_eq(age("my 3 year old and my 5 week old both have colds, "
+                     "her brother is 9 months old"), 35);
+}
+
+Test(kb_age, durations_and_readings_are_not_ages)
+{
+    cr_assert_eq(age("fever for 2 days"), -1);
+    cr_assert_eq(age("massage for 10 minutes a day"), -1);
+    cr_assert_eq(age("temp of 38.5 since 3 days"), -1);
+    cr_assert_eq(age("my 4 year old"), -1);
+    cr_assert_eq(age(""), -1);
+    cr_assert_eq(kb_age_days(NULL, 0), -1);
+}
