@@ -2,8 +2,13 @@
  * kb-age.c - the baby's age stated in a question ("my 6 week old",
  * "3-wk-old", "she's 10 weeks", "aged 4 months"), so a triage rule with
  * "max_age_days" (fever: under 3 months) does not fire for an older baby.
- * A number and a unit count as an age only when "old" follows or "is",
- * "aged", "turned", "at"... comes before: "a fever for 2 days" is not one.
+ * A number and a unit count as an age when "old" follows, "is", "aged",
+ * "turned"... comes before, they are written as one word ("5mo",
+ * "6wk"), an event of that age follows ("12 month jabs") or they end a
+ * clause ("no fever, 10 months."), unless a word of duration comes before
+ * ("a fever for 2 days", "since 3 days", "at 6 months") or of the
+ * future ("when she's 4 months") in the three words before.  A wrong age
+ * could silence a fever rule, so when in doubt there is none.
  */
 #include "kb-impl.h"
 
@@ -14,6 +19,8 @@
 typedef struct age_word {
     const char *p;
     size_t n;
+    int glued;             /* letters follow these digits at once: "6wk" */
+    int end;               /* punctuation or the end of text follows */
 } age_word;
 
 static int word_is(const age_word *w, const char *s)
@@ -79,17 +86,47 @@ static size_t age_split(const char *t, size_t len, char *buf, age_word *w)
             buf[j] = (char)(dig ? t[j] : (t[j] | 32));
             j++;
         }
-        w[n++] = (age_word){buf + i, j - i};
+        size_t k = j;
+        while (k < len && t[k] == ' ')
+            k++;
+        int glued = dig && j < len && (t[j] | 32) >= 'a' && (t[j] | 32) <= 'z';
+        int end = k == len || (t[k] != ' ' && !((t[k] | 32) >= 'a' &&
+                  (t[k] | 32) <= 'z') && !(t[k] >= '0' && t[k] <= '9') &&
+                  t[k] != '-' && t[k] != '\'');
+        w[n++] = (age_word){buf + i, j - i, glued, end};
         i = j;
     }
     return n;
 }
 
+/* 1 if the number at w[i] with its unit at w[i + 1] states an age. */
+static int is_age(const age_word *w, size_t i, size_t n)
+{
+    static const char *const before[] = {"is", "s", "hes", "shes", "aged",
+        "age", "turned", "turns", "only", "just", "now", NULL};
+    /* "when she's 4 months", "until he is 6 weeks": a future age */
+    static const char *const future[] = {"when", "until", "till", "before",
+        "by", "once", "wait", "from", "will", "be", NULL};
+    static const char *const duration[] = {"for", "since", "over", "in",
+        "within", "every", "past", "last", "each", "per", "after", "about",
+        "around", "than", "till", "until", "nearly", "almost", "born",
+        "gestation", "at", NULL};
+    static const char *const event[] = {"old", "jabs", "jab", "shots",
+        "vaccines", "vaccine", "vaccinations", "immunisations",
+        "immunizations", "injections", "checkup", "check", NULL};
+    if (i > 0 && word_in(&w[i - 1], duration))
+        return 0;
+    for (size_t j = i; j > 0 && j + 3 > i; j--)
+        if (word_in(&w[j - 1], future))
+            return 0;
+    return w[i].glued || w[i + 1].end ||
+           (i + 2 < n && word_in(&w[i + 2], event)) ||
+           (i > 0 && word_in(&w[i - 1], before));
+}
+
 /* The lowest age in days stated in text (its first 512 bytes), or -1. */
 long kb_age_days(const char *text, size_t len)
 {
-    static const char *const before[] = {"is", "s", "hes", "shes", "aged",
-        "age", "turned", "turns", "at", "only", "just", "now", NULL};
     char buf[512];
     age_word w[AGE_WORDS];
     if (!text)
@@ -98,13 +135,10 @@ long kb_age_days(const char *text, size_t len)
     long best = -1;
     for (size_t i = 0; i + 1 < n; i++) {
         long v = number(&w[i]), unit = unit_days(&w[i + 1]);
-        if (v < 0 || !unit)
+        if (v < 0 || !unit || !is_age(w, i, n))
             continue;
-        if ((i + 2 < n && word_is(&w[i + 2], "old")) ||
-            (i > 0 && word_in(&w[i - 1], before))) {
-            if (best < 0 || v * unit < best)
-                best = v * unit;
-        }
+        if (best < 0 || v * unit < best)
+            best = v * unit;
     }
     return best;
 }

@@ -19,6 +19,10 @@ Test(kb_age, stated_ages)
     cr_assert_eq(age("aged four months"), 120);
     cr_assert_eq(age("my 10 day old"), 10);
     cr_assert_eq(age("2 mths old temp 100.6F"), 60);
+    cr_assert_eq(age("5mo, afebrile, mild coryza"), 150);
+    cr_assert_eq(age("coughing but no fever, 10 months. would a rub help"),
+                 300);
+    cr_assert_eq(age("a mild fever after her 12 month jabs"), 360);
 }
 
 Test(kb_age, the_lowest_of_two)
@@ -33,6 +37,12 @@ Test(kb_age, durations_and_readings_are_not_ages)
     cr_assert_eq(age("massage for 10 minutes a day"), -1);
     cr_assert_eq(age("temp of 38.5 since 3 days"), -1);
     cr_assert_eq(age("my 4 year old"), -1);
+    cr_assert_eq(age("born at 34 weeks, temp of 38.5"), -1);
+    cr_assert_eq(age("fever for 2 days."), -1);
+    cr_assert_eq(age("we start solids at 6 months, she has a fever"), -1);
+    cr_assert_eq(age("can we start when she's 4 months."), -1);
+    cr_assert_eq(age("wait until he is 6 weeks old"), -1);
+    cr_assert_eq(age("temp 38.5 in 2 days, is that ok"), -1);
     cr_assert_eq(age(""), -1);
     cr_assert_eq(kb_age_days(NULL, 0), -1);
 }
