@@ -316,6 +316,13 @@ struct kb {
     const kb_entry *triage_reply;
     kb_tgroup offtopic;    /* phrases arena-allocated; n = 0 when none */
     kb_pindex phr;         /* triage and offtopic phrases by first term */
+    /* per term id below n_flag_terms, KB_TF_* bits (kb_lex_flags, at the
+     * end of kb_triage_load); NULL when not built (every term may be
+     * anything: the lexer looks it up the long way) */
+    uint8_t *term_flags;
+    uint32_t *syn_at[2];   /* per term below n_flag_terms: 1 + the first
+                              rule of syn[i] starting with it, or 0 */
+    size_t n_flag_terms;
 };
 
 /* First posting of term t whose entry is >= h << post_shift
@@ -364,6 +371,13 @@ typedef struct kb_lexout {
  * time only); otherwise k is only read.  out is reset first.  0, -1 OOM. */
 int kb_lex_run(kb *k, struct sb_stemmer *st, const char *text, size_t len,
                unsigned flags, size_t max_tokens, kb_lexout *out);
+/* k->term_flags bit: the term is in a phrase of a triage rule's "all"
+ * groups. */
+enum { KB_TF_TRIAGE = 1 };
+/* Build k->term_flags and k->syn_at (arena) for the terms interned so
+ * far, once the synonyms and triage rules are loaded (every term they
+ * name is older).  0, -1 on OOM. */
+int kb_lex_flags(kb *k);
 /* After a KB_LEX_DUAL run: out becomes what kb_lex_run(REPAIR | SYN)
  * gives for the same text, without reading the text again.  0, -1 OOM. */
 int kb_lex_second(const kb *k, kb_lexout *out);

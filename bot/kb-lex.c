@@ -40,9 +40,13 @@ typedef struct lex_ctx {
     kb_lexout *out;
 } lex_ctx;
 
-/* 1 if term t is in a phrase of a triage rule's `all` groups. */
+/* 1 if term t is in a phrase of a triage rule's `all` groups: the
+ * flags once built (the rules' terms are all older than them), else the
+ * rules read. */
 static int lex_triage_term(const kb *k, uint32_t t)
 {
+    if (k->term_flags)
+        return t < k->n_flag_terms && (k->term_flags[t] & KB_TF_TRIAGE);
     for (size_t r = 0; r < k->n_rules; r++) {
         const kb_trule *rule = &k->rules[r];
         for (size_t g = 0; g < rule->n_all; g++) {
@@ -55,6 +59,46 @@ static int lex_triage_term(const kb *k, uint32_t t)
             }
         }
     }
+    return 0;
+}
+
+/* k->syn_at[set] for the n terms: where each term's rules start. */
+static int lex_syn_at(kb *k, int set, size_t n)
+{
+    const kb_syn *sy = &k->syn[set];
+    uint32_t *at = kb_arena_alloc(&k->arena, (n ? n : 1) * sizeof *at);
+    if (!at)
+        return -1;
+    memset(at, 0, (n ? n : 1) * sizeof *at);
+    for (size_t i = sy->n; i-- > 0;) {   /* the first rule of each term */
+        if (sy->rules[i].from[0] < n)
+            at[sy->rules[i].from[0]] = (uint32_t)i + 1;
+    }
+    k->syn_at[set] = at;
+    return 0;
+}
+
+int kb_lex_flags(kb *k)
+{
+    size_t n = k->n_terms;
+    uint8_t *f = kb_arena_alloc(&k->arena, n ? n : 1);
+    if (!f || lex_syn_at(k, 0, n) < 0 || lex_syn_at(k, 1, n) < 0)
+        return -1;
+    memset(f, 0, n ? n : 1);
+    for (size_t r = 0; r < k->n_rules; r++) {
+        const kb_trule *rule = &k->rules[r];
+        for (size_t g = 0; g < rule->n_all; g++) {
+            const kb_tgroup *grp = &rule->all[g];
+            for (size_t p = 0; p < grp->n; p++) {
+                for (uint32_t i = 0; i < grp->phrases[p].n; i++) {
+                    if (grp->phrases[p].terms[i] < n)
+                        f[grp->phrases[p].terms[i]] |= KB_TF_TRIAGE;
+                }
+            }
+        }
+    }
+    k->term_flags = f;
+    k->n_flag_terms = n;
     return 0;
 }
 
@@ -180,14 +224,54 @@ static int lex_cb(const char *tok, size_t len, void *vctx)
     return kb_u32buf_push(&c->out->raw, v);
 }
 
+/* kb_syn_apply(&k->syn[set], in, n, keep, out), each term's first
+ * rule found in k->syn_at instead of by a search: the same rewrite. */
+static int lex_syn(const kb *k, int set, const uint32_t *in, size_t n,
+                   int keep, kb_u32buf *out)
+{
+    const kb_syn *sy = &k->syn[set];
+    const uint32_t *at = k->syn_at[set];
+    size_t nf = k->n_flag_terms;
+    out->n = 0;
+    if (kb_u32buf_reserve(out, n * (KB_SYN_MAX + 1) + 1) < 0)
+        return -1;
+    const kb_syn_rule *end = sy->rules + sy->n;
+    for (size_t i = 0; i < n;) {
+        uint32_t t = in[i];
+        const kb_syn_rule *r = t < nf && at[t] ? sy->rules + at[t] - 1
+                                                : NULL;
+        for (; r && r < end && r->from[0] == t; r++) {
+            if (r->n_from <= n - i &&
+                memcmp(r->from, in + i, r->n_from * sizeof *in) == 0)
+                break;
+        }
+        if (!r || r == end || r->from[0] != t) {
+            out->v[out->n++] = in[i++];
+            continue;
+        }
+        memcpy(out->v + out->n, r->to, r->n_to * sizeof *r->to);
+        out->n += r->n_to;
+        if (keep) {
+            memcpy(out->v + out->n, r->from, r->n_from * sizeof *r->from);
+            out->n += r->n_from;
+        }
+        i += r->n_from;
+    }
+    return 0;
+}
+
 /* out->raw -> out->terms: synonyms, or a copy. */
 static int lex_finish(const kb *k, unsigned flags, kb_lexout *out)
 {
-    if ((flags & KB_LEX_SYN) && (k->features & KB_FEAT_SYNONYMS))
-        return kb_syn_apply(&k->syn[(flags & KB_LEX_KEEPSTOP) ? 1 : 0],
-                            out->raw.v, out->raw.n,
-                            !(flags & KB_LEX_KEEPSTOP) &&
-                                k->params.syn_keep != 0, &out->terms);
+    int set = (flags & KB_LEX_KEEPSTOP) ? 1 : 0;
+    int keep = !(flags & KB_LEX_KEEPSTOP) && k->params.syn_keep != 0;
+    if ((flags & KB_LEX_SYN) && (k->features & KB_FEAT_SYNONYMS)) {
+        if (k->syn_at[set] && k->syn[set].n)
+            return lex_syn(k, set, out->raw.v, out->raw.n, keep,
+                           &out->terms);
+        return kb_syn_apply(&k->syn[set], out->raw.v, out->raw.n, keep,
+                            &out->terms);
+    }
     if (kb_u32buf_reserve(&out->terms, out->raw.n) < 0)
         return -1;
     if (out->raw.n)

@@ -150,8 +150,8 @@ static int tr_rules(kb *k, json_t *root, const kb_where *w)
     return rc < 0 ? -1 : 0;
 }
 
-/* Load dir/triage.json if present (after the entries).  -1 on OOM. */
-int kb_triage_load(kb *k, const char *dir, kb_diag *d)
+/* dir/triage.json if present.  -1 on OOM. */
+static int tr_file(kb *k, const char *dir, kb_diag *d)
 {
     char path[4096];
     int n = snprintf(path, sizeof path, "%s/triage.json", dir);
@@ -166,6 +166,16 @@ int kb_triage_load(kb *k, const char *dir, kb_diag *d)
     return rc;
 }
 
+/* Load dir/triage.json if present (after the synonyms and entries),
+ * then the lexer's term flags (kb_lex_flags: the synonyms' and the
+ * rules' terms are all interned by now).  -1 on OOM. */
+int kb_triage_load(kb *k, const char *dir, kb_diag *d)
+{
+    if (tr_file(k, dir, d) < 0)
+        return -1;
+    return kb_lex_flags(k);
+}
+
 void kb_triage_free(kb *k)
 {
     free(k->rules);
@@ -177,14 +187,12 @@ void kb_triage_free(kb *k)
  * and its "none" group was not. */
 static int rule_fires(const kb_trule *r, const uint8_t *hit)
 {
-    if (hit[r->none.gid])
-        return 0;
     size_t miss = 0, spare = r->n_all - r->need;
     for (size_t g = 0; g < r->n_all; g++) {
         if (!hit[r->all[g].gid] && ++miss > spare)
             return 0;
     }
-    return 1;
+    return !hit[r->none.gid];   /* read last: few rules get this far */
 }
 
 int kb_triage_scan(const kb *k, kb_scratch *s, const char *text, size_t len)
