@@ -79,30 +79,55 @@ static size_t topk_cursors(const kb *k, kb_scratch *s)
     return n;
 }
 
+/* 1 if accumulator a is empty (v is +0 or a sum of positive impacts:
+ * its bits are zero exactly when it is; cheaper than a float compare). */
+static inline int acc_empty(const kb_acc *a)
+{
+    uint32_t b;
+    memcpy(&b, &a->v, sizeof b);
+    return b == 0;
+}
+
 /* Add cursor c's impacts to every entry it lists; new entries go to
- * s->touched[*nt...].  Returns the best accumulated score (at least best). */
+ * s->touched[*nt...].  With first (the query's first cursor) every
+ * accumulator is still empty: its impact is stored, not added (0 + imp
+ * is imp).  Returns the best accumulated score (at least best). */
 static float add_all(const kb *k, kb_scratch *s, const kb_cursor *c,
-                     size_t *nt, float best)
+                     size_t *nt, float best, int first)
 {
     kb_acc *acc = s->acc;
-    uint32_t *tl = s->touched;
+    uint32_t *tl = s->touched, bit = c->bit;
     size_t n = *nt;
     for (uint32_t h = 0; h < k->n_seg; h++) {
         uint32_t a, z, base = h << k->post_shift;
         seg_range(k, c, h, &a, &z);
         const uint16_t *lo = k->post_lo + a;
         const float *im = k->post_imp + a;
-        for (size_t i = 0, m = z > a ? z - a : 0; i < m; i++) {
-            uint32_t d = base | lo[i];
+        size_t m = z > a ? z - a : 0;
+        if (first) {
+            for (size_t i = 0; i < m; i++) {
+                float imp = im[i];
+                if (!(imp > 0))
+                    continue;   /* keeps acc > 0 <=> listed */
+                uint32_t d = base | lo[i];
+                acc[d] = (kb_acc){imp, bit};
+                tl[n++] = d;
+                best = imp > best ? imp : best;
+            }
+            continue;
+        }
+        for (size_t i = 0; i < m; i++) {
             float imp = im[i];
             if (!(imp > 0))
                 continue;   /* keeps acc > 0 <=> listed */
+            uint32_t d = base | lo[i];
+            kb_acc *e = &acc[d];
             tl[n] = d;
-            n += acc[d].v == 0;
-            float v = acc[d].v += imp;
-            acc[d].hold |= c->bit;
-            if (v > best)
-                best = v;
+            n += acc_empty(e);
+            float v = e->v + imp;
+            e->v = v;
+            e->hold |= bit;
+            best = v > best ? v : best;
         }
     }
     *nt = n;
@@ -244,12 +269,13 @@ static void heap_push(kb_cand *h, size_t *n, size_t cap, uint32_t d, float v,
 static size_t collect(kb_scratch *s, size_t nt, size_t cap)
 {
     size_t nh = 0;
-    float floor = 0;       /* the heap's least score once it is full */
+    float floor = -1;      /* the heap's least score once it is full;
+                              until then below every listed score (> 0) */
     for (size_t i = 0; i < nt; i++) {
         uint32_t d = s->touched[i];
         kb_acc a = s->acc[d];
         s->acc[d] = (kb_acc){0, 0};
-        if (cap == 0 || (nh == cap && !(a.v > floor)))
+        if (cap == 0 || !(a.v > floor))
             continue;      /* what heap_push would refuse */
         heap_push(s->cand, &nh, cap, d, a.v, a.hold);
         if (nh == cap)
@@ -277,7 +303,7 @@ size_t kb_topk(const kb *k, kb_scratch *s)
     float best = 0;
     /* every entry of a term gets in while new entries can still win */
     for (; i < n; i++) {
-        best = add_all(k, s, &s->cur[i], &nt, best);
+        best = add_all(k, s, &s->cur[i], &nt, best, i == 0);
         float rest = s->ub[i + 1];
         if (nt >= cap && best >= rest && worth_a_cut(s, i + 1, n, nt)) {
             float theta = kth_best(s, nt, cap);
