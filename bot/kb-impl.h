@@ -323,6 +323,8 @@ struct kb {
     uint32_t *syn_at[2];   /* per term below n_flag_terms: 1 + the first
                               rule of syn[i] starting with it, or 0 */
     size_t n_flag_terms;
+    size_t n_age_rules;    /* rules with "max_age_days": the stated age
+                              is only read (kb_age_days) when there are */
 };
 
 /* First posting of term t whose entry is >= h << post_shift

@@ -173,6 +173,8 @@ int kb_triage_load(kb *k, const char *dir, kb_diag *d)
 {
     if (tr_file(k, dir, d) < 0)
         return -1;
+    for (size_t i = 0; i < k->n_rules; i++)
+        k->n_age_rules += k->rules[i].max_age_days > 0;
     return kb_lex_flags(k);
 }
 
@@ -181,6 +183,7 @@ void kb_triage_free(kb *k)
     free(k->rules);
     k->rules = NULL;
     k->n_rules = 0;
+    k->n_age_rules = 0;
 }
 
 /* A rule fires when r->need of its groups were hit ("all": every one)
@@ -205,7 +208,8 @@ int kb_triage_scan(const kb *k, kb_scratch *s, const char *text, size_t len)
                    KB_QUERY_MAX_TOKENS, &s->lex) < 0)
         return -1;
     kb_phrase_scan(k, s->lex.terms.v, s->lex.terms.n, s->ghit);
-    s->age_days = kb_age_days(text, len);
+    /* with no age rule, no age changes a result (kb_trule_age_ok) */
+    s->age_days = k->n_age_rules ? kb_age_days(text, len) : -1;
     return 0;
 }
 
