@@ -337,6 +337,13 @@ void kb_rescore(const kb *k, kb_scratch *s, const kb_query *q,
         c[i].score = alts ? (float)cand_bound(k, &c[i], &r, got, held, 0, mix)
                           : (float)(c[i].bm25 / q->weight) * 2;
     }
+    /* kb_topk leaves a min-heap, about lowest first: reversed, the sort
+     * below has far less to move */
+    for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
+        kb_cand t = c[i];
+        c[i] = c[j - 1];
+        c[j - 1] = t;
+    }
     kb_cand_sort(c, n);
     double top[3] = {-1, -1, -1};
     int all = s->rescore_all;
