@@ -171,6 +171,16 @@ static int lex_unknown_dual(lex_ctx *c, const char *tok, size_t len,
     return 0;
 }
 
+/* kb_u32buf_push, the common case (room left) without the call. */
+static inline int lex_push(kb_u32buf *b, uint32_t x)
+{
+    if (b->n < b->cap) {
+        b->v[b->n++] = x;
+        return 0;
+    }
+    return kb_u32buf_push(b, x);
+}
+
 /* 1 if tok is a number: digits only. */
 static int lex_number(const char *tok, size_t len)
 {
@@ -197,12 +207,12 @@ static int lex_cb_dual(lex_ctx *c, const char *tok, size_t len)
         return -1;
     }
     c->out->n_words++;
-    if (kb_u32buf_push(&c->out->raw, v) < 0)
+    if (lex_push(&c->out->raw, v) < 0)
         return -1;
     if (!want_m)
         return 0;
     c->out->n_words2++;
-    return kb_u32buf_push(&c->out->raw2, vm);
+    return lex_push(&c->out->raw2, vm);
 }
 
 static int lex_cb(const char *tok, size_t len, void *vctx)
@@ -221,7 +231,7 @@ static int lex_cb(const char *tok, size_t len, void *vctx)
         return -1;
     }
     c->out->n_words++;
-    return kb_u32buf_push(&c->out->raw, v);
+    return lex_push(&c->out->raw, v);
 }
 
 /* kb_syn_apply(&k->syn[set], in, n, keep, out), each term's first

@@ -166,6 +166,19 @@ static unsigned char ascii_fold(unsigned char b)
     return b >= 'A' && b <= 'Z' ? (unsigned char)(b + 32) : 0;
 }
 
+/* ASCII byte -> its folded letter or digit, 0 for a separator (what
+ * ascii_fold says, as a table for the run loop). */
+static const unsigned char ascii_tab[128] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 0, 0, 0, 0, 0, 0,
+    0, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+    112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 0, 0, 0, 0, 0,
+    0, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+    112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 0, 0, 0, 0, 0,
+};
+
 /* One ASCII byte other than the apostrophe: what tok_fold does with it,
  * without the calls. */
 static int tok_ascii(tok_state *t, unsigned char b)
@@ -185,6 +198,26 @@ static int tok_ascii(tok_state *t, unsigned char b)
     return 0;
 }
 
+/* After tok_ascii put a letter or digit in the token: the bytes from
+ * pos that continue it (ASCII letters, or digits, as the token is), in a
+ * loop with the token's length in a register; returns where it stops
+ * (the next byte is for tok_ascii or the slow path). */
+static size_t tok_run(tok_state *t, const char *text, size_t len, size_t pos)
+{
+    size_t bl = t->bl;
+    int digits = t->digits;
+    for (; pos < len; pos++) {
+        unsigned char b = (unsigned char)text[pos];
+        unsigned char c = b < 0x80 ? ascii_tab[b] : 0;
+        if (!c || (c <= '9') != digits)
+            break;
+        if (bl < KB_TOKEN_MAX)
+            t->buf[bl++] = (char)c;
+    }
+    t->bl = bl;
+    return pos;
+}
+
 int kb_text_tokenize(const char *text, size_t len, size_t max_tokens,
                      kb_tok_fn fn, void *ctx)
 {
@@ -200,6 +233,8 @@ int kb_text_tokenize(const char *text, size_t len, size_t max_tokens,
             pos++;
             if (rc)
                 return rc < 0 ? rc : 0;   /* > 0: max_tokens reached */
+            if (t.bl)
+                pos = tok_run(&t, text, len, pos);
             continue;
         }
         if (cp < 0x80)
@@ -288,8 +323,10 @@ int kb_text_terms(const char *language, const char *text, size_t len,
 int kb_text_has_markup(const char *text, size_t len)
 {
     for (size_t i = 0; i + 2 < len; i++) {
-        if (text[i] != '<')
-            continue;
+        const char *lt = memchr(text + i, '<', len - 2 - i);
+        if (!lt)
+            break;
+        i = (size_t)(lt - text);
         size_t j = i + 1 + (text[i + 1] == '/');
         char c = j < len ? text[j] : 0;
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
