@@ -268,16 +268,23 @@ static void heap_push(kb_cand *h, size_t *n, size_t cap, uint32_t d, float v,
 /* The best cap listed entries into s->cand; acc back to all zero. */
 static size_t collect(kb_scratch *s, size_t nt, size_t cap)
 {
+    kb_acc *acc = s->acc;
+    const uint32_t *tl = s->touched, *end = tl + nt;
     size_t nh = 0;
     float floor = -1;      /* the heap's least score once it is full;
                               until then below every listed score (> 0) */
-    for (size_t i = 0; i < nt; i++) {
-        uint32_t d = s->touched[i];
-        kb_acc a = s->acc[d];
-        s->acc[d] = (kb_acc){0, 0};
-        if (cap == 0 || !(a.v > floor))
+    if (cap == 0) {
+        for (; tl < end; tl++)
+            acc[*tl] = (kb_acc){0, 0};
+        return 0;
+    }
+    for (; tl < end; tl++) {
+        kb_acc *e = &acc[*tl];
+        kb_acc a = *e;
+        *e = (kb_acc){0, 0};
+        if (!(a.v > floor))
             continue;      /* what heap_push would refuse */
-        heap_push(s->cand, &nh, cap, d, a.v, a.hold);
+        heap_push(s->cand, &nh, cap, *tl, a.v, a.hold);
         if (nh == cap)
             floor = s->cand[0].bm25;
     }
