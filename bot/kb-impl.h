@@ -590,6 +590,9 @@ struct kb_scratch {
     size_t n_rescored;     /* candidates rescored by the last query */
     kb_features feat;      /* of the last query, for tools and tests */
     size_t n_cand;         /* candidates of the last query, best first */
+    /* the sizes kb_scratch_ready last made s ready for (a repeat call
+     * with the same ones has nothing to grow) */
+    size_t ready_terms, ready_entries, ready_cand, ready_groups;
 };
 
 /* The best params.candidates entries by BM25F for the marked query

@@ -234,6 +234,17 @@ static int lex_cb(const char *tok, size_t len, void *vctx)
     return lex_push(&c->out->raw, v);
 }
 
+/* 1 if a[0..n) and b[0..n) are the same terms (n is at most
+ * KB_SYN_MAX: a loop, not a call to memcmp). */
+static int lex_same(const uint32_t *a, const uint32_t *b, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        if (a[i] != b[i])
+            return 0;
+    }
+    return 1;
+}
+
 /* kb_syn_apply(&k->syn[set], in, n, keep, out), each term's first
  * rule found in k->syn_at instead of by a search: the same rewrite. */
 static int lex_syn(const kb *k, int set, const uint32_t *in, size_t n,
@@ -242,8 +253,9 @@ static int lex_syn(const kb *k, int set, const uint32_t *in, size_t n,
     const kb_syn *sy = &k->syn[set];
     const uint32_t *at = k->syn_at[set];
     size_t nf = k->n_flag_terms;
+    size_t need = n * (KB_SYN_MAX + 1) + 1;
     out->n = 0;
-    if (kb_u32buf_reserve(out, n * (KB_SYN_MAX + 1) + 1) < 0)
+    if (out->cap < need && kb_u32buf_reserve(out, need) < 0)
         return -1;
     const kb_syn_rule *end = sy->rules + sy->n;
     for (size_t i = 0; i < n;) {
@@ -251,8 +263,7 @@ static int lex_syn(const kb *k, int set, const uint32_t *in, size_t n,
         const kb_syn_rule *r = t < nf && at[t] ? sy->rules + at[t] - 1
                                                 : NULL;
         for (; r && r < end && r->from[0] == t; r++) {
-            if (r->n_from <= n - i &&
-                memcmp(r->from, in + i, r->n_from * sizeof *in) == 0)
+            if (r->n_from <= n - i && lex_same(r->from, in + i, r->n_from))
                 break;
         }
         if (!r || r == end || r->from[0] != t) {

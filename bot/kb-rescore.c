@@ -57,12 +57,17 @@ typedef struct rs_query {
     float pw[64];
     size_t n_pairs;
     double pairs_beyond;
+    /* cand_held's last answer: candidates often hold the same words */
+    uint64_t memo_h;
+    int memo_ok;
+    double memo_got, memo_pairs;
 } rs_query;
 
 static void rs_init(const kb *k, const kb_scratch *s, const kb_query *q,
                     rs_query *r)
 {
     r->q = q;
+    r->memo_ok = 0;
     r->always = 0;
     r->beyond = 0;
     for (size_t i = 0; i < s->qterms.n; i++) {
@@ -104,11 +109,16 @@ static void rs_init(const kb *k, const kb_scratch *s, const kb_query *q,
 /* What c's entry holds at most: the weight of the query words it holds
  * (*got) and of the query pairs whose two words it holds (*pairs); any
  * alternate of it holds no more.  A word after the 64th counts as held. */
-static void cand_held(const rs_query *r, const kb_cand *c, double *got,
+static void cand_held(rs_query *r, const kb_cand *c, double *got,
                       double *pairs)
 {
     uint64_t h = r->always | c->hold, m = h;
     double g = 0, pw = 0;
+    if (r->memo_ok && h == r->memo_h) {
+        *got = r->memo_got;
+        *pairs = r->memo_pairs;
+        return;
+    }
     while (m) {
         g += r->qw[__builtin_ctzll(m)];
         m &= m - 1;
@@ -119,6 +129,10 @@ static void cand_held(const rs_query *r, const kb_cand *c, double *got,
             pw += r->pw[i];
     }
     *pairs = pw + r->pairs_beyond;
+    r->memo_ok = 1;
+    r->memo_h = h;
+    r->memo_got = *got;
+    r->memo_pairs = *pairs;
 }
 
 /* The rare steps of alt_scan, out of its loop: a query word after the

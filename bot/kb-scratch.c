@@ -73,6 +73,11 @@ int kb_scratch_ready(kb_scratch *s, const kb *k)
 {
     size_t qmax = KB_QUERY_MAX_TOKENS * KB_SYN_MAX + 1;
     size_t ncand = k->params.candidates + 1;
+    if (s->stem && s->ready_terms == k->n_terms &&
+        s->ready_entries == k->n_entries && s->ready_cand == ncand &&
+        s->ready_groups == k->phr.n_groups &&
+        strcmp(s->stem_lang, k->language) == 0)
+        return 0;   /* ready for these sizes already */
     if (scratch_stemmer(s, k->language) < 0 ||
         zgrow((void **)&s->qmark, &s->cap_qmark, k->n_terms + 1,
               sizeof *s->qmark) < 0 ||
@@ -96,5 +101,9 @@ int kb_scratch_ready(kb_scratch *s, const kb *k)
         kb_u32buf_reserve(&s->lex.raw2, qmax) < 0 ||
         kb_u32buf_reserve(&s->lex.terms, qmax) < 0)
         return -1;
+    s->ready_terms = k->n_terms;
+    s->ready_entries = k->n_entries;
+    s->ready_cand = ncand;
+    s->ready_groups = k->phr.n_groups;
     return 0;
 }
