@@ -1,4 +1,4 @@
-/* cmd-kb.c - `faqbot kb lint|new|import|gaps`: knowledge base tools
+/* cmd-kb.c - `faqbot kb lint|new|import|gaps|terms`: knowledge base tools
  * (lint here, the others in cmd-kb-<name>.c). */
 #include "app.h"
 #include "cmd-kb.h"
@@ -14,7 +14,8 @@ static int kb_usage(void)
     printf("usage: faqbot kb lint [DIR]\n"
            "       faqbot kb new ID [--dir DIR] [--title T] [--force]\n"
            "       faqbot kb import FILE [--id ID] [--out DIR] [--force]\n"
-           "       faqbot kb gaps [FILE] [--threshold 0.5] [--json]\n\n"
+           "       faqbot kb gaps [FILE] [--threshold 0.5] [--json]\n"
+           "       faqbot kb terms [--knowledge DIR] < questions\n\n"
            "lint   validates every file of the knowledge directory (default:\n"
            "       the bundled knowledge/): JSON syntax (file:line), schema,\n"
            "       duplicate ids, dangling related ids, citations of unknown\n"
@@ -27,6 +28,8 @@ static int kb_usage(void)
            "       article (plain text or Markdown).\n"
            "gaps   groups the logged unanswered questions, most frequent\n"
            "       first, with the closest entry.\n"
+           "terms  prints the triage reading of each line (for training\n"
+           "       triage-model.tsv).\n"
            "Each takes --help.\n");
     return 0;
 }
@@ -65,6 +68,8 @@ int cmd_kb(int argc, char **argv)
         return cmd_kb_import(argc - 1, argv + 1);
     if (strcmp(argv[0], "gaps") == 0)
         return cmd_kb_gaps(argc - 1, argv + 1);
+    if (strcmp(argv[0], "terms") == 0)
+        return cmd_kb_terms(argc - 1, argv + 1);
     fprintf(stderr, "faqbot kb: unknown subcommand '%s'\n", argv[0]);
     return 2;
 }

@@ -5,5 +5,6 @@
 int cmd_kb_new(int argc, char **argv);      /* cmd-kb-new.c */
 int cmd_kb_import(int argc, char **argv);   /* cmd-kb-import.c */
 int cmd_kb_gaps(int argc, char **argv);     /* cmd-kb-gaps.c */
+int cmd_kb_terms(int argc, char **argv);    /* cmd-kb-terms.c */
 
 #endif

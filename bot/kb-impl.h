@@ -167,6 +167,13 @@ typedef struct kb_tgroup {
     uint32_t gid;          /* its number in kb->phr (kb-phrase.c) */
 } kb_tgroup;
 
+typedef struct kb_tmodel {   /* kb-tmodel.c */
+    uint64_t *keys;        /* feature key + 1 (0: empty slot), open hashing */
+    float *w;
+    size_t cap;            /* 0: no model */
+    double bias, logit;    /* fires when bias + weights >= logit */
+} kb_tmodel;
+
 typedef struct kb_trule {
     const char *id, *why;
     kb_tgroup *all;        /* the groups ("all" or "any" in the file) */
@@ -313,6 +320,7 @@ struct kb {
 
     kb_trule *rules;
     size_t n_rules;
+    kb_tmodel tmodel;      /* triage-model.tsv; cap 0 when none */
     const kb_entry *triage_reply;
     kb_tgroup offtopic;    /* phrases arena-allocated; n = 0 when none */
     kb_pindex phr;         /* triage and offtopic phrases by first term */
@@ -505,6 +513,10 @@ int kb_trule_met(const kb_trule *r, const uint8_t *hit);
  * the whole text's scan again on return.  *err = -1 on OOM. */
 const char *kb_triage_clauses(const kb *k, kb_scratch *s, const char *text,
                               size_t len, int *err);
+/* kb-tmodel.c: load dir/triage-model.tsv if present (-1 on OOM); after
+ * kb_triage_scan found no rule, 1 if the model fires, else 0. */
+int kb_tmodel_load(kb *k, const char *dir, kb_diag *d);
+int kb_tmodel_fires(const kb *k, const kb_scratch *s);
 /* kb-age.c: the lowest baby's age in days stated in text, or -1. */
 long kb_age_days(const char *text, size_t len);
 /* 1 unless r has "max_age_days" and s's last scan stated an older age. */

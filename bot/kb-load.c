@@ -255,6 +255,8 @@ kb *kb_load_ex(const char *dir, const kb_load_opts *opts, kb_diag *diag)
     k->t_read = t1 - t0;
     if (rc == 0 && d->errors == errors0)
         rc = kb_index_build(k);
+    if (rc == 0 && d->errors == errors0)   /* its stems: every term known */
+        rc = kb_tmodel_load(k, dir, d);
     if (rc == 0 && d->errors == errors0)
         rc = kb_compact(k);
     k->t_index = seconds() - t1;

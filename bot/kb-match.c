@@ -346,6 +346,8 @@ int kb_answer(const kb *k, kb_scratch *s, const char *text, size_t len,
         rule = kb_triage_rule(k, s);
         if (!rule)
             rule = kb_triage_clauses(k, s, text, len, &err);
+        if (!rule && err == 0 && (err = kb_tmodel_fires(k, s)) > 0)
+            rule = "model";   /* the learnt net (kb-tmodel.c) */
         if (err < 0)
             return -1;
         offtopic = kb_offtopic_hit(k, s);

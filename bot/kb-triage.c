@@ -230,7 +230,9 @@ const char *kb_triage(const kb *k, kb_scratch *s, const char *text,
         return NULL;
     const char *rule = kb_triage_rule(k, s);
     int err = 0;
-    return rule ? rule : kb_triage_clauses(k, s, text, len, &err);
+    if (!rule)
+        rule = kb_triage_clauses(k, s, text, len, &err);
+    return rule ? rule : kb_tmodel_fires(k, s) > 0 ? "model" : NULL;
 }
 
 const char *kb_urgent_entry_id(const kb *k)

@@ -179,6 +179,12 @@ int kb_match(const kb *k, kb_scratch *s, const char *text, size_t len,
 const char *kb_triage(const kb *k, kb_scratch *s, const char *text,
                       size_t len);
 
+/* The triage reading of text (stems, "?" for words the knowledge never
+ * uses), which triage-model.tsv's features are made of; for training
+ * it (tests/eval/train-triage-model.py).  Caller frees; NULL on OOM. */
+char *kb_triage_terms(const kb *k, kb_scratch *s, const char *text,
+                      size_t len);
+
 /* The id of the entry triage answers with (triage.json "reply_entry"), or
  * NULL when there are no triage rules.  Commands like /topics hide it. */
 const char *kb_urgent_entry_id(const kb *k);

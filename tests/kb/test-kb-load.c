@@ -187,6 +187,15 @@ Test(kb_load, triage_max_age_must_be_positive)
                      "\"max_age_days\" must be a whole number above 0");
 }
 
+Test(kb_load, triage_model_feature_is_one_or_two_stems)
+{
+    expect_one_error(FIX "broken/bad-model",
+                     FIX "broken/bad-model/triage-model.tsv", NULL,
+                     "expected \"threshold T\" (0 < T < 1) and \"bias B\" "
+                     "lines, then \"weight<TAB>stem\" or \"weight<TAB>stem "
+                     "stem\"");
+}
+
 Test(kb_load, synonym_group_needs_two_members)
 {
     expect_one_error(FIX "broken/bad-synonyms",

@@ -1,0 +1,237 @@
+/*
+ * kb-tmodel.c - knowledge/triage-model.tsv (optional): a second triage
+ * net learnt from the danger and ordinary messages of tests/eval/ (see
+ * tests/eval/train-triage-model.py).  Its features are the stems of the
+ * triage reading of a question (stopwords kept, typos repaired, synonyms
+ * applied) and each pair of adjacent stems; a question fires the model
+ * when bias + the weights of its features (as often as they occur) reach
+ * the logit of the threshold.  Rules come first and fire by name; the
+ * model catches wordings no rule lists (its rule id in replies: "model").
+ * The file: '#' comments, "threshold T", "bias B", then one
+ * "weight<TAB>stem" or "weight<TAB>stem stem" a line (plain text: 8,000
+ * features load in a fraction of what a JSON object costs).
+ */
+#include "kb-impl.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TM_NONE UINT32_MAX     /* second half of a one-stem feature key */
+
+static uint64_t tm_key(uint32_t a, uint32_t b)
+{
+    return (uint64_t)a << 32 | b;
+}
+
+static size_t tm_slot(const kb_tmodel *m, uint64_t key)
+{
+    uint64_t h = key * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 32) & (m->cap - 1);
+}
+
+/* The term id of stem s, or TM_NONE when the knowledge never uses it. */
+static uint32_t tm_term(const kb *k, const char *s, size_t n)
+{
+    uint32_t id;
+    return kb_map_find(&k->terms, s, n, &id) ? id : TM_NONE;
+}
+
+/* Key of "stem" or "stem1 stem2"; 0 when a stem is not a term (such a
+ * feature can never occur), 1 when set, -1 when malformed. */
+static int tm_parse(const kb *k, const char *f, uint64_t *key)
+{
+    const char *sp = strchr(f, ' ');
+    if (!*f || (sp && (sp == f || !sp[1] || strchr(sp + 1, ' '))))
+        return -1;
+    uint32_t a = tm_term(k, f, sp ? (size_t)(sp - f) : strlen(f));
+    uint32_t b = sp ? tm_term(k, sp + 1, strlen(sp + 1)) : TM_NONE;
+    if (a == TM_NONE || (sp && b == TM_NONE))
+        return 0;
+    *key = tm_key(a, b);
+    return 1;
+}
+
+static void tm_put(kb_tmodel *m, uint64_t key, float w)
+{
+    size_t i = tm_slot(m, key);
+    while (m->keys[i] != 0 && m->keys[i] != key + 1)
+        i = (i + 1) & (m->cap - 1);
+    m->keys[i] = key + 1;      /* 0 marks an empty slot */
+    m->w[i] = w;
+}
+
+/* One "name value" header line ("threshold 0.8", "bias -3.1"): 1 if it
+ * is one, with *v set. */
+static int tm_header(const char *line, const char *name, double *v)
+{
+    size_t n = strlen(name);
+    char *end;
+    if (strncmp(line, name, n) || line[n] != ' ')
+        return 0;
+    *v = strtod(line + n + 1, &end);
+    return end != line + n + 1 && (*end == '\0' || *end == '\n');
+}
+
+/* "weight<TAB>feature": 0 (stored, or its stem unknown), 1 malformed. */
+static int tm_line(const kb *k, kb_tmodel *m, char *line)
+{
+    char *tab = strchr(line, '\t'), *end;
+    double w = strtod(line, &end);
+    if (!tab || end != tab)
+        return 1;
+    char *f = tab + 1;
+    f[strcspn(f, "\r\n")] = '\0';
+    uint64_t key;
+    int rc = tm_parse(k, f, &key);
+    if (rc > 0)
+        tm_put(m, key, (float)w);
+    return rc < 0;
+}
+
+/* Read the open file into m (arena), n_lines its line count.  0, 1
+ * reported (file:line), -1 on OOM. */
+static int tm_read(kb *k, FILE *f, size_t n_lines, kb_tmodel *m,
+                   const char *path, kb_diag *d)
+{
+    char line[512];
+    double th = -1;
+    int lineno = 0, have_bias = 0;
+    for (m->cap = 16; m->cap < 2 * n_lines; m->cap *= 2)
+        ;
+    m->keys = kb_arena_alloc(&k->arena, m->cap * sizeof *m->keys);
+    m->w = kb_arena_alloc(&k->arena, m->cap * sizeof *m->w);
+    if (!m->keys || !m->w)
+        return -1;
+    memset(m->keys, 0, m->cap * sizeof *m->keys);
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        if (tm_header(line, "threshold", &th))
+            continue;
+        if (tm_header(line, "bias", &m->bias)) {
+            have_bias = 1;
+            continue;
+        }
+        if (th <= 0 || th >= 1 || !have_bias || tm_line(k, m, line))
+            return kb_diag_add(d, KB_ERROR, path, lineno, NULL, "expected "
+                               "\"threshold T\" (0 < T < 1) and \"bias B\" "
+                               "lines, then \"weight<TAB>stem\" or "
+                               "\"weight<TAB>stem stem\"") < 0 ? -1 : 1;
+    }
+    if (th <= 0 || th >= 1 || !have_bias)
+        return kb_diag_add(d, KB_ERROR, path, lineno, NULL, "no \"threshold\" "
+                           "or \"bias\" line") < 0 ? -1 : 1;
+    m->logit = log(th / (1 - th));
+    return 0;
+}
+
+static size_t count_lines(FILE *f)
+{
+    size_t n = 0;
+    int c;
+    while ((c = getc(f)) != EOF)
+        n += c == '\n';
+    rewind(f);
+    return n;
+}
+
+/* Load dir/triage-model.tsv if present, after the index (every term is
+ * known then).  -1 on OOM. */
+int kb_tmodel_load(kb *k, const char *dir, kb_diag *d)
+{
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s/triage-model.tsv", dir);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return 0;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno != ENOENT)
+            kb_diag_add(d, KB_ERROR, path, 0, NULL, "cannot open: %s",
+                        strerror(errno));
+        return 0;
+    }
+    kb_tmodel m = {0};
+    int rc = tm_read(k, f, count_lines(f), &m, path, d);
+    fclose(f);
+    if (rc == 0)
+        k->tmodel = m;
+    return rc < 0 ? -1 : 0;
+}
+
+static float tm_weight(const kb_tmodel *m, uint64_t key)
+{
+    for (size_t i = tm_slot(m, key); m->keys[i]; i = (i + 1) & (m->cap - 1))
+        if (m->keys[i] == key + 1)
+            return m->w[i];
+    return 0;
+}
+
+/* The model's sum for the last kb_triage_scan (s->lex): bias, plus the
+ * weight of each stem and each adjacent pair as often as they occur. */
+static double tm_sum(const kb_tmodel *m, const kb_scratch *s)
+{
+    const uint32_t *t = s->lex.terms.v;
+    size_t n = s->lex.terms.n;
+    double z = m->bias;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i] == KB_TERM_NONE)
+            continue;
+        z += tm_weight(m, tm_key(t[i], TM_NONE));
+        if (i + 1 < n && t[i + 1] != KB_TERM_NONE)
+            z += tm_weight(m, tm_key(t[i], t[i + 1]));
+    }
+    return z;
+}
+
+/* After kb_triage_scan found no rule: 1 if the model fires on the
+ * question, 0 if not (or there is no model). */
+int kb_tmodel_fires(const kb *k, const kb_scratch *s)
+{
+    return k->tmodel.cap && tm_sum(&k->tmodel, s) >= k->tmodel.logit;
+}
+
+/* Names of the terms by id: an array of pointers into k's keys; the
+ * caller frees the array (not the names).  NULL on OOM. */
+static const char **term_names(const kb *k, size_t *n)
+{
+    *n = k->terms.count;
+    const char **names = calloc(*n + 1, sizeof *names);
+    if (!names)
+        return NULL;
+    for (size_t i = 0; i < k->terms.cap; i++) {
+        const kb_map_slot *sl = &k->terms.slots[i];
+        if (sl->key && sl->val < *n)
+            names[sl->val] = sl->key;
+    }
+    return names;
+}
+
+/* The triage reading of text, stems separated by spaces, "?" for a word
+ * the knowledge never uses: what the model's features are made of.
+ * Returns a string the caller frees, NULL on OOM. */
+char *kb_triage_terms(const kb *k, kb_scratch *s, const char *text,
+                      size_t len)
+{
+    size_t n, cap = 1;
+    const char **names = term_names(k, &n);
+    if (!names || kb_triage_scan(k, s, text, len) < 0) {
+        free(names);
+        return NULL;
+    }
+    const uint32_t *t = s->lex.terms.v;
+    for (size_t i = 0; i < s->lex.terms.n; i++)
+        cap += (t[i] < n && names[t[i]] ? strlen(names[t[i]]) : 1) + 1;
+    char *out = malloc(cap), *p = out;
+    for (size_t i = 0; out && i < s->lex.terms.n; i++) {
+        const char *w = t[i] < n && names[t[i]] ? names[t[i]] : "?";
+        p += sprintf(p, "%s%s", i ? " " : "", w);
+    }
+    if (out)
+        *p = '\0';
+    free(names);
+    return out;
+}
