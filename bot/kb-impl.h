@@ -323,14 +323,15 @@ struct kb {
     kb_tmodel tmodel;      /* triage-model.tsv; cap 0 when none */
     const kb_entry *triage_reply;
     kb_tgroup offtopic;    /* phrases arena-allocated; n = 0 when none */
+    kb_tgroup offtopic_hard; /* '!' lines: decline even in a long message */
     kb_pindex phr;         /* triage and offtopic phrases by first term */
     /* per term id below n_flag_terms, KB_TF_* bits (kb_lex_flags, at the
      * end of kb_triage_load); NULL when not built (every term may be
      * anything: the lexer looks it up the long way) */
     uint8_t *term_flags;
-    uint32_t *syn_at[2];   /* per term below n_flag_terms: 1 + the first
+    uint32_t *syn_at[2];   /* per term below n_syn_terms: 1 + the first
                               rule of syn[i] starting with it, or 0 */
-    size_t n_flag_terms;
+    size_t n_flag_terms, n_syn_terms;
     size_t n_age_rules;    /* rules with "max_age_days": the stated age
                               is only read (kb_age_days) when there are */
 };
@@ -384,9 +385,10 @@ int kb_lex_run(kb *k, struct sb_stemmer *st, const char *text, size_t len,
 /* k->term_flags bit: the term is in a phrase of a triage rule's "all"
  * groups. */
 enum { KB_TF_TRIAGE = 1 };
-/* Build k->term_flags and k->syn_at (arena) for the terms interned so
- * far, once the synonyms and triage rules are loaded (every term they
- * name is older).  0, -1 on OOM. */
+/* Build k->syn_at (arena) once the synonyms are loaded (every term a
+ * rule starts with is older), k->term_flags once the triage rules are
+ * too.  0, -1 on OOM. */
+int kb_lex_syn_index(kb *k);
 int kb_lex_flags(kb *k);
 /* After a KB_LEX_DUAL run: out becomes what kb_lex_run(REPAIR | SYN)
  * gives for the same text, without reading the text again.  0, -1 OOM. */
@@ -537,8 +539,11 @@ void kb_phrase_scan(const kb *k, const uint32_t *t, size_t n, uint8_t *hit);
 int kb_offtopic_load(kb *k, const char *dir, kb_diag *d);
 /* 1 if the question contains an off-topic phrase (uses s->lex). */
 int kb_offtopic(const kb *k, kb_scratch *s, const char *text, size_t len);
-/* 1 if the last kb_triage_scan found an off-topic phrase. */
+/* 2 if the last kb_triage_scan found a '!' (hard) off-topic phrase, 1 if
+ * another one, else 0. */
 int kb_offtopic_hit(const kb *k, const kb_scratch *s);
+/* 1 if offtopic.txt has any phrase. */
+int kb_offtopic_any(const kb *k);
 
 /* ---- scratch & matching ----------------------------------------------- */
 

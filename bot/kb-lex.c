@@ -78,11 +78,20 @@ static int lex_syn_at(kb *k, int set, size_t n)
     return 0;
 }
 
+int kb_lex_syn_index(kb *k)
+{
+    size_t n = k->n_terms;
+    if (lex_syn_at(k, 0, n) < 0 || lex_syn_at(k, 1, n) < 0)
+        return -1;
+    k->n_syn_terms = n;
+    return 0;
+}
+
 int kb_lex_flags(kb *k)
 {
     size_t n = k->n_terms;
     uint8_t *f = kb_arena_alloc(&k->arena, n ? n : 1);
-    if (!f || lex_syn_at(k, 0, n) < 0 || lex_syn_at(k, 1, n) < 0)
+    if (!f)
         return -1;
     memset(f, 0, n ? n : 1);
     for (size_t r = 0; r < k->n_rules; r++) {
@@ -252,7 +261,7 @@ static int lex_syn(const kb *k, int set, const uint32_t *in, size_t n,
 {
     const kb_syn *sy = &k->syn[set];
     const uint32_t *at = k->syn_at[set];
-    size_t nf = k->n_flag_terms;
+    size_t nf = k->n_syn_terms;
     size_t need = n * (KB_SYN_MAX + 1) + 1;
     out->n = 0;
     if (out->cap < need && kb_u32buf_reserve(out, need) < 0)

@@ -266,8 +266,9 @@ static void not_an_answer(kb_result *out)
     out->n_suggestions = 0;
 }
 
-/* kb_match_skip; offtopic is 0 or 1 when the caller already knows
- * (kb_answer's triage scan found the phrases, and s->lex holds its
+/* kb_match_skip; offtopic is 0, 1 or 2 (kb_offtopic_hit) when the caller
+ * already knows (kb_answer's triage scan found the phrases, and s->lex
+ * holds its
  * KB_LEX_DUAL reading of text), -1 to look (one scan, whose reading
  * serves matching too) and read text here; triaged: kb_answer's triage
  * ran and did not fire. */
@@ -281,7 +282,7 @@ static int match_run(const kb *k, kb_scratch *s, const char *text,
         return -1;
     s->n_cand = s->n_rescored = 0;
     memset(&s->feat, 0, sizeof s->feat);
-    if (offtopic < 0 && k->offtopic.n) {
+    if (offtopic < 0 && kb_offtopic_any(k)) {
         /* the scan's reading (KB_LEX_DUAL) also gives the matching one */
         if (kb_triage_scan(k, s, text, len) < 0)
             return -1;
@@ -290,7 +291,7 @@ static int match_run(const kb *k, kb_scratch *s, const char *text,
     /* outside the knowledge base: no answer, unless a long message
      * only names the off-topic subject in passing (s->lex holds the scan's
      * reading, stopwords kept: its length is the question's) */
-    int passing = offtopic > 0 && k->params.offtopic_words > 0 &&
+    int passing = offtopic == 1 && k->params.offtopic_words > 0 &&
                   (double)s->lex.terms.n >= k->params.offtopic_words;
     if (offtopic > 0 && !passing)
         return 0;
@@ -340,7 +341,7 @@ int kb_answer(const kb *k, kb_scratch *s, const char *text, size_t len,
      * (both read the question the same way) */
     const char *rule = NULL;
     int offtopic = -1;
-    if ((k->n_rules || k->offtopic.n) &&
+    if ((k->n_rules || kb_offtopic_any(k)) &&
         kb_triage_scan(k, s, text, len) == 0) {
         int err = 0;
         rule = kb_triage_rule(k, s);

@@ -14,6 +14,7 @@
 static void phrase_groups(kb *k, void (*fn)(kb *, kb_tgroup *))
 {
     fn(k, &k->offtopic);
+    fn(k, &k->offtopic_hard);
     for (size_t r = 0; r < k->n_rules; r++) {
         for (size_t g = 0; g < k->rules[r].n_all; g++)
             fn(k, &k->rules[r].all[g]);

@@ -167,11 +167,12 @@ static int tr_file(kb *k, const char *dir, kb_diag *d)
 }
 
 /* Load dir/triage.json if present (after the synonyms and entries),
- * then the lexer's term flags (kb_lex_flags: the synonyms' and the
- * rules' terms are all interned by now).  -1 on OOM. */
+ * its phrases lexed with the synonyms' index (kb_lex_syn_index), then
+ * the lexer's term flags (kb_lex_flags: the rules' terms are all
+ * interned by now).  -1 on OOM. */
 int kb_triage_load(kb *k, const char *dir, kb_diag *d)
 {
-    if (tr_file(k, dir, d) < 0)
+    if (kb_lex_syn_index(k) < 0 || tr_file(k, dir, d) < 0)
         return -1;
     for (size_t i = 0; i < k->n_rules; i++)
         k->n_age_rules += k->rules[i].max_age_days > 0;
