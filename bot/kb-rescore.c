@@ -40,6 +40,8 @@ static double pair_hits(kb_scratch *s, const kb_query *q, uint32_t a,
     return 0;
 }
 
+#define RS_MEMO 4   /* cand_held's answers kept (a power of two) */
+
 /* What a query's rescoring reads again and again, worked out once. */
 typedef struct rs_query {
     const kb_query *q;
@@ -58,16 +60,16 @@ typedef struct rs_query {
     size_t n_pairs;
     double pairs_beyond;
     /* cand_held's last answer: candidates often hold the same words */
-    uint64_t memo_h;
-    int memo_ok;
-    double memo_got, memo_pairs;
+    uint64_t memo_h[RS_MEMO];
+    int memo_ok[RS_MEMO];
+    double memo_got[RS_MEMO], memo_pairs[RS_MEMO];
 } rs_query;
 
 static void rs_init(const kb *k, const kb_scratch *s, const kb_query *q,
                     rs_query *r)
 {
     r->q = q;
-    r->memo_ok = 0;
+    memset(r->memo_ok, 0, sizeof r->memo_ok);
     r->always = 0;
     r->beyond = 0;
     for (size_t i = 0; i < s->qterms.n; i++) {
@@ -114,9 +116,11 @@ static void cand_held(rs_query *r, const kb_cand *c, double *got,
 {
     uint64_t h = r->always | c->hold, m = h;
     double g = 0, pw = 0;
-    if (r->memo_ok && h == r->memo_h) {
-        *got = r->memo_got;
-        *pairs = r->memo_pairs;
+    unsigned slot = (unsigned)((h * 0x9E3779B97F4A7C15ull) >> 62) &
+                    (RS_MEMO - 1);
+    if (r->memo_ok[slot] && h == r->memo_h[slot]) {
+        *got = r->memo_got[slot];
+        *pairs = r->memo_pairs[slot];
         return;
     }
     while (m) {
@@ -129,10 +133,10 @@ static void cand_held(rs_query *r, const kb_cand *c, double *got,
             pw += r->pw[i];
     }
     *pairs = pw + r->pairs_beyond;
-    r->memo_ok = 1;
-    r->memo_h = h;
-    r->memo_got = *got;
-    r->memo_pairs = *pairs;
+    r->memo_ok[slot] = 1;
+    r->memo_h[slot] = h;
+    r->memo_got[slot] = *got;
+    r->memo_pairs[slot] = *pairs;
 }
 
 /* The rare steps of alt_scan, out of its loop: a query word after the
