@@ -49,18 +49,23 @@ static long unit_days(const age_word *w)
            : word_in(w, month) ? 30 : 0;
 }
 
-/* The number w says (digits, or one..twelve), -1 if none. */
+/* The number w says (digits, or one..twelve), -1 if none.  Most words
+ * are none: a word of letters is only compared when its length and first
+ * letter can be a number's (this runs on every word of every question). */
 static long number(const age_word *w)
 {
     static const char *const names[] = {"one", "two", "three", "four",
         "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
         NULL};
-    if (w->n > 0 && w->n < 4 && strspn(w->p, "0123456789") >= w->n) {
+    char c = w->p[0];
+    if (c >= '0' && c <= '9') {
         long v = 0;
-        for (size_t i = 0; i < w->n; i++)
+        for (size_t i = 0; i < w->n && w->n < 4; i++)
             v = v * 10 + (w->p[i] - '0');
-        return v;
+        return w->n < 4 ? v : -1;
     }
+    if (w->n < 3 || w->n > 6 || !strchr("otfsen", c))
+        return -1;
     for (long i = 0; names[i]; i++)
         if (word_is(w, names[i]))
             return i + 1;
@@ -134,8 +139,8 @@ long kb_age_days(const char *text, size_t len)
     size_t n = age_split(text, len < sizeof buf ? len : sizeof buf, buf, w);
     long best = -1;
     for (size_t i = 0; i + 1 < n; i++) {
-        long v = number(&w[i]), unit = unit_days(&w[i + 1]);
-        if (v < 0 || !unit || !is_age(w, i, n))
+        long v = number(&w[i]), unit = v < 0 ? 0 : unit_days(&w[i + 1]);
+        if (!unit || !is_age(w, i, n))
             continue;
         if (best < 0 || v * unit < best)
             best = v * unit;
