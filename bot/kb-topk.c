@@ -91,9 +91,10 @@ static inline int acc_empty(const kb_acc *a)
 /* Add cursor c's impacts to every entry it lists; new entries go to
  * s->touched[*nt...].  With first (the query's first cursor) every
  * accumulator is still empty: its impact is stored, not added (0 + imp
- * is imp).  Returns the best accumulated score (at least best). */
-static float add_all(const kb *k, kb_scratch *s, const kb_cursor *c,
-                     size_t *nt, float best, int first)
+ * is imp).  No best score is kept: kth_best's floor makes a cut that
+ * cannot happen about as cheap to find out as the max per posting. */
+static void add_all(const kb *k, kb_scratch *s, const kb_cursor *c,
+                    size_t *nt, int first)
 {
     kb_acc *acc = s->acc;
     uint32_t *tl = s->touched, bit = c->bit;
@@ -112,7 +113,6 @@ static float add_all(const kb *k, kb_scratch *s, const kb_cursor *c,
                 uint32_t d = base | lo[i];
                 acc[d] = (kb_acc){imp, bit};
                 tl[n++] = d;
-                best = imp > best ? imp : best;
             }
             continue;
         }
@@ -127,11 +127,9 @@ static float add_all(const kb *k, kb_scratch *s, const kb_cursor *c,
             float v = e->v + imp;
             e->v = v;
             e->hold |= bit;
-            best = v > best ? v : best;
         }
     }
     *nt = n;
-    return best;
 }
 
 static int u32_cmp(const void *a, const void *b)
@@ -188,15 +186,20 @@ static void add_listed(const kb *k, kb_scratch *s, const kb_cursor *c,
     }
 }
 
-/* The k-th best accumulated score of the listed entries (0 when fewer
- * than k are listed); s->kth is the min-heap. */
-static float kth_best(const kb_scratch *s, size_t nt, size_t k)
+/* The k-th best accumulated score of the listed entries when at least k
+ * of them reach floor, else -1 (also when k is 0); s->kth is the
+ * min-heap.  Scores below floor cannot be among the k best then, so
+ * they are passed over at one compare each: with floor the cut's
+ * threshold, most entries are (the cut mostly fails).  floor -1: all. */
+static float kth_best(const kb_scratch *s, size_t nt, size_t k, float floor)
 {
     float *h = s->kth;
     size_t nh = 0;
     for (size_t i = 0; i < nt && k > 0; i++) {
         float v = s->acc[s->touched[i]].v;
         size_t j;
+        if (v < floor)
+            continue;
         if (nh < k) {
             for (j = nh++; j > 0 && h[(j - 1) / 2] > v; j = (j - 1) / 2)
                 h[j] = h[(j - 1) / 2];
@@ -217,7 +220,7 @@ static float kth_best(const kb_scratch *s, size_t nt, size_t k)
         }
         h[j] = v;
     }
-    return nh == k && k > 0 ? h[0] : 0;
+    return nh == k && k > 0 ? h[0] : -1;
 }
 
 /* Keep the listed entries that can still reach theta with rest more;
@@ -307,13 +310,12 @@ static int worth_a_cut(const kb_scratch *s, size_t from, size_t n, size_t nt)
 size_t kb_topk(const kb *k, kb_scratch *s)
 {
     size_t n = topk_cursors(k, s), cap = k->params.candidates, nt = 0, i = 0;
-    float best = 0;
     /* every entry of a term gets in while new entries can still win */
     for (; i < n; i++) {
-        best = add_all(k, s, &s->cur[i], &nt, best, i == 0);
+        add_all(k, s, &s->cur[i], &nt, i == 0);
         float rest = s->ub[i + 1];
-        if (nt >= cap && best >= rest && worth_a_cut(s, i + 1, n, nt)) {
-            float theta = kth_best(s, nt, cap);
+        if (nt >= cap && worth_a_cut(s, i + 1, n, nt)) {
+            float theta = kth_best(s, nt, cap, rest);
             if (theta >= rest) {
                 nt = prune(s, nt, theta, rest);
                 i++;
@@ -326,7 +328,7 @@ size_t kb_topk(const kb *k, kb_scratch *s)
     for (; i < n; i++) {
         add_listed(k, s, &s->cur[i], nt, &sorted);
         if (worth_a_cut(s, i + 1, n, nt)) {
-            float theta = kth_best(s, nt, cap);
+            float theta = kth_best(s, nt, cap, -1);
             nt = prune(s, nt, theta, s->ub[i + 1]);
         }
     }
