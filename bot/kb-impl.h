@@ -190,7 +190,10 @@ typedef struct kb_trule {
 typedef struct kb_pstart {
     const kb_phrase *p;
     uint32_t gid;          /* the group it belongs to */
+    uint32_t second;       /* p's second term, KB_PSTART_ONE if it has one */
 } kb_pstart;
+
+#define KB_PSTART_ONE (UINT32_MAX - 1)   /* not a term, not KB_TERM_NONE */
 
 typedef struct kb_pindex {
     uint32_t *off;         /* n_first + 1: phrases whose first term is t

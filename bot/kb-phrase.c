@@ -8,6 +8,7 @@
  */
 #include "kb-impl.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Calls fn for every phrase group, in gid order. */
@@ -47,9 +48,24 @@ static void phrase_bucket(kb *k, kb_tgroup *g)
 static void phrase_place(kb *k, kb_tgroup *g)
 {
     for (size_t i = 0; i < g->n; i++) {
-        uint32_t slot = k->phr.off[g->phrases[i].terms[0]]++;
-        k->phr.at[slot] = (kb_pstart){&g->phrases[i], g->gid};
+        const kb_phrase *p = &g->phrases[i];
+        uint32_t slot = k->phr.off[p->terms[0]]++;
+        k->phr.at[slot] = (kb_pstart){p, g->gid,
+                                      p->n > 1 ? p->terms[1] : KB_PSTART_ONE};
     }
+}
+
+/* Order of a start within its first term's bucket: one-term phrases
+ * first (KB_PSTART_ONE + 2 wraps to 0), then by second term. */
+static uint32_t pstart_key(const kb_pstart *a)
+{
+    return a->second + 2u;
+}
+
+static int pstart_cmp(const void *a, const void *b)
+{
+    uint32_t x = pstart_key(a), y = pstart_key(b);
+    return x < y ? -1 : x > y;
 }
 
 /* Build k->phr (arena) once triage and offtopic phrases are loaded.
@@ -72,22 +88,46 @@ int kb_phrase_index(kb *k)
     for (size_t t = x->n_first; t > 0; t--)
         x->off[t] = x->off[t - 1];
     x->off[0] = 0;
+    for (size_t t = 0; t < x->n_first; t++) {
+        size_t m = x->off[t + 1] - x->off[t];
+        if (m > 1)
+            qsort(x->at + x->off[t], m, sizeof *x->at, pstart_cmp);
+    }
     return 0;
 }
 
-/* 1 if p's terms after the first follow at t[0..n), t[-1] being its
- * first term. */
+/* 1 if p's terms after the second follow at t[1..n), t[-1] being its
+ * first term and t[0] its second. */
 static int phrase_rest(const kb_phrase *p, const uint32_t *t, size_t n)
 {
     if (p->n - 1 > n)
         return 0;
-    for (uint32_t j = 1; j < p->n; j++) {
+    for (uint32_t j = 2; j < p->n; j++) {
         if (t[j - 1] != p->terms[j])
             return 0;
     }
     return 1;
 }
 
+/* The first start in ps .. end (sorted by pstart_key) whose second
+ * term is at least second's key. */
+static const kb_pstart *pstart_find(const kb_pstart *ps,
+                                    const kb_pstart *end, uint32_t second)
+{
+    uint32_t key = second + 2u;
+    while (ps < end) {
+        const kb_pstart *mid = ps + (end - ps) / 2;
+        if (pstart_key(mid) < key)
+            ps = mid + 1;
+        else
+            end = mid;
+    }
+    return ps;
+}
+
+/* A bucket's one-term phrases come first (each found); the others are
+ * found by their second term (kb_pstart.second, sorted), so only those
+ * whose second term follows are read. */
 void kb_phrase_scan(const kb *k, const uint32_t *t, size_t n, uint8_t *hit)
 {
     const kb_pindex *x = &k->phr;
@@ -95,8 +135,15 @@ void kb_phrase_scan(const kb *k, const uint32_t *t, size_t n, uint8_t *hit)
     for (size_t i = 0; i < n; i++) {
         if (t[i] >= x->n_first)
             continue;   /* KB_TERM_NONE, or no phrase starts with it */
-        for (uint32_t j = x->off[t[i]]; j < x->off[t[i] + 1]; j++) {
-            const kb_pstart *ps = &x->at[j];
+        const kb_pstart *ps = x->at + x->off[t[i]];
+        const kb_pstart *end = x->at + x->off[t[i] + 1];
+        for (; ps < end && ps->second == KB_PSTART_ONE; ps++)
+            hit[ps->gid] = 1;
+        if (i + 1 == n || ps == end)
+            continue;   /* no second term, or no longer phrase */
+        uint32_t next = t[i + 1];
+        for (ps = pstart_find(ps, end, next); ps < end && ps->second == next;
+             ps++) {
             if (!hit[ps->gid] && phrase_rest(ps->p, t + i + 1, n - i - 1))
                 hit[ps->gid] = 1;
         }
