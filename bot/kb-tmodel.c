@@ -39,16 +39,33 @@ static uint32_t tm_term(const kb *k, const char *s, size_t n)
     return kb_map_find(&k->terms, s, n, &id) ? id : TM_NONE;
 }
 
+/* The last first stem looked up: the file is sorted by feature, so
+ * "stem" and its pairs "stem x" follow one another and share it. */
+typedef struct tm_last {
+    const char *s;         /* into the file's buffer; NULL: none yet */
+    size_t n;
+    uint32_t id;
+} tm_last;
+
+static uint32_t tm_first(const kb *k, tm_last *last, const char *s, size_t n)
+{
+    if (!last->s || last->n != n || memcmp(last->s, s, n) != 0)
+        *last = (tm_last){s, n, tm_term(k, s, n)};
+    return last->id;
+}
+
 /* Key of "stem" or "stem1 stem2"; 0 when a stem is not a term (such a
  * feature can never occur), 1 when set, -1 when malformed. */
-static int tm_parse(const kb *k, const char *f, uint64_t *key)
+static int tm_parse(const kb *k, tm_last *last, const char *f, uint64_t *key)
 {
     const char *sp = strchr(f, ' ');
     if (!*f || (sp && (sp == f || !sp[1] || strchr(sp + 1, ' '))))
         return -1;
-    uint32_t a = tm_term(k, f, sp ? (size_t)(sp - f) : strlen(f));
+    uint32_t a = tm_first(k, last, f, sp ? (size_t)(sp - f) : strlen(f));
+    if (a == TM_NONE)
+        return 0;
     uint32_t b = sp ? tm_term(k, sp + 1, strlen(sp + 1)) : TM_NONE;
-    if (a == TM_NONE || (sp && b == TM_NONE))
+    if (sp && b == TM_NONE)
         return 0;
     *key = tm_key(a, b);
     return 1;
@@ -75,30 +92,81 @@ static int tm_header(const char *line, const char *name, double *v)
     return end != line + n + 1 && (*end == '\0' || *end == '\n');
 }
 
+/* A weight written "-?D+(.D+)?" (15 digits at most) right before a tab:
+ * 1 with *w the double strtod would give (the digits as an integer, exact
+ * below 2^53, over an exact power of ten: one correctly rounded division,
+ * as strtod rounds), else 0 (strtod reads it). */
+static int tm_weight_fast(const char *s, double *w)
+{
+    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+                                 1e15};
+    int neg = *s == '-';
+    uint64_t m = 0;
+    unsigned nd = 0, nf = 0;
+    s += neg;
+    for (; *s >= '0' && *s <= '9'; s++, nd++)
+        m = m * 10 + (uint64_t)(*s - '0');
+    if (nd == 0)
+        return 0;
+    if (*s == '.') {
+        for (s++; *s >= '0' && *s <= '9'; s++, nf++)
+            m = m * 10 + (uint64_t)(*s - '0');
+        if (nf == 0)
+            return 0;
+    }
+    if (*s != '\t' || nd + nf > 15)
+        return 0;
+    double v = nf ? (double)m / p10[nf] : (double)m;
+    *w = neg ? -v : v;
+    return 1;
+}
+
 /* "weight<TAB>feature": 0 (stored, or its stem unknown), 1 malformed. */
-static int tm_line(const kb *k, kb_tmodel *m, char *line)
+static int tm_line(const kb *k, kb_tmodel *m, tm_last *last, char *line)
 {
     char *tab = strchr(line, '\t'), *end;
-    double w = strtod(line, &end);
-    if (!tab || end != tab)
+    double w;
+    if (!tab)
         return 1;
+    if (!tm_weight_fast(line, &w)) {
+        w = strtod(line, &end);
+        if (end != tab)
+            return 1;
+    }
     char *f = tab + 1;
     f[strcspn(f, "\r\n")] = '\0';
     uint64_t key;
-    int rc = tm_parse(k, f, &key);
+    int rc = tm_parse(k, last, f, &key);
     if (rc > 0)
         tm_put(m, key, (float)w);
     return rc < 0;
 }
 
-/* Read the open file into m (arena), n_lines its line count.  0, 1
- * reported (file:line), -1 on OOM. */
-static int tm_read(kb *k, FILE *f, size_t n_lines, kb_tmodel *m,
+/* One line (NUL-terminated, no '\n') into m: 0, 1 malformed.  *th and
+ * *have_bias: the headers so far. */
+static int tm_one(const kb *k, kb_tmodel *m, tm_last *last, char *line,
+                  double *th, int *have_bias)
+{
+    if (line[0] == '#' || line[0] == '\0')
+        return 0;
+    if (tm_header(line, "threshold", th))
+        return 0;
+    if (tm_header(line, "bias", &m->bias)) {
+        *have_bias = 1;
+        return 0;
+    }
+    return *th <= 0 || *th >= 1 || !*have_bias || tm_line(k, m, last, line);
+}
+
+/* The file's text buf[0 .. n) (n_lines its '\n's) into m (arena); buf
+ * is cut into lines in place.  0, 1 reported (file:line), -1 on OOM. */
+static int tm_read(kb *k, char *buf, size_t n, size_t n_lines, kb_tmodel *m,
                    const char *path, kb_diag *d)
 {
-    char line[512];
     double th = -1;
     int lineno = 0, have_bias = 0;
+    tm_last last = {0};
     for (m->cap = 16; m->cap < 2 * n_lines; m->cap *= 2)
         ;
     m->keys = kb_arena_alloc(&k->arena, m->cap * sizeof *m->keys);
@@ -106,21 +174,18 @@ static int tm_read(kb *k, FILE *f, size_t n_lines, kb_tmodel *m,
     if (!m->keys || !m->w)
         return -1;
     memset(m->keys, 0, m->cap * sizeof *m->keys);
-    while (fgets(line, sizeof line, f)) {
+    for (char *p = buf, *end = buf + n; p < end;) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *le = nl ? nl : end;
+        *le = '\0';
         lineno++;
-        if (line[0] == '#' || line[0] == '\n')
-            continue;
-        if (tm_header(line, "threshold", &th))
-            continue;
-        if (tm_header(line, "bias", &m->bias)) {
-            have_bias = 1;
-            continue;
-        }
-        if (th <= 0 || th >= 1 || !have_bias || tm_line(k, m, line))
+        /* 511 bytes: what a line could hold when read by fgets */
+        if (le - p >= 511 || tm_one(k, m, &last, p, &th, &have_bias))
             return kb_diag_add(d, KB_ERROR, path, lineno, NULL, "expected "
                                "\"threshold T\" (0 < T < 1) and \"bias B\" "
                                "lines, then \"weight<TAB>stem\" or "
                                "\"weight<TAB>stem stem\"") < 0 ? -1 : 1;
+        p = le + 1;
     }
     if (th <= 0 || th >= 1 || !have_bias)
         return kb_diag_add(d, KB_ERROR, path, lineno, NULL, "no \"threshold\" "
@@ -129,21 +194,48 @@ static int tm_read(kb *k, FILE *f, size_t n_lines, kb_tmodel *m,
     return 0;
 }
 
-static size_t count_lines(FILE *f)
+/* The whole of f, NUL-terminated, in *buf (caller frees with free), its
+ * length in *n and its '\n's in *n_lines.  0, 1 on a read error, -1 on
+ * OOM. */
+static int tm_slurp(FILE *f, char **buf, size_t *n, size_t *n_lines)
 {
-    size_t n = 0;
-    int c;
-    while ((c = getc(f)) != EOF)
-        n += c == '\n';
-    rewind(f);
-    return n;
+    size_t cap = 1 << 16, len = 0;
+    char *b = malloc(cap);
+    while (b) {
+        len += fread(b + len, 1, cap - len - 1, f);
+        if (len < cap - 1)
+            break;
+        char *nb = realloc(b, cap * 2);
+        if (!nb) {
+            free(b);
+            b = NULL;
+            break;
+        }
+        b = nb;
+        cap *= 2;
+    }
+    if (!b)
+        return -1;
+    if (ferror(f)) {
+        free(b);
+        return 1;
+    }
+    b[len] = '\0';
+    *n_lines = 0;
+    for (const char *p = b; (p = memchr(p, '\n', len - (size_t)(p - b)));
+         p++)
+        ++*n_lines;
+    *buf = b;
+    *n = len;
+    return 0;
 }
 
 /* Load dir/triage-model.tsv if present, after the index (every term is
  * known then).  -1 on OOM. */
 int kb_tmodel_load(kb *k, const char *dir, kb_diag *d)
 {
-    char path[4096];
+    char path[4096], *buf = NULL;
+    size_t len = 0, n_lines = 0;
     int n = snprintf(path, sizeof path, "%s/triage-model.tsv", dir);
     if (n < 0 || (size_t)n >= sizeof path)
         return 0;
@@ -154,9 +246,14 @@ int kb_tmodel_load(kb *k, const char *dir, kb_diag *d)
                         strerror(errno));
         return 0;
     }
-    kb_tmodel m = {0};
-    int rc = tm_read(k, f, count_lines(f), &m, path, d);
+    int rc = tm_slurp(f, &buf, &len, &n_lines);
     fclose(f);
+    if (rc != 0)
+        return rc < 0 || kb_diag_add(d, KB_ERROR, path, 0, NULL,
+                                     "cannot read") < 0 ? -1 : 0;
+    kb_tmodel m = {0};
+    rc = tm_read(k, buf, len, n_lines, &m, path, d);
+    free(buf);
     if (rc == 0)
         k->tmodel = m;
     return rc < 0 ? -1 : 0;
