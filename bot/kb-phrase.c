@@ -8,7 +8,6 @@
  */
 #include "kb-impl.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 /* Calls fn for every phrase group, in gid order. */
@@ -62,10 +61,19 @@ static uint32_t pstart_key(const kb_pstart *a)
     return a->second + 2u;
 }
 
-static int pstart_cmp(const void *a, const void *b)
+/* Insertion sort by pstart_key (stable): buckets are small (about three
+ * starts a first term on the bundled knowledge), where qsort's calls
+ * cost more than the moves. */
+static void pstart_sort(kb_pstart *a, size_t m)
 {
-    uint32_t x = pstart_key(a), y = pstart_key(b);
-    return x < y ? -1 : x > y;
+    for (size_t i = 1; i < m; i++) {
+        kb_pstart x = a[i];
+        uint32_t key = pstart_key(&x);
+        size_t j = i;
+        for (; j > 0 && pstart_key(&a[j - 1]) > key; j--)
+            a[j] = a[j - 1];
+        a[j] = x;
+    }
 }
 
 /* Build k->phr (arena) once triage and offtopic phrases are loaded.
@@ -88,11 +96,8 @@ int kb_phrase_index(kb *k)
     for (size_t t = x->n_first; t > 0; t--)
         x->off[t] = x->off[t - 1];
     x->off[0] = 0;
-    for (size_t t = 0; t < x->n_first; t++) {
-        size_t m = x->off[t + 1] - x->off[t];
-        if (m > 1)
-            qsort(x->at + x->off[t], m, sizeof *x->at, pstart_cmp);
-    }
+    for (size_t t = 0; t < x->n_first; t++)
+        pstart_sort(x->at + x->off[t], x->off[t + 1] - x->off[t]);
     return 0;
 }
 
