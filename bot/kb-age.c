@@ -14,7 +14,7 @@
 
 #include <string.h>
 
-#define AGE_WORDS 64   /* words of the question read */
+#define AGE_WORDS 256  /* words of the question read */
 
 typedef struct age_word {
     const char *p;
@@ -129,10 +129,11 @@ static int is_age(const age_word *w, size_t i, size_t n)
            (i > 0 && word_in(&w[i - 1], before));
 }
 
-/* The lowest age in days stated in text (its first 512 bytes), or -1. */
+/* The lowest age in days stated in text (its first 2 KB), or -1.  A
+ * young age stated late must not be lost to an older one stated early. */
 long kb_age_days(const char *text, size_t len)
 {
-    char buf[512];
+    char buf[2048];
     age_word w[AGE_WORDS];
     if (!text)
         return -1;

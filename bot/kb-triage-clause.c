@@ -70,8 +70,10 @@ const char *kb_triage_clauses(const kb *k, kb_scratch *s, const char *text,
         size_t n = clause_len(text + at, len - at);
         if (n == len)
             return NULL;   /* one clause: the whole message, done */
-        if (kb_triage_scan(k, s, text + at, n) < 0)
+        if (kb_triage_scan(k, s, text + at, n) < 0) {
+            *err = -1;
             break;
+        }
         s->age_days = age;
         rule = clause_rule(k, s);
         at += n + 1;

@@ -27,6 +27,11 @@ Test(kb_age, stated_ages)
 
 Test(kb_age, the_lowest_of_two)
 {
+    char q[1200] = "my 9 month old is fine";
+    for (int i = 0; i < 60; i++)
+        strcat(q, " and so on");
+    strcat(q, ", but my 3 week old has a fever");
+    cr_assert_eq(age(q), 21);   /* a young age stated late still counts */
     cr_assert_eq(age("my 3 year old and my 5 week old both have colds, "
                      "her brother is 9 months old"), 35);
 }
