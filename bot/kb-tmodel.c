@@ -134,8 +134,9 @@ static int tm_line(const kb *k, kb_tmodel *m, tm_last *last, char *line)
         if (end != tab)
             return 1;
     }
-    char *f = tab + 1;
-    f[strcspn(f, "\r\n")] = '\0';
+    char *f = tab + 1, *cr = strchr(f, '\r');   /* the line has no '\n' */
+    if (cr)
+        *cr = '\0';
     uint64_t key;
     int rc = tm_parse(k, last, f, &key);
     if (rc > 0)
@@ -150,9 +151,10 @@ static int tm_one(const kb *k, kb_tmodel *m, tm_last *last, char *line,
 {
     if (line[0] == '#' || line[0] == '\0')
         return 0;
-    if (tm_header(line, "threshold", th))
+    /* a header's first letter first: weight lines start otherwise */
+    if (line[0] == 't' && tm_header(line, "threshold", th))
         return 0;
-    if (tm_header(line, "bias", &m->bias)) {
+    if (line[0] == 'b' && tm_header(line, "bias", &m->bias)) {
         *have_bias = 1;
         return 0;
     }
