@@ -421,9 +421,10 @@ void kb_lexout_free(kb_lexout *o);
 int kb_syn_load(kb *k, const char *dir, kb_diag *d);
 /* Rewrite in -> out with the rules of s (longest phrase first); with
  * keep, a rewritten phrase is followed by its own words too, so a literal
- * match still counts more than a synonym one. */
-int kb_syn_apply(const kb_syn *s, const uint32_t *in, size_t n, int keep,
-                 kb_u32buf *out);
+ * match still counts more than a synonym one.  at (or NULL): each term's
+ * first rule + 1 for terms below n_at (k->syn_at), else a search. */
+int kb_syn_apply(const kb_syn *s, const uint32_t *at, size_t n_at,
+                 const uint32_t *in, size_t n, int keep, kb_u32buf *out);
 /* 1 if t starts a synonym phrase of s. */
 int kb_syn_is_source(const kb_syn *s, uint32_t t);
 void kb_syn_free(kb_syn *s);

@@ -243,64 +243,14 @@ static int lex_cb(const char *tok, size_t len, void *vctx)
     return lex_push(&c->out->raw, v);
 }
 
-/* 1 if a[0..n) and b[0..n) are the same terms (n is at most
- * KB_SYN_MAX: a loop, not a call to memcmp). */
-static int lex_same(const uint32_t *a, const uint32_t *b, uint32_t n)
-{
-    for (uint32_t i = 0; i < n; i++) {
-        if (a[i] != b[i])
-            return 0;
-    }
-    return 1;
-}
-
-/* kb_syn_apply(&k->syn[set], in, n, keep, out), each term's first
- * rule found in k->syn_at instead of by a search: the same rewrite. */
-static int lex_syn(const kb *k, int set, const uint32_t *in, size_t n,
-                   int keep, kb_u32buf *out)
-{
-    const kb_syn *sy = &k->syn[set];
-    const uint32_t *at = k->syn_at[set];
-    size_t nf = k->n_syn_terms;
-    size_t need = n * (KB_SYN_MAX + 1) + 1;
-    out->n = 0;
-    if (out->cap < need && kb_u32buf_reserve(out, need) < 0)
-        return -1;
-    const kb_syn_rule *end = sy->rules + sy->n;
-    for (size_t i = 0; i < n;) {
-        uint32_t t = in[i];
-        const kb_syn_rule *r = t < nf && at[t] ? sy->rules + at[t] - 1
-                                                : NULL;
-        for (; r && r < end && r->from[0] == t; r++) {
-            if (r->n_from <= n - i && lex_same(r->from, in + i, r->n_from))
-                break;
-        }
-        if (!r || r == end || r->from[0] != t) {
-            out->v[out->n++] = in[i++];
-            continue;
-        }
-        memcpy(out->v + out->n, r->to, r->n_to * sizeof *r->to);
-        out->n += r->n_to;
-        if (keep) {
-            memcpy(out->v + out->n, r->from, r->n_from * sizeof *r->from);
-            out->n += r->n_from;
-        }
-        i += r->n_from;
-    }
-    return 0;
-}
-
 /* out->raw -> out->terms: synonyms, or a copy. */
 static int lex_finish(const kb *k, unsigned flags, kb_lexout *out)
 {
     int set = (flags & KB_LEX_KEEPSTOP) ? 1 : 0;
     int keep = !(flags & KB_LEX_KEEPSTOP) && k->params.syn_keep != 0;
     if ((flags & KB_LEX_SYN) && (k->features & KB_FEAT_SYNONYMS)) {
-        if (k->syn_at[set] && k->syn[set].n)
-            return lex_syn(k, set, out->raw.v, out->raw.n, keep,
-                           &out->terms);
-        return kb_syn_apply(&k->syn[set], out->raw.v, out->raw.n, keep,
-                            &out->terms);
+        return kb_syn_apply(&k->syn[set], k->syn_at[set], k->n_syn_terms,
+                            out->raw.v, out->raw.n, keep, &out->terms);
     }
     if (kb_u32buf_reserve(&out->terms, out->raw.n) < 0)
         return -1;

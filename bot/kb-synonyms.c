@@ -194,11 +194,34 @@ int kb_syn_is_source(const kb_syn *s, uint32_t t)
     return s->n && syn_first(s, t) != NULL;
 }
 
-int kb_syn_apply(const kb_syn *s, const uint32_t *in, size_t n, int keep,
-                 kb_u32buf *out)
+/* 1 if a[0..n) and b[0..n) are the same terms (n is at most KB_SYN_MAX:
+ * a loop, not a call to memcmp). */
+static int syn_same(const uint32_t *a, const uint32_t *b, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        if (a[i] != b[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* The first rule of s whose phrase starts with t: at[t] - 1 when the
+ * index is given (0: none; a term from n_at on has none), else by a
+ * binary search. */
+static const kb_syn_rule *syn_start(const kb_syn *s, const uint32_t *at,
+                                    size_t n_at, uint32_t t)
+{
+    if (at)
+        return t < n_at && at[t] ? s->rules + at[t] - 1 : NULL;
+    return t == KB_TERM_NONE ? NULL : syn_first(s, t);
+}
+
+int kb_syn_apply(const kb_syn *s, const uint32_t *at, size_t n_at,
+                 const uint32_t *in, size_t n, int keep, kb_u32buf *out)
 {
     out->n = 0;
-    if (kb_u32buf_reserve(out, n * (KB_SYN_MAX + 1) + 1) < 0)
+    if (out->cap < n * (KB_SYN_MAX + 1) + 1 &&
+        kb_u32buf_reserve(out, n * (KB_SYN_MAX + 1) + 1) < 0)
         return -1;
     if (s->n == 0) {   /* no rules (rules may be NULL) */
         if (n)
@@ -206,26 +229,24 @@ int kb_syn_apply(const kb_syn *s, const uint32_t *in, size_t n, int keep,
         out->n = n;
         return 0;
     }
+    const kb_syn_rule *end = s->rules + s->n;
     for (size_t i = 0; i < n;) {
-        const kb_syn_rule *r = in[i] == KB_TERM_NONE ? NULL
-                                                     : syn_first(s, in[i]);
-        const kb_syn_rule *end = s->rules + s->n;
+        const kb_syn_rule *r = syn_start(s, at, n_at, in[i]);
         for (; r && r < end && r->from[0] == in[i]; r++) {
-            if (r->n_from <= n - i &&
-                memcmp(r->from, in + i, r->n_from * sizeof *in) == 0)
+            if (r->n_from <= n - i && syn_same(r->from, in + i, r->n_from))
                 break;
         }
-        if (r && r < end && r->from[0] == in[i]) {
-            memcpy(out->v + out->n, r->to, r->n_to * sizeof *r->to);
-            out->n += r->n_to;
-            if (keep) {
-                memcpy(out->v + out->n, r->from, r->n_from * sizeof *r->from);
-                out->n += r->n_from;
-            }
-            i += r->n_from;
-        } else {
+        if (!r || r == end || r->from[0] != in[i]) {
             out->v[out->n++] = in[i++];
+            continue;
         }
+        memcpy(out->v + out->n, r->to, r->n_to * sizeof *r->to);
+        out->n += r->n_to;
+        if (keep) {
+            memcpy(out->v + out->n, r->from, r->n_from * sizeof *r->from);
+            out->n += r->n_from;
+        }
+        i += r->n_from;
     }
     return 0;
 }
