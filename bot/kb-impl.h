@@ -329,8 +329,8 @@ struct kb {
     kb_tgroup offtopic_hard; /* '!' lines: decline even in a long message */
     kb_pindex phr;         /* triage and offtopic phrases by first term */
     /* per term id below n_flag_terms, KB_TF_* bits (kb_lex_flags, at the
-     * end of kb_triage_load); NULL when not built (every term may be
-     * anything: the lexer looks it up the long way) */
+     * end of kb_triage_load, before any typo repair can ask); NULL
+     * and n_flag_terms 0 until then */
     uint8_t *term_flags;
     uint32_t *syn_at[2];   /* per term below n_syn_terms: 1 + the first
                               rule of syn[i] starting with it, or 0 */

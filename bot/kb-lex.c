@@ -40,26 +40,12 @@ typedef struct lex_ctx {
     kb_lexout *out;
 } lex_ctx;
 
-/* 1 if term t is in a phrase of a triage rule's `all` groups: the
- * flags once built (the rules' terms are all older than them), else the
- * rules read. */
+/* 1 if term t is in a phrase of a triage rule's `all` groups.  Only a
+ * typo repair asks, and the typo index is built with the kb's index,
+ * after kb_triage_load has built the flags. */
 static int lex_triage_term(const kb *k, uint32_t t)
 {
-    if (k->term_flags)
-        return t < k->n_flag_terms && (k->term_flags[t] & KB_TF_TRIAGE);
-    for (size_t r = 0; r < k->n_rules; r++) {
-        const kb_trule *rule = &k->rules[r];
-        for (size_t g = 0; g < rule->n_all; g++) {
-            const kb_tgroup *grp = &rule->all[g];
-            for (size_t p = 0; p < grp->n; p++) {
-                for (uint32_t i = 0; i < grp->phrases[p].n; i++) {
-                    if (grp->phrases[p].terms[i] == t)
-                        return 1;
-                }
-            }
-        }
-    }
-    return 0;
+    return t < k->n_flag_terms && (k->term_flags[t] & KB_TF_TRIAGE);
 }
 
 /* k->syn_at[set] for the n terms: where each term's rules start. */
