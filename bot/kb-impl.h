@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct sb_stemmer;
 
@@ -410,6 +411,12 @@ int kb_stems_load(kb *k, const char *dir, kb_diag *d);
  * Returns 0 to go on, -1 to stop with an error (reported in d). */
 typedef int (*kb_line_fn)(void *ctx, char *line, const char *path,
                           int lineno);
+/* Open dir/name (an optional file of a knowledge directory) into *f,
+ * its name in path[cap].  0 when open (the caller closes it), 1 when it
+ * does not exist, -1 when the path is too long or it cannot be opened
+ * (reported in d). */
+int kb_open_optional(const char *dir, const char *name, char *path,
+                     size_t cap, FILE **f, kb_diag *d);
 /* Read dir/name line by line into fn.  Returns 0 when read, 1 when the
  * file does not exist, -1 on error (reported in d, with the path). */
 int kb_lines_read(const char *dir, const char *name, kb_diag *d,

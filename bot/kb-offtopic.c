@@ -10,7 +10,6 @@
  */
 #include "kb-impl.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,16 +69,9 @@ static int offtopic_read(kb *k, FILE *f, const char *path, kb_diag *d)
 int kb_offtopic_load(kb *k, const char *dir, kb_diag *d)
 {
     char path[4096];
-    int n = snprintf(path, sizeof path, "%s/offtopic.txt", dir);
-    if (n < 0 || (size_t)n >= sizeof path)
-        return 0;
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno != ENOENT)
-            kb_diag_add(d, KB_ERROR, path, 0, NULL, "cannot open: %s",
-                        strerror(errno));
-        return 0;
-    }
+    FILE *f;
+    if (kb_open_optional(dir, "offtopic.txt", path, sizeof path, &f, d))
+        return 0;   /* absent, or reported */
     k->offtopic.phrases = kb_arena_alloc(&k->arena, OFFTOPIC_MAX *
                                          sizeof *k->offtopic.phrases);
     k->offtopic_hard.phrases = kb_arena_alloc(&k->arena, OFFTOPIC_MAX *

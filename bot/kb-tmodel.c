@@ -13,7 +13,6 @@
  */
 #include "kb-impl.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,16 +237,9 @@ int kb_tmodel_load(kb *k, const char *dir, kb_diag *d)
 {
     char path[4096], *buf = NULL;
     size_t len = 0, n_lines = 0;
-    int n = snprintf(path, sizeof path, "%s/triage-model.tsv", dir);
-    if (n < 0 || (size_t)n >= sizeof path)
-        return 0;
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno != ENOENT)
-            kb_diag_add(d, KB_ERROR, path, 0, NULL, "cannot open: %s",
-                        strerror(errno));
-        return 0;
-    }
+    FILE *f;
+    if (kb_open_optional(dir, "triage-model.tsv", path, sizeof path, &f, d))
+        return 0;   /* absent, or reported */
     int rc = tm_slurp(f, &buf, &len, &n_lines);
     fclose(f);
     if (rc != 0)
