@@ -518,8 +518,8 @@ void kb_triage_free(kb *k);
 int kb_triage_scan(const kb *k, kb_scratch *s, const char *text, size_t len);
 /* The first rule firing on the last kb_triage_scan, or NULL. */
 const char *kb_triage_rule(const kb *k, const kb_scratch *s);
-/* kb-triage-clause.c: 1 if r->need of r's groups were found on the
- * last scan, its veto aside. */
+/* 1 if r->need of r's groups were found on the last scan, its veto
+ * aside (kb_triage_rule adds the veto; kb-triage-clause.c too). */
 int kb_trule_met(const kb_trule *r, const uint8_t *hit);
 /* After kb_triage_scan(text) found no rule: the first rule firing on one
  * clause of text alone (a veto elsewhere silenced it), or NULL; s holds

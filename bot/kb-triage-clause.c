@@ -10,17 +10,6 @@
  */
 #include "kb-impl.h"
 
-/* 1 if r->need of r's groups were found on the last scan (veto aside). */
-int kb_trule_met(const kb_trule *r, const uint8_t *hit)
-{
-    size_t miss = 0, spare = r->n_all - r->need;
-    for (size_t g = 0; g < r->n_all; g++) {
-        if (!hit[r->all[g].gid] && ++miss > spare)
-            return 0;
-    }
-    return 1;
-}
-
 /* A clause rule that matched but was vetoed on the last scan. */
 static int any_vetoed(const kb *k, const uint8_t *hit)
 {

@@ -187,16 +187,21 @@ void kb_triage_free(kb *k)
     k->n_age_rules = 0;
 }
 
-/* A rule fires when r->need of its groups were hit ("all": every one)
- * and its "none" group was not. */
-static int rule_fires(const kb_trule *r, const uint8_t *hit)
+int kb_trule_met(const kb_trule *r, const uint8_t *hit)
 {
     size_t miss = 0, spare = r->n_all - r->need;
     for (size_t g = 0; g < r->n_all; g++) {
         if (!hit[r->all[g].gid] && ++miss > spare)
             return 0;
     }
-    return !hit[r->none.gid];   /* read last: few rules get this far */
+    return 1;
+}
+
+/* A rule fires when r->need of its groups were hit ("all": every one)
+ * and its "none" group was not (read last: few rules get this far). */
+static int rule_fires(const kb_trule *r, const uint8_t *hit)
+{
+    return kb_trule_met(r, hit) && !hit[r->none.gid];
 }
 
 int kb_triage_scan(const kb *k, kb_scratch *s, const char *text, size_t len)
