@@ -516,10 +516,13 @@ void kb_triage_free(kb *k);
  * into s->lex and scan it: s->ghit[gid] is 1 for each phrase
  * group (triage or offtopic) with a phrase in it.  0, -1 on OOM. */
 int kb_triage_scan(const kb *k, kb_scratch *s, const char *text, size_t len);
-/* The first rule firing on the last kb_triage_scan, or NULL. */
-const char *kb_triage_rule(const kb *k, const kb_scratch *s);
+/* After kb_triage_scan(text): the rule that fires, by name on the whole
+ * text or on one clause of it, else "model" if the learnt net fires; NULL
+ * if none.  s is left holding the whole text's scan; *err = -1 on OOM. */
+const char *kb_triage_rule(const kb *k, kb_scratch *s, const char *text,
+                           size_t len, int *err);
 /* 1 if r->need of r's groups were found on the last scan, its veto
- * aside (kb_triage_rule adds the veto; kb-triage-clause.c too). */
+ * aside (rule_fires adds the veto; kb-triage-clause.c too). */
 int kb_trule_met(const kb_trule *r, const uint8_t *hit);
 /* After kb_triage_scan(text) found no rule: the first rule firing on one
  * clause of text alone (a veto elsewhere silenced it), or NULL; s holds

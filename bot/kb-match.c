@@ -344,11 +344,7 @@ int kb_answer(const kb *k, kb_scratch *s, const char *text, size_t len,
     if ((k->n_rules || kb_offtopic_any(k)) &&
         kb_triage_scan(k, s, text, len) == 0) {
         int err = 0;
-        rule = kb_triage_rule(k, s);
-        if (!rule)
-            rule = kb_triage_clauses(k, s, text, len, &err);
-        if (!rule && err == 0 && (err = kb_tmodel_fires(k, s)) > 0)
-            rule = "model";   /* the learnt net (kb-tmodel.c) */
+        rule = kb_triage_rule(k, s, text, len, &err);
         if (err < 0)
             return -1;
         offtopic = kb_offtopic_hit(k, s);

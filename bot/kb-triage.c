@@ -219,7 +219,8 @@ int kb_triage_scan(const kb *k, kb_scratch *s, const char *text, size_t len)
     return 0;
 }
 
-const char *kb_triage_rule(const kb *k, const kb_scratch *s)
+/* The first rule firing by name on the last scan, or NULL. */
+static const char *named_rule(const kb *k, const kb_scratch *s)
 {
     for (size_t i = 0; i < k->n_rules; i++) {
         if (rule_fires(&k->rules[i], s->ghit) &&
@@ -229,16 +230,24 @@ const char *kb_triage_rule(const kb *k, const kb_scratch *s)
     return NULL;
 }
 
+const char *kb_triage_rule(const kb *k, kb_scratch *s, const char *text,
+                           size_t len, int *err)
+{
+    const char *rule = named_rule(k, s);
+    if (!rule)
+        rule = kb_triage_clauses(k, s, text, len, err);
+    if (!rule && *err == 0 && kb_tmodel_fires(k, s))
+        rule = "model";   /* the learnt net (kb-tmodel.c) */
+    return rule;
+}
+
 const char *kb_triage(const kb *k, kb_scratch *s, const char *text,
                       size_t len)
 {
+    int err = 0;
     if (!k || !s || k->n_rules == 0 || kb_triage_scan(k, s, text, len) < 0)
         return NULL;
-    const char *rule = kb_triage_rule(k, s);
-    int err = 0;
-    if (!rule)
-        rule = kb_triage_clauses(k, s, text, len, &err);
-    return rule ? rule : kb_tmodel_fires(k, s) > 0 ? "model" : NULL;
+    return kb_triage_rule(k, s, text, len, &err);
 }
 
 const char *kb_urgent_entry_id(const kb *k)
