@@ -23,13 +23,14 @@ static int terms_usage(void)
 static int terms_run(const kb *k, kb_scratch *s)
 {
     char *line = NULL;
-    size_t cap = 0;
+    size_t cap = 0, n_names;
     ssize_t n;
-    int rc = 0;
+    const char **names = kb_term_names(k, &n_names);
+    int rc = names ? 0 : -1;
     while (rc == 0 && (n = getline(&line, &cap, stdin)) >= 0) {
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             line[--n] = '\0';
-        char *t = kb_triage_terms(k, s, line, (size_t)n);
+        char *t = kb_triage_terms(k, s, names, n_names, line, (size_t)n);
         if (!t)
             rc = -1;
         else
@@ -37,6 +38,7 @@ static int terms_run(const kb *k, kb_scratch *s)
         free(t);
     }
     free(line);
+    free(names);
     return rc;
 }
 

@@ -285,9 +285,7 @@ int kb_tmodel_fires(const kb *k, const kb_scratch *s)
     return k->tmodel.cap && tm_sum(&k->tmodel, s) >= k->tmodel.logit;
 }
 
-/* Names of the terms by id: an array of pointers into k's keys; the
- * caller frees the array (not the names).  NULL on OOM. */
-static const char **term_names(const kb *k, size_t *n)
+const char **kb_term_names(const kb *k, size_t *n)
 {
     *n = k->terms.count;
     const char **names = calloc(*n + 1, sizeof *names);
@@ -304,15 +302,12 @@ static const char **term_names(const kb *k, size_t *n)
 /* The triage reading of text, stems separated by spaces, "?" for a word
  * the knowledge never uses: what the model's features are made of.
  * Returns a string the caller frees, NULL on OOM. */
-char *kb_triage_terms(const kb *k, kb_scratch *s, const char *text,
-                      size_t len)
+char *kb_triage_terms(const kb *k, kb_scratch *s, const char *const *names,
+                      size_t n, const char *text, size_t len)
 {
-    size_t n, cap = 1;
-    const char **names = term_names(k, &n);
-    if (!names || kb_triage_scan(k, s, text, len) < 0) {
-        free(names);
+    size_t cap = 1;
+    if (kb_triage_scan(k, s, text, len) < 0)
         return NULL;
-    }
     const uint32_t *t = s->lex.terms.v;
     for (size_t i = 0; i < s->lex.terms.n; i++)
         cap += (t[i] < n && names[t[i]] ? strlen(names[t[i]]) : 1) + 1;
@@ -323,6 +318,5 @@ char *kb_triage_terms(const kb *k, kb_scratch *s, const char *text,
     }
     if (out)
         *p = '\0';
-    free(names);
     return out;
 }

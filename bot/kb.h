@@ -179,11 +179,16 @@ int kb_match(const kb *k, kb_scratch *s, const char *text, size_t len,
 const char *kb_triage(const kb *k, kb_scratch *s, const char *text,
                       size_t len);
 
+/* The names of k's terms by id (*n of them; pointers into k), for
+ * kb_triage_terms.  The caller frees the array with free(); NULL on OOM. */
+const char **kb_term_names(const kb *k, size_t *n);
+
 /* The triage reading of text (stems, "?" for words the knowledge never
  * uses), which triage-model.tsv's features are made of; for training
- * it (tests/eval/train-triage-model.py).  Caller frees; NULL on OOM. */
-char *kb_triage_terms(const kb *k, kb_scratch *s, const char *text,
-                      size_t len);
+ * it (tests/eval/train-triage-model.py).  names, n: kb_term_names(k).
+ * Caller frees; NULL on OOM. */
+char *kb_triage_terms(const kb *k, kb_scratch *s, const char *const *names,
+                      size_t n, const char *text, size_t len);
 
 /* The id of the entry triage answers with (triage.json "reply_entry"), or
  * NULL when there are no triage rules.  Commands like /topics hide it. */

@@ -64,8 +64,12 @@ Test(kb_tmodel, answer_is_urgent)
 
 Test(kb_tmodel, triage_terms_show_the_reading)
 {
-    char *t = kb_triage_terms(k, s, "My baby sleeps badly at night, zzyzx",
-                              36);
+    size_t n;
+    const char **names = kb_term_names(k, &n);
+    cr_assert_not_null(names);
+    char *t = kb_triage_terms(k, s, names, n,
+                              "My baby sleeps badly at night, zzyzx", 36);
     cr_assert_str_eq(t, "my babi sleep bad at night ?");
     free(t);
+    free(names);
 }
