@@ -206,7 +206,9 @@ typedef struct kb_pindex {
 /* ---- tuning (kb-params.c) --------------------------------------------- */
 
 typedef struct kb_params {
-    double k1;
+    double k1;             /* BM25 saturation for an entry of k1_alts
+                              alternates (kb_params_k1) */
+    double k1_alts;        /* 0: k1 as given, whatever the kb */
     double w[4], b[4];     /* field weight and length norm: q, kw, title, answer */
     double answer_df_share; /* an answer-only occurrence in idf's df */
     double syn_keep;       /* nonzero: keep a synonym's own words too */
@@ -232,6 +234,7 @@ typedef struct kb_params {
 } kb_params;
 
 void kb_params_default(kb_params *p);
+double kb_params_k1(const kb_params *p, size_t n_alts, size_t n_entries);
 
 /* ---- the knowledge base ----------------------------------------------- */
 
@@ -269,6 +272,7 @@ struct kb {
     unsigned features;
     const char *language;
     kb_params params;
+    double k1;             /* BM25 k1 of this kb (kb_params_k1) */
 
     kb_entry *entries;
     size_t n_entries, cap_entries;

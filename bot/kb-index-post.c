@@ -30,7 +30,7 @@ static float ix_impact(const kb *k, uint32_t t, const uint8_t *tf,
             continue;
         tfn += p->w[f] * tf[f] / norm[f];
     }
-    return (float)(k->idf[t] * tfn / (p->k1 + tfn));
+    return (float)(k->idf[t] * tfn / (k->k1 + tfn));
 }
 
 /* Term t's posting p is of entry e: post_lo, and the start of e's

@@ -358,6 +358,7 @@ int kb_index_build(kb *k)
         if (k->lazy_text)
             ix_drop_text(k, e);
     }
+    k->k1 = kb_params_k1(&k->params, b.n_alts, ne);
     /* every word is in: the lexicon maps (and the entry ids, complete
      * since loading) shrink before the postings come, so they are not
      * at their growth slack at the peak */

@@ -61,6 +61,23 @@ Test(kb_match, ranks_the_right_entry_first)
     expect_answer(k, "can a tummy massage help colic", "gas-colic");
 }
 
+/* k1 is given for an entry of k1_alts (25) alternates and scaled with the
+ * kb's alternates per entry: a question word's frequency counts the
+ * alternates holding it. */
+Test(kb_match, k1_follows_the_alternates_per_entry)
+{
+    kb_params p;
+    kb_params_default(&p);
+    cr_assert_float_eq(kb_params_k1(&p, 50, 2), 2.3, 1e-12);
+    cr_assert_float_eq(kb_params_k1(&p, 6000, 1000), 2.3 * 6 / 25, 1e-12);
+    cr_assert_float_eq(kb_params_k1(&p, 0, 0), 2.3, 1e-12);
+    p.k1_alts = 0;
+    cr_assert_float_eq(kb_params_k1(&p, 6000, 1000), 2.3, 1e-12);
+    cr_assert(k->n_alts > 0 && k->n_entries > 0);
+    cr_assert_float_eq(k->k1, 2.3 * ((double)k->n_alts / k->n_entries) / 25,
+                       1e-12);
+}
+
 Test(kb_match, word_forms_meet_through_stemming)
 {
     expect_answer(k, "my little one sleeps badly", "sleep");
