@@ -520,6 +520,10 @@ void kb_triage_free(kb *k);
  * into s->lex and scan it: s->ghit[gid] is 1 for each phrase
  * group (triage or offtopic) with a phrase in it.  0, -1 on OOM. */
 int kb_triage_scan(const kb *k, kb_scratch *s, const char *text, size_t len);
+/* kb_triage_scan, reading no stated age when age is 0 (s->age_days -1):
+ * for a scan whose rules are not checked (kb_match's off-topic phrases). */
+int kb_triage_scan_ex(const kb *k, kb_scratch *s, const char *text,
+                      size_t len, int age);
 /* After kb_triage_scan(text): the rule that fires, by name on the whole
  * text or on one clause of it, else "model" if the learnt net fires; NULL
  * if none.  s is left holding the whole text's scan; *err = -1 on OOM. */

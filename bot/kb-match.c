@@ -283,8 +283,9 @@ static int match_run(const kb *k, kb_scratch *s, const char *text,
     s->n_cand = s->n_rescored = 0;
     memset(&s->feat, 0, sizeof s->feat);
     if (offtopic < 0 && kb_offtopic_any(k)) {
-        /* the scan's reading (KB_LEX_DUAL) also gives the matching one */
-        if (kb_triage_scan(k, s, text, len) < 0)
+        /* the scan's reading (KB_LEX_DUAL) also gives the matching one;
+         * no rule is checked, so no stated age is read */
+        if (kb_triage_scan_ex(k, s, text, len, 0) < 0)
             return -1;
         offtopic = kb_offtopic_hit(k, s);
     }

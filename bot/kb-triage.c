@@ -204,7 +204,25 @@ static int rule_fires(const kb_trule *r, const uint8_t *hit)
     return kb_trule_met(r, hit) && !hit[r->none.gid];
 }
 
-int kb_triage_scan(const kb *k, kb_scratch *s, const char *text, size_t len)
+/* Whether the last scan's hits (hit) can make a stated age matter: a
+ * rule with "max_age_days" whose groups matched (named_rule reads the
+ * age only then), or a clause rule that matched but was vetoed (then
+ * kb_triage_clauses reads each clause with the message's age: its
+ * any_vetoed test, the same).  A scan for matching alone (kb_match's
+ * off-topic phrases) or with no such rule reads no age. */
+static int age_may_matter(const kb *k, const uint8_t *hit)
+{
+    for (size_t i = 0; i < k->n_rules; i++) {
+        const kb_trule *r = &k->rules[i];
+        if ((r->max_age_days > 0 || (!r->whole && hit[r->none.gid])) &&
+            kb_trule_met(r, hit))
+            return 1;
+    }
+    return 0;
+}
+
+int kb_triage_scan_ex(const kb *k, kb_scratch *s, const char *text,
+                      size_t len, int age)
 {
     if ((!text && len) || kb_scratch_ready(s, k) < 0)
         return -1;
@@ -215,8 +233,14 @@ int kb_triage_scan(const kb *k, kb_scratch *s, const char *text, size_t len)
         return -1;
     kb_phrase_scan(k, s->lex.terms.v, s->lex.terms.n, s->ghit);
     /* with no age rule, no age changes a result (kb_trule_age_ok) */
-    s->age_days = k->n_age_rules ? kb_age_days(text, len) : -1;
+    s->age_days = age && k->n_age_rules && age_may_matter(k, s->ghit)
+                      ? kb_age_days(text, len) : -1;
     return 0;
+}
+
+int kb_triage_scan(const kb *k, kb_scratch *s, const char *text, size_t len)
+{
+    return kb_triage_scan_ex(k, s, text, len, 1);
 }
 
 /* The first rule firing by name on the last scan, or NULL. */
