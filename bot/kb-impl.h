@@ -322,6 +322,24 @@ struct kb {
     size_t n_alts;
     uint32_t *alt_terms;
     uint32_t *entry_alt_off;   /* n_entries + 1 */
+    /* the alternates' index (kb-altix.c), NULL when not built: entry e's
+     * distinct alternate terms altix_term[altix_off[e] .. altix_off[e +
+     * 1]), increasing, each with the bitmask of e's alternates holding it
+     * (bit i: alternate entry_alt_off[e] + i); none for an entry of more
+     * than KB_ALTIX_MAX_ALTS alternates */
+    uint32_t *altix_off;
+    uint32_t *altix_term;
+    uint64_t *altix_mask;
+    /* its adjacent pairs of terms: altix_pair[altix_poff[e] ..
+     * altix_poff[e + 1]), increasing, each the places of its two terms
+     * among e's distinct terms (first << 16 | second), with the mask of
+     * the alternates holding the pair (altix_pmask) */
+    uint32_t *altix_poff;
+    uint32_t *altix_pair;
+    uint64_t *altix_pmask;
+    /* the alternates' weights, each entry's increasing, at the same
+     * places as k->alts (for every entry when the index is built) */
+    float *altix_w;
 
 
     kb_typo typo;
@@ -503,6 +521,13 @@ int kb_params_load(kb *k, const char *dir, kb_diag *d);
 
 int kb_index_build(kb *k);
 void kb_index_free(kb *k);
+/* kb-altix.c: the alternates' index, built when the kb's alternates
+ * hold at most KB_ALTIX_MAX_WORDS words (after kb_index_build's
+ * alternates); 0 (built or not), -1 on OOM.  kb_altix_free: idempotent. */
+#define KB_ALTIX_MAX_ALTS 64
+#define KB_ALTIX_MAX_WORDS (1u << 18)
+int kb_altix_build(kb *k);
+void kb_altix_free(kb *k);
 /* Tests: the postings stored again with shift (1..16) bits of each entry
  * id in post_lo (more segments); the same postings.  0, -1 on OOM (k is
  * unchanged). */
@@ -626,6 +651,10 @@ struct kb_scratch {
     size_t cap_ghit;
     long skip_alt;         /* lint: alternate ignored in scoring, or -1 */
     int rescore_all;       /* tests: rescore every candidate (no bound) */
+    int no_altix;          /* tests: read alternates whole, not through
+                              the alternates' index (kb-altix.c) */
+    size_t n_altix;        /* candidates of the last query whose
+                              alternates were found through it */
     size_t n_rescored;     /* candidates rescored by the last query */
     kb_features feat;      /* of the last query, for tools and tests */
     size_t n_cand;         /* candidates of the last query, best first */

@@ -368,7 +368,7 @@ int kb_index_build(kb *k)
         goto done;
     ix_adopt(k, &b);
     ix_build_free(&b);     /* the records go before the typo index comes */
-    rc = kb_typo_build(k);
+    rc = kb_altix_build(k) < 0 ? -1 : kb_typo_build(k);
     free(k->cf);           /* read only there (a word's frequency) */
     k->cf = NULL;
     return rc;
@@ -391,4 +391,5 @@ void kb_index_free(kb *k)
     free(k->alt_terms);
     free(k->entry_alt_off);
     free(k->term_max);
+    kb_altix_free(k);
 }

@@ -59,11 +59,57 @@ typedef struct rs_query {
     float pw[64];
     size_t n_pairs;
     double pairs_beyond;
+    /* the alternates' index may be read (kb-altix.c): built, at most 64
+     * query terms and pairs, any sum of their weights exact (in double:
+     * their order is free), not a test reading every alternate */
+    int ix;
+    int qw_pos;            /* every query term's weight is above 0 */
+    uint64_t pair_words;   /* terms in a pair (pbits ORed) */
+    uint8_t pa[64], pb[64];    /* a pair's first and second term */
+    int pairs_ix;          /* pairs found through the index: exact sums,
+                              no pair twice in the query */
+    uint64_t self_pairs;   /* terms paired with themselves ("wrap wrap") */
     /* cand_held's last answer: candidates often hold the same words */
     uint64_t memo_h[RS_MEMO];
     int memo_ok[RS_MEMO];
     double memo_got[RS_MEMO], memo_pairs[RS_MEMO];
 } rs_query;
+
+/* Whether any sum of w[0 .. n) (n < 256) is exact in double, whatever
+ * the order: nonzero magnitudes (24-bit floats) within 2^20 of each
+ * other, so every partial sum fits 53 bits (as pairs_exact); *pos:
+ * whether every one is above 0. */
+static int words_exact(const float *w, size_t n, int *pos)
+{
+    float lo = 0, hi = 0;
+    *pos = 1;
+    for (size_t i = 0; i < n; i++) {
+        float a = w[i] < 0 ? -w[i] : w[i];
+        *pos &= w[i] > 0;
+        if (a > 0 && (lo == 0 || a < lo))
+            lo = a;
+        if (a > hi)
+            hi = a;
+    }
+    return hi <= lo * 1048576.0f;
+}
+
+/* What reading through the alternates' index needs (rs_init, r->ix: at
+ * most 64 query terms and pairs); r->ix is cleared when a sum of word
+ * weights may depend on its order (then alternates are read). */
+static void rs_init_ix(const kb_scratch *s, rs_query *r)
+{
+    r->ix = words_exact(r->qw, s->qterms.n, &r->qw_pos);
+    r->pair_words = r->self_pairs = 0;
+    r->pairs_ix = r->pairs_exact;
+    for (size_t i = 0; i < r->n_pairs; i++) {
+        r->pair_words |= r->pbits[i];
+        if (!(r->pbits[i] & (r->pbits[i] - 1)))
+            r->self_pairs |= r->pbits[i];
+        for (size_t j = 0; j < i; j++)
+            r->pairs_ix &= s->qbi[j] != s->qbi[i];
+    }
+}
 
 static void rs_init(const kb *k, const kb_scratch *s, const kb_query *q,
                     rs_query *r)
@@ -104,8 +150,14 @@ static void rs_init(const kb *k, const kb_scratch *s, const kb_query *q,
         uint32_t b = s->qmark[(uint32_t)s->qbi[i]] - 1;
         r->pbits[i] = (a < 64 ? (uint64_t)1 << a : 0) |
                       (b < 64 ? (uint64_t)1 << b : 0);
+        r->pa[i] = (uint8_t)a;
+        r->pb[i] = (uint8_t)b;
         r->pw[i] = s->qbi_w[i];
     }
+    r->ix = k->altix_off && !s->no_altix && !s->rescore_all &&
+            s->qterms.n <= 64 && q->n_bi <= 64;
+    if (r->ix)
+        rs_init_ix(s, r);
 }
 
 /* What c's entry holds at most: the weight of the query words it holds
@@ -243,6 +295,245 @@ static void score_alts(const kb *k, kb_scratch *s, kb_cand *c,
     c->bigram = q->bi_weight > 0 ? (float)(best_pairs / q->bi_weight) : 0;
 }
 
+/* Whether an alternate holding the query terms of bits m must be read
+ * for its pairs: two words of a query pair are in it, or a word paired
+ * with itself. */
+static int alt_must_read(const rs_query *r, uint64_t m)
+{
+    if (!(m & (m - 1)))
+        return (m & r->self_pairs) != 0;
+    uint64_t p = m & r->pair_words;
+    if (!(p & (p - 1)) && !(m & r->self_pairs))
+        return 0;
+    for (size_t i = 0; i < r->n_pairs; i++) {
+        if ((m & r->pbits[i]) == r->pbits[i])
+            return 1;
+    }
+    return 0;
+}
+
+/* The weight of the query terms of bits m (exact: one term, or
+ * r->ix). */
+static double words_sum(const rs_query *r, uint64_t m)
+{
+    double g = 0;
+    for (; m; m &= m - 1)
+        g += r->qw[__builtin_ctzll(m)];
+    return g;
+}
+
+/* The weight of the query's adjacent pairs in one alternate, terms t ..
+ * end, each pair once (alt_scan's *pairs; every query term is among the
+ * first 64). */
+static double alt_pairs(kb_scratch *s, const kb_query *q,
+                        const uint32_t *t, const uint32_t *end)
+{
+    uint32_t prev = 0, stamp = 0;
+    double pw = 0;
+    for (; t < end; t++) {
+        uint32_t slot = s->qmark[*t];
+        if (prev && slot && (q->pair_filter >> kb_pair_bit(prev, slot) & 1)) {
+            if (!stamp)
+                stamp = next_stamp(s);
+            pw += pair_hits(s, q, s->qterms.v[prev - 1], *t, stamp);
+        }
+        prev = slot;
+    }
+    return pw;
+}
+
+/* Entry e's query terms (bits h of the first 64) and the bitmask of its
+ * alternates holding each, from its distinct terms (binary search):
+ * held[i] gets bit b of each term alternate i holds; each term found
+ * gets its bit in *found, its place among e's terms in loc[b] and its
+ * alternates in tmask[b].
+ * Returns the alternates holding any (held[] is set for those only). */
+static uint64_t ix_held(const kb *k, const kb_scratch *s, uint32_t e,
+                        uint64_t h, uint64_t *held, uint32_t *loc,
+                        uint64_t *tmask, uint64_t *found)
+{
+    const uint32_t *term = k->altix_term;
+    uint32_t j0 = k->altix_off[e], n0 = k->altix_off[e + 1] - j0;
+    uint64_t any = 0;
+    for (; h; h &= h - 1) {
+        unsigned b = (unsigned)__builtin_ctzll(h);
+        uint32_t t = s->qterms.v[b], lo = j0, n = n0;
+        while (n > 1) {            /* the last term <= t */
+            uint32_t half = n / 2;
+            lo = term[lo + half] <= t ? lo + half : lo;
+            n -= half;
+        }
+        if (!n || term[lo] != t)
+            continue;
+        uint64_t m = k->altix_mask[lo], bit = (uint64_t)1 << b;
+        loc[b] = lo - j0;
+        tmask[b] = m;
+        *found |= bit;
+        for (uint64_t f = m & ~any; f; f &= f - 1)   /* first term */
+            held[__builtin_ctzll(f)] = bit;
+        for (uint64_t o = m & any; o; o &= o - 1)
+            held[__builtin_ctzll(o)] |= bit;
+        any |= m;
+    }
+    return any;
+}
+
+/* The query pairs in e's alternates (r->pairs_ix), from its pairs'
+ * index: pheld[i] gets bit p of each query pair alternate i holds
+ * (adjacent); returns the alternates holding any (pheld[] is set for
+ * those only).  found, loc, tmask:
+ * ix_held's. */
+static uint64_t ix_pairs(const kb *k, const rs_query *r, uint32_t e,
+                         uint64_t found, const uint32_t *loc,
+                         const uint64_t *tmask, uint64_t *pheld)
+{
+    const uint32_t *pair = k->altix_pair;
+    uint64_t pany = 0;
+    uint32_t p0 = k->altix_poff[e], n0 = k->altix_poff[e + 1] - p0;
+    for (size_t i = 0; i < r->n_pairs; i++) {
+        /* looked up only when an alternate holds both words */
+        if ((found & r->pbits[i]) != r->pbits[i] || !n0 ||
+            !(tmask[r->pa[i]] & tmask[r->pb[i]]))
+            continue;
+        uint32_t key = loc[r->pa[i]] << 16 | loc[r->pb[i]], lo = p0,
+                 n = n0;
+        while (n > 1) {
+            uint32_t half = n / 2;
+            lo = pair[lo + half] <= key ? lo + half : lo;
+            n -= half;
+        }
+        if (pair[lo] != key)
+            continue;
+        uint64_t m = k->altix_pmask[lo], bit = (uint64_t)1 << i;
+        for (uint64_t f = m & ~pany; f; f &= f - 1)
+            pheld[__builtin_ctzll(f)] = bit;
+        for (uint64_t o = m & pany; o; o &= o - 1)
+            pheld[__builtin_ctzll(o)] |= bit;
+        pany |= m;
+    }
+    return pany;
+}
+
+/* The weight of the query pairs of bits m (exact: r->pairs_ix). */
+static double pairs_sum(const rs_query *r, uint64_t m)
+{
+    double g = 0;
+    for (; m; m &= m - 1)
+        g += r->pw[__builtin_ctzll(m)];
+    return g;
+}
+
+/* What one query term set m of an alternate weighs (exact: one term, or
+ * r->ix). */
+static inline double held_weight(const rs_query *r, uint64_t m)
+{
+    return m & (m - 1) ? words_sum(r, m) : (double)r->qw[__builtin_ctzll(m)];
+}
+
+/* Best alternate score and pairs of an entry, from the query terms and
+ * pairs each of its alternates holds (held, pheld; pany: those with a
+ * pair), alternates `any` from a0: r->ix and r->pairs_ix, so
+ * every sum is what reading the alternate gives.  Each alternate is
+ * scored (score_alts' skip passes over only those that cannot raise
+ * either best: the same maxima). */
+static void ix_best(const kb *k, const rs_query *r, uint32_t a0,
+                    uint64_t any, const uint64_t *held,
+                    const uint64_t *pheld, uint64_t pany, double *best,
+                    double *best_pairs)
+{
+    double W = r->q->weight, bv = 0, bp = 0;
+    for (uint64_t m = any; m; m &= m - 1) {
+        unsigned b = (unsigned)__builtin_ctzll(m);
+        double aw = k->alts[a0 + b].weight, ov = held_weight(r, held[b]);
+        /* r->qw_pos: ov > 0, and aw >= ov (its terms' weights) */
+        if (!r->qw_pos && (aw <= 0 || ov == 0))
+            continue;
+        double v = ov / W * (0.6 + 0.4 * (ov / aw));
+        if (v > bv)
+            bv = v;
+    }
+    for (pany &= any; pany; pany &= pany - 1) {
+        unsigned b = (unsigned)__builtin_ctzll(pany);
+        double pairs = pairs_sum(r, pheld[b]);
+        if (pairs > bp && (r->qw_pos || (k->alts[a0 + b].weight > 0 &&
+                                         held_weight(r, held[b]) != 0)))
+            bp = pairs;
+    }
+    *best = bv;
+    *best_pairs = bp;
+}
+
+/* ix_best when a pair sum may depend on its order or a pair is twice in
+ * the query: an alternate holding two words of a pair is read for its
+ * pairs (alt_pairs) as score_alts reads it, with score_alts' skip. */
+static void ix_best_read(const kb *k, kb_scratch *s, const rs_query *r,
+                         uint32_t a0, uint64_t any, const uint64_t *held,
+                         double got, double held_pairs, double *best,
+                         double *best_pairs)
+{
+    const kb_query *q = r->q;
+    double bv = 0, bp = 0, W = q->weight;
+    int pairs_full = held_pairs <= 0;
+    for (; any; any &= any - 1) {
+        unsigned b = (unsigned)__builtin_ctzll(any);
+        const kb_alt *al = &k->alts[a0 + b];
+        const uint32_t *t = k->alt_terms + al->off;
+        double aw = al->weight, pairs = 0, ov;
+        if (aw <= 0)
+            continue;
+        if (pairs_full) {
+            double m = got < aw ? got : aw;
+            if (m / W * (0.6 + 0.4 * (m / aw)) * (1 + 1e-6) <= bv)
+                continue;   /* can raise neither */
+        }
+        ov = held_weight(r, held[b]);
+        if (alt_must_read(r, held[b]))
+            pairs = alt_pairs(s, q, t, t + al->n);
+        if (ov == 0)
+            continue;
+        double v = ov / W * (0.6 + 0.4 * (ov / aw));
+        if (v > bv)
+            bv = v;
+        if (pairs > bp) {
+            bp = pairs;
+            pairs_full = r->pairs_exact && bp >= held_pairs;
+        }
+    }
+    *best = bv;
+    *best_pairs = bp;
+}
+
+/* score_alts through the alternates' index (r->ix, entry of at most
+ * KB_ALTIX_MAX_ALTS alternates): the query terms each alternate holds
+ * come from the entry's distinct terms, its query pairs from the
+ * entry's pairs; an alternate holding no query term is not visited
+ * (score_alts reads it and passes on). */
+static void score_alts_ix(const kb *k, kb_scratch *s, kb_cand *c,
+                          const rs_query *r, double got, double held_pairs)
+{
+    const kb_query *q = r->q;
+    uint32_t e = c->entry, a0 = k->entry_alt_off[e], loc[64];
+    uint64_t held[KB_ALTIX_MAX_ALTS], pheld[KB_ALTIX_MAX_ALTS], tmask[64];
+    uint64_t n = s->qterms.n, found = 0, pany = 0;
+    size_t na = k->entry_alt_off[e + 1] - a0;
+    uint64_t h = (r->always | c->hold) &
+                 (n < 64 ? ((uint64_t)1 << n) - 1 : ~(uint64_t)0);
+    uint64_t any = ix_held(k, s, e, h, held, loc, tmask, &found);
+    if (s->skip_alt >= a0 && s->skip_alt < (long)(a0 + na))
+        any &= ~((uint64_t)1 << (s->skip_alt - a0));
+    double best, best_pairs;
+    if (r->pairs_ix) {
+        pany = ix_pairs(k, r, e, found, loc, tmask, pheld);
+        ix_best(k, r, a0, any, held, pheld, pany, &best, &best_pairs);
+    } else {
+        ix_best_read(k, s, r, a0, any, held, got, held_pairs, &best,
+                     &best_pairs);
+    }
+    s->n_altix++;
+    c->alt = (float)best;
+    c->bigram = q->bi_weight > 0 ? (float)(best_pairs / q->bi_weight) : 0;
+}
+
 /* c's score; got and held_pairs: cand_held's. */
 static void score_candidate(const kb *k, kb_scratch *s, kb_cand *c,
                             const rs_query *r, double got, double held_pairs)
@@ -250,7 +541,11 @@ static void score_candidate(const kb *k, kb_scratch *s, kb_cand *c,
     const kb_query *q = r->q;
     const kb_params *p = &k->params;
     c->bm25 = (float)(c->bm25 / q->weight);
-    if (k->features & KB_FEAT_ALTS) {
+    if ((k->features & KB_FEAT_ALTS) && r->ix &&
+        k->entry_alt_off[c->entry + 1] - k->entry_alt_off[c->entry] <=
+            KB_ALTIX_MAX_ALTS) {
+        score_alts_ix(k, s, c, r, got, held_pairs);
+    } else if (k->features & KB_FEAT_ALTS) {
         score_alts(k, s, c, r, got, held_pairs);
     } else {
         c->alt = c->bm25;
@@ -286,21 +581,49 @@ void kb_cand_sort(kb_cand *c, size_t n)
     }
 }
 
+/* Among n increasing weights w: the highest <= got if above 0 (*below)
+ * and the lowest above got (*above), each left as it is when none (the
+ * loop of alts_bound gives the same). */
+static void sorted_around(const float *w, uint32_t n, double got,
+                          double *below, double *above)
+{
+    uint32_t lo = 0, m = n;        /* lo: the first weight above got */
+    while (m > 0) {
+        uint32_t half = m / 2;
+        if (w[lo + half] <= got) {
+            lo += half + 1;
+            m -= half + 1;
+        } else {
+            m = half;
+        }
+    }
+    if (lo > 0 && w[lo - 1] > 0)
+        *below = w[lo - 1];
+    if (lo < n)
+        *above = w[lo];
+}
+
 /* The highest alternate score entry e can get when its alternates hold
  * at most got of the query: an alternate of weight w <= got scores at
  * most w / W, a heavier one at most got / W x (0.6 + 0.4 got / w). */
 static double alts_bound(const kb *k, uint32_t e, double got, double W)
 {
     double below = 0, above = 0;   /* 0: none */
-    const kb_alt *al = k->alts + k->entry_alt_off[e];
-    const kb_alt *end = k->alts + k->entry_alt_off[e + 1];
-    for (; al < end; al++) {
-        double w = al->weight;
-        if (w <= got) {
-            if (w > below)
-                below = w;
-        } else if (above == 0 || w < above) {
-            above = w;
+    if (k->altix_w) {
+        sorted_around(k->altix_w + k->entry_alt_off[e],
+                      k->entry_alt_off[e + 1] - k->entry_alt_off[e], got,
+                      &below, &above);
+    } else {
+        const kb_alt *al = k->alts + k->entry_alt_off[e];
+        const kb_alt *end = k->alts + k->entry_alt_off[e + 1];
+        for (; al < end; al++) {
+            double w = al->weight;
+            if (w <= got) {
+                if (w > below)
+                    below = w;
+            } else if (above == 0 || w < above) {
+                above = w;
+            }
         }
     }
     double v = below / W;
@@ -365,7 +688,7 @@ void kb_rescore(const kb *k, kb_scratch *s, const kb_query *q,
     kb_cand_sort(c, n);
     double top[3] = {-1, -1, -1};
     int all = s->rescore_all;
-    s->n_rescored = 0;
+    s->n_rescored = s->n_altix = 0;
     for (size_t i = 0; i < n; i++) {
         double bound = c[i].score, got = 0, held = 0;
         if (alts && (all || bound >= top[2])) {

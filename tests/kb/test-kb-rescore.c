@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "kb-impl.h"
 
@@ -233,6 +234,94 @@ Test(kb_rescore, words_after_the_64th_count_as_the_first_do)
     kb_scratch_free(all);
     kb_free(k);
     char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* ---- the alternates' index (kb-altix.c) ------------------------------- */
+
+/* Every question of the file: rescoring through the alternates' index
+ * and by reading every alternate (no_altix), the same pruning, give the
+ * same candidates bit for bit (entry, BM25F share, alternate and pair
+ * shares, score).  Returns the candidates scored through the index (it
+ * must be used, or this proves nothing). */
+static size_t check_index(const char *dir, const char *questions, int tsv)
+{
+    kb *k = kb_load(dir, NULL);
+    kb_scratch *ix = kb_scratch_new(), *rd = kb_scratch_new();
+    FILE *f = fopen(questions, "r");
+    cr_assert_not_null(k);
+    cr_assert(ix && rd && f);
+    cr_assert_not_null(k->altix_off, "%s: no index built", dir);
+    rd->no_altix = 1;
+    char line[2048];
+    size_t n = 0, bad = 0, used = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, tsv ? "\t\r\n" : "\r\n")] = '\0';
+        if (line[0] == '#' || !line[0])
+            continue;
+        kb_result a, b;
+        cr_assert_eq(kb_match(k, ix, line, strlen(line), &a), 0);
+        cr_assert_eq(kb_match(k, rd, line, strlen(line), &b), 0);
+        cr_assert_eq(rd->n_altix, 0);
+        used += ix->n_altix;
+        n++;
+        int same = same_result(&a, &b) && ix->n_cand == rd->n_cand &&
+                   ix->n_rescored == rd->n_rescored;
+        for (size_t i = 0; same && i < ix->n_cand; i++) {
+            const kb_cand *x = &ix->cand[i], *y = &rd->cand[i];
+            same = x->entry == y->entry && x->bm25 == y->bm25 &&
+                   x->alt == y->alt && x->bigram == y->bigram &&
+                   x->score == y->score;
+        }
+        if (!same) {
+            bad++;
+            cr_log_error("differs: \"%s\"", line);
+        }
+    }
+    fclose(f);
+    cr_assert_gt(n, 0);
+    cr_assert_eq(bad, 0, "%zu of %zu queries", bad, n);
+    kb_scratch_free(ix);
+    kb_scratch_free(rd);
+    kb_free(k);
+    return used;
+}
+
+Test(kb_rescore, the_index_gives_what_reading_gives_on_the_bundled_kb)
+{
+    cr_assert_gt(check_index("knowledge", "tests/eval/dev.tsv", 1), 0);
+    cr_assert_gt(check_index("knowledge", "tests/eval/chat.tsv", 1), 0);
+}
+
+/* Pairs: once, repeated in an alternate, twice in the query (each
+ * alternate then read), a word paired with itself. */
+Test(kb_rescore, the_index_finds_the_pairs_reading_finds)
+{
+    char path[] = "/tmp/faqbot-altix-pairs-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    cr_assert_not_null(f);
+    cr_assert_geq(fputs("swaddle wrap\nwrap swaddle\nswaddle wrap tight\n"
+                        "wrap swaddle wrap swaddle\nswaddle swaddle wrap\n"
+                        "loose blanket swaddle\nbath water bath water\n"
+                        "fold a loose blanket over the shoulder\n", f), 0);
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_gt(check_index(PAIRS, path, 0), 0);
+    cr_assert_eq(unlink(path), 0);
+}
+
+Test(kb_rescore, the_index_gives_what_reading_gives_on_a_generated_kb)
+{
+    char dir[] = "/tmp/faqbot-altix-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[256], cmd[512];
+    snprintf(cmd, sizeof cmd, "python3 tests/kb/bench/gen-synthetic.py %s "
+             "2000 13 >/dev/null", dir);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/queries.txt", dir);
+    cr_assert_gt(check_index(dir, path, 0), 0);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
 }

@@ -1,0 +1,215 @@
+/*
+ * kb-altix.c - the alternates' index of a small kb: per entry, its
+ * alternates' distinct terms in increasing order, each with the bitmask
+ * of the entry's alternates holding it.  Rescoring (kb-rescore.c) then
+ * finds which alternates hold which query words from the entry's few
+ * distinct terms instead of reading every alternate's words, and reads
+ * an alternate's words only when two words of a query pair are in it.
+ * Its adjacent pairs likewise (a pair of places among the entry's
+ * distinct terms), so that pairs are found without reading either.
+ * Built at load when the kb's alternate words are few (its memory, 12
+ * bytes a distinct term or pair of an entry, stays small); entries of
+ * more than 64 alternates (KB_ALTIX_MAX_ALTS) or 65,535 words get none:
+ * they are read whole.  And each entry's alternate weights sorted, for
+ * rescoring's bound (kb-rescore.c alts_bound).
+ */
+#include "kb-impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Shell sort (Ciura's gaps): an entry has a few hundred keys at most,
+ * and qsort's calls through a pointer cost more here (start-up). */
+static void keys_sort(uint64_t *v, size_t n)
+{
+    static const size_t gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
+    for (size_t g = 0; g < sizeof gaps / sizeof *gaps; g++) {
+        size_t gap = gaps[g];
+        for (size_t i = gap; i < n; i++) {
+            uint64_t x = v[i];
+            size_t j = i;
+            for (; j >= gap && v[j - gap] > x; j -= gap)
+                v[j] = v[j - gap];
+            v[j] = x;
+        }
+    }
+}
+
+/* Entry e's (term << 6 | alternate) keys into keys (room for all its
+ * alternates' words), sorted; returns how many. */
+static size_t entry_keys(const kb *k, uint32_t e, uint64_t *keys)
+{
+    uint32_t a0 = k->entry_alt_off[e], a1 = k->entry_alt_off[e + 1];
+    size_t n = 0;
+    for (uint32_t a = a0; a < a1; a++) {
+        const kb_alt *al = &k->alts[a];
+        for (uint32_t i = 0; i < al->n; i++)
+            keys[n++] = (uint64_t)k->alt_terms[al->off + i] << 6 | (a - a0);
+    }
+    keys_sort(keys, n);
+    return n;
+}
+
+/* Sorted keys (key << 6 | alternate) merged into distinct keys and the
+ * masks of the alternates holding each, appended at *at. */
+static void keys_merge(const uint64_t *keys, size_t n, uint32_t *key,
+                       uint64_t *mask, size_t *at)
+{
+    size_t j = *at;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t t = (uint32_t)(keys[i] >> 6);
+        uint64_t bit = (uint64_t)1 << (keys[i] & 63);
+        if (j == *at || key[j - 1] != t) {
+            key[j] = t;
+            mask[j++] = bit;
+        } else {
+            mask[j - 1] |= bit;
+        }
+    }
+    *at = j;
+}
+
+/* Where term t is among n sorted distinct terms (it is there). */
+static uint32_t term_at(const uint32_t *term, uint32_t n, uint32_t t)
+{
+    uint32_t lo = 0;
+    while (n > 1) {
+        uint32_t half = n / 2;
+        lo = term[lo + half] <= t ? lo + half : lo;
+        n -= half;
+    }
+    return lo;
+}
+
+/* Entry e's adjacent pairs (first term's place << 16 | second's, places
+ * among its distinct terms from j0) as sorted keys; returns how many. */
+static size_t pair_keys(const kb *k, uint32_t e, uint32_t j0, uint32_t nd,
+                        uint64_t *keys)
+{
+    uint32_t a0 = k->entry_alt_off[e], a1 = k->entry_alt_off[e + 1];
+    const uint32_t *term = k->altix_term + j0;
+    size_t n = 0;
+    for (uint32_t a = a0; a < a1; a++) {
+        const uint32_t *t = k->alt_terms + k->alts[a].off;
+        for (uint32_t i = 0; i + 1 < k->alts[a].n; i++) {
+            uint64_t x = term_at(term, nd, t[i]), y = term_at(term, nd,
+                                                               t[i + 1]);
+            keys[n++] = (x << 16 | y) << 6 | (a - a0);
+        }
+    }
+    keys_sort(keys, n);
+    return n;
+}
+
+/* Entry e's distinct terms and pairs, with their masks, appended at *at
+ * and *pat. */
+static void entry_index(kb *k, uint32_t e, uint64_t *keys, size_t *at,
+                        size_t *pat)
+{
+    size_t j0 = *at;
+    keys_merge(keys, entry_keys(k, e, keys), k->altix_term, k->altix_mask,
+               at);
+    keys_merge(keys, pair_keys(k, e, (uint32_t)j0, (uint32_t)(*at - j0),
+                               keys),
+               k->altix_pair, k->altix_pmask, pat);
+}
+
+/* Largest alternate word count of an entry that may be indexed, and its
+ * total: the words of its alternates, or 0 when it has too many. */
+static size_t entry_words(const kb *k, uint32_t e, size_t *most)
+{
+    uint32_t a0 = k->entry_alt_off[e], a1 = k->entry_alt_off[e + 1];
+    size_t n = 0;
+    if (a1 - a0 > KB_ALTIX_MAX_ALTS)
+        return 0;
+    for (uint32_t a = a0; a < a1; a++)
+        n += k->alts[a].n;
+    if (n > UINT16_MAX)
+        return 0;   /* a pair's places must fit 16 bits each */
+    if (n > *most)
+        *most = n;
+    return n;
+}
+
+static int float_cmp(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* Each entry's alternate weights, sorted. */
+static void sorted_weights(kb *k)
+{
+    for (size_t a = 0; a < k->n_alts; a++)
+        k->altix_w[a] = k->alts[a].weight;
+    for (size_t e = 0; e < k->n_entries; e++) {
+        uint32_t a0 = k->entry_alt_off[e], a1 = k->entry_alt_off[e + 1];
+        qsort(k->altix_w + a0, a1 - a0, sizeof *k->altix_w, float_cmp);
+    }
+}
+
+static void shrink(void **p, size_t n, size_t size)
+{
+    void *q = realloc(*p, (n ? n : 1) * size);
+    if (q)
+        *p = q;
+}
+
+/* Caller frees with kb_altix_free (kb_index_free). */
+int kb_altix_build(kb *k)
+{
+    size_t ne = k->n_entries, total = 0, most = 0, at = 0, pat = 0;
+    uint64_t *keys = NULL;
+    int rc = -1;
+    for (uint32_t e = 0; e < ne; e++)
+        total += entry_words(k, e, &most);
+    if (total == 0 || total > KB_ALTIX_MAX_WORDS)
+        return 0;   /* nothing to index, or too big to be worth it */
+    k->altix_off = calloc(ne + 1, sizeof *k->altix_off);
+    k->altix_term = malloc(total * sizeof *k->altix_term);
+    k->altix_mask = malloc(total * sizeof *k->altix_mask);
+    k->altix_poff = calloc(ne + 1, sizeof *k->altix_poff);
+    k->altix_pair = malloc(total * sizeof *k->altix_pair);
+    k->altix_pmask = malloc(total * sizeof *k->altix_pmask);
+    k->altix_w = malloc(k->n_alts * sizeof *k->altix_w);
+    keys = malloc(most * sizeof *keys);
+    if (!k->altix_off || !k->altix_term || !k->altix_mask ||
+        !k->altix_poff || !k->altix_pair || !k->altix_pmask ||
+        !k->altix_w || !keys)
+        goto done;
+    sorted_weights(k);
+    for (uint32_t e = 0; e < ne; e++) {
+        size_t unused = 0;
+        if (entry_words(k, e, &unused))
+            entry_index(k, e, keys, &at, &pat);
+        k->altix_off[e + 1] = (uint32_t)at;
+        k->altix_poff[e + 1] = (uint32_t)pat;
+    }
+    /* shrink to the distinct terms and pairs (keeping the larger block
+     * should a smaller realloc fail) */
+    shrink((void **)&k->altix_term, at, sizeof *k->altix_term);
+    shrink((void **)&k->altix_mask, at, sizeof *k->altix_mask);
+    shrink((void **)&k->altix_pair, pat, sizeof *k->altix_pair);
+    shrink((void **)&k->altix_pmask, pat, sizeof *k->altix_pmask);
+    rc = 0;
+done:
+    free(keys);
+    if (rc < 0)
+        kb_altix_free(k);
+    return rc;
+}
+
+void kb_altix_free(kb *k)
+{
+    free(k->altix_off);
+    free(k->altix_term);
+    free(k->altix_mask);
+    free(k->altix_poff);
+    free(k->altix_pair);
+    free(k->altix_pmask);
+    free(k->altix_w);
+    k->altix_w = NULL;
+    k->altix_off = k->altix_poff = NULL;
+    k->altix_term = k->altix_pair = NULL;
+    k->altix_mask = k->altix_pmask = NULL;
+}
