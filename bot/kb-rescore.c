@@ -312,16 +312,6 @@ static int alt_must_read(const rs_query *r, uint64_t m)
     return 0;
 }
 
-/* The weight of the query terms of bits m (exact: one term, or
- * r->ix). */
-static double words_sum(const rs_query *r, uint64_t m)
-{
-    double g = 0;
-    for (; m; m &= m - 1)
-        g += r->qw[__builtin_ctzll(m)];
-    return g;
-}
-
 /* The weight of the query's adjacent pairs in one alternate, terms t ..
  * end, each pair once (alt_scan's *pairs; every query term is among the
  * first 64). */
@@ -344,13 +334,15 @@ static double alt_pairs(kb_scratch *s, const kb_query *q,
 
 /* Entry e's query terms (bits h of the first 64) and the bitmask of its
  * alternates holding each, from its distinct terms (binary search):
- * held[i] gets bit b of each term alternate i holds; each term found
+ * held[i] gets bit b of each term alternate i holds, ov[i] their
+ * weight (summed in the terms' order: exact, r->ix); each term found
  * gets its bit in *found, its place among e's terms in loc[b] and its
  * alternates in tmask[b].
- * Returns the alternates holding any (held[] is set for those only). */
-static uint64_t ix_held(const kb *k, const kb_scratch *s, uint32_t e,
-                        uint64_t h, uint64_t *held, uint32_t *loc,
-                        uint64_t *tmask, uint64_t *found)
+ * Returns the alternates holding any (held[], ov[] are set for those
+ * only). */
+static uint64_t ix_held(const kb *k, const kb_scratch *s, const rs_query *r,
+                        uint32_t e, uint64_t h, uint64_t *held, double *ov,
+                        uint32_t *loc, uint64_t *tmask, uint64_t *found)
 {
     const uint32_t *term = k->altix_term;
     uint32_t j0 = k->altix_off[e], n0 = k->altix_off[e + 1] - j0;
@@ -366,13 +358,20 @@ static uint64_t ix_held(const kb *k, const kb_scratch *s, uint32_t e,
         if (!n || term[lo] != t)
             continue;
         uint64_t m = k->altix_mask[lo], bit = (uint64_t)1 << b;
+        double w = r->qw[b];
         loc[b] = lo - j0;
         tmask[b] = m;
         *found |= bit;
-        for (uint64_t f = m & ~any; f; f &= f - 1)   /* first term */
-            held[__builtin_ctzll(f)] = bit;
-        for (uint64_t o = m & any; o; o &= o - 1)
-            held[__builtin_ctzll(o)] |= bit;
+        for (uint64_t f = m & ~any; f; f &= f - 1) {   /* first term */
+            unsigned a = (unsigned)__builtin_ctzll(f);
+            held[a] = bit;
+            ov[a] = w;
+        }
+        for (uint64_t o = m & any; o; o &= o - 1) {
+            unsigned a = (unsigned)__builtin_ctzll(o);
+            held[a] |= bit;
+            ov[a] += w;
+        }
         any |= m;
     }
     return any;
@@ -423,32 +422,30 @@ static double pairs_sum(const rs_query *r, uint64_t m)
     return g;
 }
 
-/* What one query term set m of an alternate weighs (exact: one term, or
- * r->ix). */
-static inline double held_weight(const rs_query *r, uint64_t m)
-{
-    return m & (m - 1) ? words_sum(r, m) : (double)r->qw[__builtin_ctzll(m)];
-}
-
 /* Best alternate score and pairs of an entry, from the query terms and
- * pairs each of its alternates holds (held, pheld; pany: those with a
- * pair), alternates `any` from a0: r->ix and r->pairs_ix, so
+ * pairs each of its alternates holds (weights ovs, pairs pheld; pany:
+ * those with a pair), alternates `any` from a0: r->ix and r->pairs_ix, so
  * every sum is what reading the alternate gives.  Each alternate is
  * scored (score_alts' skip passes over only those that cannot raise
  * either best: the same maxima). */
 static void ix_best(const kb *k, const rs_query *r, uint32_t a0,
-                    uint64_t any, const uint64_t *held,
+                    uint64_t any, const double *ovs,
                     const uint64_t *pheld, uint64_t pany, double *best,
                     double *best_pairs)
 {
     double W = r->q->weight, bv = 0, bp = 0;
     for (uint64_t m = any; m; m &= m - 1) {
         unsigned b = (unsigned)__builtin_ctzll(m);
-        double aw = k->alts[a0 + b].weight, ov = held_weight(r, held[b]);
-        /* r->qw_pos: ov > 0, and aw >= ov (its terms' weights) */
+        double aw = k->alts[a0 + b].weight, ov = ovs[b];
+        /* r->qw_pos: ov > 0, and aw > 0 (it holds a word of weight > 0) */
         if (!r->qw_pos && (aw <= 0 || ov == 0))
             continue;
-        double v = ov / W * (0.6 + 0.4 * (ov / aw));
+        /* v <= ov / W x (1 + 1e-7): ov / aw exceeds 1 by a rounding of
+         * aw at most */
+        double share = ov / W;
+        if (share * (1 + 1e-6) <= bv)
+            continue;
+        double v = share * (0.6 + 0.4 * (ov / aw));
         if (v > bv)
             bv = v;
     }
@@ -456,7 +453,7 @@ static void ix_best(const kb *k, const rs_query *r, uint32_t a0,
         unsigned b = (unsigned)__builtin_ctzll(pany);
         double pairs = pairs_sum(r, pheld[b]);
         if (pairs > bp && (r->qw_pos || (k->alts[a0 + b].weight > 0 &&
-                                         held_weight(r, held[b]) != 0)))
+                                         ovs[b] != 0)))
             bp = pairs;
     }
     *best = bv;
@@ -468,8 +465,8 @@ static void ix_best(const kb *k, const rs_query *r, uint32_t a0,
  * pairs (alt_pairs) as score_alts reads it, with score_alts' skip. */
 static void ix_best_read(const kb *k, kb_scratch *s, const rs_query *r,
                          uint32_t a0, uint64_t any, const uint64_t *held,
-                         double got, double held_pairs, double *best,
-                         double *best_pairs)
+                         const double *ovs, double got, double held_pairs,
+                         double *best, double *best_pairs)
 {
     const kb_query *q = r->q;
     double bv = 0, bp = 0, W = q->weight;
@@ -486,7 +483,7 @@ static void ix_best_read(const kb *k, kb_scratch *s, const rs_query *r,
             if (m / W * (0.6 + 0.4 * (m / aw)) * (1 + 1e-6) <= bv)
                 continue;   /* can raise neither */
         }
-        ov = held_weight(r, held[b]);
+        ov = ovs[b];
         if (alt_must_read(r, held[b]))
             pairs = alt_pairs(s, q, t, t + al->n);
         if (ov == 0)
@@ -508,6 +505,7 @@ static void ix_best_read(const kb *k, kb_scratch *s, const rs_query *r,
  * come from the entry's distinct terms, its query pairs from the
  * entry's pairs; an alternate holding no query term is not visited
  * (score_alts reads it and passes on). */
+__attribute__((noinline))   /* kept out of score_alts' registers */
 static void score_alts_ix(const kb *k, kb_scratch *s, kb_cand *c,
                           const rs_query *r, double got, double held_pairs)
 {
@@ -518,15 +516,16 @@ static void score_alts_ix(const kb *k, kb_scratch *s, kb_cand *c,
     size_t na = k->entry_alt_off[e + 1] - a0;
     uint64_t h = (r->always | c->hold) &
                  (n < 64 ? ((uint64_t)1 << n) - 1 : ~(uint64_t)0);
-    uint64_t any = ix_held(k, s, e, h, held, loc, tmask, &found);
+    double ovs[KB_ALTIX_MAX_ALTS];
+    uint64_t any = ix_held(k, s, r, e, h, held, ovs, loc, tmask, &found);
     if (s->skip_alt >= a0 && s->skip_alt < (long)(a0 + na))
         any &= ~((uint64_t)1 << (s->skip_alt - a0));
     double best, best_pairs;
     if (r->pairs_ix) {
         pany = ix_pairs(k, r, e, found, loc, tmask, pheld);
-        ix_best(k, r, a0, any, held, pheld, pany, &best, &best_pairs);
+        ix_best(k, r, a0, any, ovs, pheld, pany, &best, &best_pairs);
     } else {
-        ix_best_read(k, s, r, a0, any, held, got, held_pairs, &best,
+        ix_best_read(k, s, r, a0, any, held, ovs, got, held_pairs, &best,
                      &best_pairs);
     }
     s->n_altix++;
