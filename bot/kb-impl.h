@@ -316,6 +316,8 @@ struct kb {
                               each term starts (NULL when n_seg is 1) */
     float *post_imp;
     float *term_max;       /* highest impact of each term (pruning) */
+    int imp_pos;           /* every posting's impact is above 0 (then
+                              kb-topk.c need not check each) */
 
     /* alternate questions */
     kb_alt *alts;

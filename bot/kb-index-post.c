@@ -178,10 +178,11 @@ static void ix_ptf_get(const ix_ptf *pt, uint32_t p, uint8_t tf[KB_NFIELDS])
 
 /* Step 2: every posting's impact, term after term, from its frequencies
  * and its entry's field norms (norm: KB_NFIELDS a entry); the codes are
- * given back as they are read. */
+ * given back as they are read.  k->imp_pos: whether all are above 0. */
 static void ix_impacts(kb *k, ix_ptf *pt, const double *norm,
                        const double *avg)
 {
+    k->imp_pos = 1;
     for (uint32_t t = 0; t < k->n_terms; t++) {
         ix_pages_give(pt->tf, &pt->gone, k->post_off[t]);
         for (uint32_t h = 0; h < k->n_seg; h++) {
@@ -193,6 +194,7 @@ static void ix_impacts(kb *k, ix_ptf *pt, const double *norm,
                 float imp = ix_impact(k, t, tf, &norm[(size_t)e * KB_NFIELDS],
                                       avg);
                 k->post_imp[p] = imp;
+                k->imp_pos &= imp > 0;
                 if (imp > k->term_max[t])
                     k->term_max[t] = imp;
             }

@@ -88,46 +88,70 @@ static inline int acc_empty(const kb_acc *a)
     return b == 0;
 }
 
+/* One segment of add_all for the query's first cursor: every
+ * accumulator is still empty, so its impact is stored, not added (0 +
+ * imp is imp).  check: an impact may be <= 0 (then it is passed over,
+ * which keeps acc > 0 <=> listed); a constant, so each loop is made for
+ * it. */
+static inline size_t seg_first(kb_acc *acc, uint32_t *tl, size_t n,
+                               const uint16_t *lo, const float *im, size_t m,
+                               uint32_t base, uint32_t bit, int check)
+{
+    for (size_t i = 0; i < m; i++) {
+        float imp = im[i];
+        if (check && !(imp > 0))
+            continue;
+        uint32_t d = base | lo[i];
+        acc[d] = (kb_acc){imp, bit};
+        tl[n++] = d;
+    }
+    return n;
+}
+
+/* One segment of add_all for a later cursor (check: seg_first's). */
+static inline size_t seg_more(kb_acc *acc, uint32_t *tl, size_t n,
+                              const uint16_t *lo, const float *im, size_t m,
+                              uint32_t base, uint32_t bit, int check)
+{
+    for (size_t i = 0; i < m; i++) {
+        float imp = im[i];
+        if (check && !(imp > 0))
+            continue;
+        uint32_t d = base | lo[i];
+        kb_acc *e = &acc[d];
+        tl[n] = d;
+        n += acc_empty(e);
+        float v = e->v + imp;
+        e->v = v;
+        e->hold |= bit;
+    }
+    return n;
+}
+
 /* Add cursor c's impacts to every entry it lists; new entries go to
- * s->touched[*nt...].  With first (the query's first cursor) every
- * accumulator is still empty: its impact is stored, not added (0 + imp
- * is imp).  No best score is kept: kth_best's floor makes a cut that
- * cannot happen about as cheap to find out as the max per posting. */
+ * s->touched[*nt...]; first: the query's first cursor.  Impacts are
+ * checked for > 0 only when some may not be (k->imp_pos).  No best
+ * score is kept: kth_best's floor makes a cut that cannot happen about
+ * as cheap to find out as the max per posting. */
 static void add_all(const kb *k, kb_scratch *s, const kb_cursor *c,
                     size_t *nt, int first)
 {
     kb_acc *acc = s->acc;
     uint32_t *tl = s->touched, bit = c->bit;
     size_t n = *nt;
+    int check = !k->imp_pos;
     for (uint32_t h = 0; h < k->n_seg; h++) {
         uint32_t a, z, base = h << k->post_shift;
         seg_range(k, c, h, &a, &z);
         const uint16_t *lo = k->post_lo + a;
         const float *im = k->post_imp + a;
         size_t m = z > a ? z - a : 0;
-        if (first) {
-            for (size_t i = 0; i < m; i++) {
-                float imp = im[i];
-                if (!(imp > 0))
-                    continue;   /* keeps acc > 0 <=> listed */
-                uint32_t d = base | lo[i];
-                acc[d] = (kb_acc){imp, bit};
-                tl[n++] = d;
-            }
-            continue;
-        }
-        for (size_t i = 0; i < m; i++) {
-            float imp = im[i];
-            if (!(imp > 0))
-                continue;   /* keeps acc > 0 <=> listed */
-            uint32_t d = base | lo[i];
-            kb_acc *e = &acc[d];
-            tl[n] = d;
-            n += acc_empty(e);
-            float v = e->v + imp;
-            e->v = v;
-            e->hold |= bit;
-        }
+        if (first)
+            n = check ? seg_first(acc, tl, n, lo, im, m, base, bit, 1)
+                      : seg_first(acc, tl, n, lo, im, m, base, bit, 0);
+        else
+            n = check ? seg_more(acc, tl, n, lo, im, m, base, bit, 1)
+                      : seg_more(acc, tl, n, lo, im, m, base, bit, 0);
     }
     *nt = n;
 }

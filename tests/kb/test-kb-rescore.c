@@ -325,3 +325,43 @@ Test(kb_rescore, the_index_gives_what_reading_gives_on_a_generated_kb)
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
 }
+
+/* ---- kb-topk.c: impacts not checked when all are above 0 -------------- */
+
+/* Every impact of the bundled kb is above 0 (BM25F: idf > 0, tf > 0), so
+ * kb_topk skips the per-posting check (k->imp_pos); with the check made
+ * (imp_pos cleared) every dev question gets the same candidates. */
+Test(kb_rescore, topk_without_the_impact_check_gives_the_same)
+{
+    kb *k = kb_load("knowledge", NULL);
+    kb_scratch *s = kb_scratch_new(), *t = kb_scratch_new();
+    FILE *f = fopen("tests/eval/dev.tsv", "r");
+    cr_assert(k && s && t && f);
+    cr_assert_eq(k->imp_pos, 1);
+    for (size_t p = 0; p < k->post_off[k->n_terms]; p++)
+        cr_assert_gt(k->post_imp[p], 0.0f);
+    char line[2048];
+    size_t n = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\t\r\n")] = '\0';
+        if (line[0] == '#' || !line[0])
+            continue;
+        kb_result a, b;
+        k->imp_pos = 1;
+        cr_assert_eq(kb_match(k, s, line, strlen(line), &a), 0);
+        k->imp_pos = 0;
+        cr_assert_eq(kb_match(k, t, line, strlen(line), &b), 0);
+        cr_assert(same_result(&a, &b), "\"%s\"", line);
+        cr_assert_eq(s->n_cand, t->n_cand);
+        for (size_t i = 0; i < s->n_cand; i++)
+            cr_assert(s->cand[i].entry == t->cand[i].entry &&
+                      s->cand[i].score == t->cand[i].score &&
+                      s->cand[i].hold == t->cand[i].hold, "\"%s\"", line);
+        n++;
+    }
+    cr_assert_gt(n, 0);
+    fclose(f);
+    kb_scratch_free(s);
+    kb_scratch_free(t);
+    kb_free(k);
+}
