@@ -334,15 +334,17 @@ static double alt_pairs(kb_scratch *s, const kb_query *q,
 
 /* Entry e's query terms (bits h of the first 64) and the bitmask of its
  * alternates holding each, from its distinct terms (binary search):
- * held[i] gets bit b of each term alternate i holds, ov[i] their
+ * held[i] (held not NULL: inlined for a constant, so each case has its
+ * own loops) gets bit b of each term alternate i holds, ov[i] their
  * weight (summed in the terms' order: exact, r->ix); each term found
  * gets its bit in *found, its place among e's terms in loc[b] and its
  * alternates in tmask[b].
  * Returns the alternates holding any (held[], ov[] are set for those
  * only). */
-static uint64_t ix_held(const kb *k, const kb_scratch *s, const rs_query *r,
-                        uint32_t e, uint64_t h, uint64_t *held, double *ov,
-                        uint32_t *loc, uint64_t *tmask, uint64_t *found)
+static inline uint64_t ix_held(const kb *k, const kb_scratch *s,
+                               const rs_query *r, uint32_t e, uint64_t h,
+                               uint64_t *held, double *ov, uint32_t *loc,
+                               uint64_t *tmask, uint64_t *found)
 {
     const uint32_t *term = k->altix_term;
     uint32_t j0 = k->altix_off[e], n0 = k->altix_off[e + 1] - j0;
@@ -364,12 +366,14 @@ static uint64_t ix_held(const kb *k, const kb_scratch *s, const rs_query *r,
         *found |= bit;
         for (uint64_t f = m & ~any; f; f &= f - 1) {   /* first term */
             unsigned a = (unsigned)__builtin_ctzll(f);
-            held[a] = bit;
+            if (held)
+                held[a] = bit;
             ov[a] = w;
         }
         for (uint64_t o = m & any; o; o &= o - 1) {
             unsigned a = (unsigned)__builtin_ctzll(o);
-            held[a] |= bit;
+            if (held)
+                held[a] |= bit;
             ov[a] += w;
         }
         any |= m;
@@ -433,21 +437,24 @@ static void ix_best(const kb *k, const rs_query *r, uint32_t a0,
                     const uint64_t *pheld, uint64_t pany, double *best,
                     double *best_pairs)
 {
-    double W = r->q->weight, bv = 0, bp = 0;
+    double W = r->q->weight, bv = 0, bp = 0, low = 0;
     for (uint64_t m = any; m; m &= m - 1) {
         unsigned b = (unsigned)__builtin_ctzll(m);
         double aw = k->alts[a0 + b].weight, ov = ovs[b];
         /* r->qw_pos: ov > 0, and aw > 0 (it holds a word of weight > 0) */
         if (!r->qw_pos && (aw <= 0 || ov == 0))
             continue;
-        /* v <= ov / W x (1 + 1e-7): ov / aw exceeds 1 by a rounding of
-         * aw at most */
+        /* v <= ov / W x (1 + 1e-7) (ov / aw exceeds 1 by a rounding of
+         * aw at most): at or below low = bv / (1 + 1e-6) it cannot
+         * beat bv */
         double share = ov / W;
-        if (share * (1 + 1e-6) <= bv)
+        if (share <= low)
             continue;
         double v = share * (0.6 + 0.4 * (ov / aw));
-        if (v > bv)
+        if (v > bv) {
             bv = v;
+            low = bv / (1 + 1e-6);
+        }
     }
     for (pany &= any; pany; pany &= pany - 1) {
         unsigned b = (unsigned)__builtin_ctzll(pany);
@@ -517,7 +524,9 @@ static void score_alts_ix(const kb *k, kb_scratch *s, kb_cand *c,
     uint64_t h = (r->always | c->hold) &
                  (n < 64 ? ((uint64_t)1 << n) - 1 : ~(uint64_t)0);
     double ovs[KB_ALTIX_MAX_ALTS];
-    uint64_t any = ix_held(k, s, r, e, h, held, ovs, loc, tmask, &found);
+    uint64_t any = r->pairs_ix
+        ? ix_held(k, s, r, e, h, NULL, ovs, loc, tmask, &found)
+        : ix_held(k, s, r, e, h, held, ovs, loc, tmask, &found);
     if (s->skip_alt >= a0 && s->skip_alt < (long)(a0 + na))
         any &= ~((uint64_t)1 << (s->skip_alt - a0));
     double best, best_pairs;
