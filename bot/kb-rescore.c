@@ -40,7 +40,8 @@ static double pair_hits(kb_scratch *s, const kb_query *q, uint32_t a,
     return 0;
 }
 
-#define RS_MEMO 4   /* cand_held's answers kept (a power of two) */
+#define RS_MEMO_BITS 4
+#define RS_MEMO (1 << RS_MEMO_BITS)   /* cand_held's answers kept */
 
 /* What a query's rescoring reads again and again, worked out once. */
 typedef struct rs_query {
@@ -168,8 +169,8 @@ static void cand_held(rs_query *r, const kb_cand *c, double *got,
 {
     uint64_t h = r->always | c->hold, m = h;
     double g = 0, pw = 0;
-    unsigned slot = (unsigned)((h * 0x9E3779B97F4A7C15ull) >> 62) &
-                    (RS_MEMO - 1);
+    unsigned slot = (unsigned)((h * 0x9E3779B97F4A7C15ull) >>
+                               (64 - RS_MEMO_BITS));
     if (r->memo_ok[slot] && h == r->memo_h[slot]) {
         *got = r->memo_got[slot];
         *pairs = r->memo_pairs[slot];
