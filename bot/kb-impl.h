@@ -362,6 +362,11 @@ struct kb {
     size_t n_flag_terms, n_syn_terms;
     size_t n_age_rules;    /* rules with "max_age_days": the stated age
                               is only read (kb_age_days) when there are */
+    /* rules whose groups matching makes a stated age matter (kb-triage.c
+     * kb_triage_scan): the n_age_rules with "max_age_days", then
+     * n_age_veto clause rules with a veto (kb_triage_clauses' test) */
+    uint32_t *age_watch;
+    size_t n_age_veto;
 };
 
 /* First posting of term t whose entry is >= h << post_shift

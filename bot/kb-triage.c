@@ -170,12 +170,37 @@ static int tr_file(kb *k, const char *dir, kb_diag *d)
  * its phrases lexed with the synonyms' index (kb_lex_syn_index), then
  * the lexer's term flags (kb_lex_flags: the rules' terms are all
  * interned by now).  -1 on OOM. */
-int kb_triage_load(kb *k, const char *dir, kb_diag *d)
+/* k->age_watch: the age rules, then the clause rules with a veto (the
+ * rules age_may_matter reads).  0, -1 on OOM. */
+static int age_watch(kb *k)
 {
-    if (kb_lex_syn_index(k) < 0 || tr_file(k, dir, d) < 0)
-        return -1;
+    size_t n = 0;
+    k->n_age_rules = k->n_age_veto = 0;
     for (size_t i = 0; i < k->n_rules; i++)
         k->n_age_rules += k->rules[i].max_age_days > 0;
+    if (!k->n_age_rules)
+        return 0;   /* no age is ever read */
+    k->age_watch = malloc(k->n_rules * 2 * sizeof *k->age_watch);
+    if (!k->age_watch)
+        return -1;
+    for (size_t i = 0; i < k->n_rules; i++) {
+        if (k->rules[i].max_age_days > 0)
+            k->age_watch[n++] = (uint32_t)i;
+    }
+    for (size_t i = 0; i < k->n_rules; i++) {
+        const kb_trule *r = &k->rules[i];
+        if (!r->whole && r->none.n > 0) {
+            k->age_watch[n++] = (uint32_t)i;
+            k->n_age_veto++;
+        }
+    }
+    return 0;
+}
+
+int kb_triage_load(kb *k, const char *dir, kb_diag *d)
+{
+    if (kb_lex_syn_index(k) < 0 || tr_file(k, dir, d) < 0 || age_watch(k) < 0)
+        return -1;
     return kb_lex_flags(k);
 }
 
@@ -185,6 +210,9 @@ void kb_triage_free(kb *k)
     k->rules = NULL;
     k->n_rules = 0;
     k->n_age_rules = 0;
+    free(k->age_watch);
+    k->age_watch = NULL;
+    k->n_age_veto = 0;
 }
 
 int kb_trule_met(const kb_trule *r, const uint8_t *hit)
@@ -208,14 +236,20 @@ static int rule_fires(const kb_trule *r, const uint8_t *hit)
  * rule with "max_age_days" whose groups matched (named_rule reads the
  * age only then), or a clause rule that matched but was vetoed (then
  * kb_triage_clauses reads each clause with the message's age: its
- * any_vetoed test, the same).  A scan for matching alone (kb_match's
- * off-topic phrases) or with no such rule reads no age. */
+ * any_vetoed test, the same; a rule with no veto phrase has no veto).
+ * The rules to read are listed at load (k->age_watch).  A scan for
+ * matching alone (kb_match's off-topic phrases) or with no such rule
+ * reads no age. */
 static int age_may_matter(const kb *k, const uint8_t *hit)
 {
-    for (size_t i = 0; i < k->n_rules; i++) {
-        const kb_trule *r = &k->rules[i];
-        if ((r->max_age_days > 0 || (!r->whole && hit[r->none.gid])) &&
-            kb_trule_met(r, hit))
+    const uint32_t *w = k->age_watch, *veto = w + k->n_age_rules;
+    for (size_t i = 0; i < k->n_age_rules; i++) {
+        if (kb_trule_met(&k->rules[w[i]], hit))
+            return 1;
+    }
+    for (size_t i = 0; i < k->n_age_veto; i++) {
+        const kb_trule *r = &k->rules[veto[i]];
+        if (hit[r->none.gid] && kb_trule_met(r, hit))
             return 1;
     }
     return 0;
