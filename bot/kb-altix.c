@@ -35,21 +35,6 @@ static void keys_sort(uint64_t *v, size_t n)
     }
 }
 
-/* Entry e's (term << 6 | alternate) keys into keys (room for all its
- * alternates' words), sorted; returns how many. */
-static size_t entry_keys(const kb *k, uint32_t e, uint64_t *keys)
-{
-    uint32_t a0 = k->entry_alt_off[e], a1 = k->entry_alt_off[e + 1];
-    size_t n = 0;
-    for (uint32_t a = a0; a < a1; a++) {
-        const kb_alt *al = &k->alts[a];
-        for (uint32_t i = 0; i < al->n; i++)
-            keys[n++] = (uint64_t)k->alt_terms[al->off + i] << 6 | (a - a0);
-    }
-    keys_sort(keys, n);
-    return n;
-}
-
 /* Sorted keys (key << 6 | alternate) merged into distinct keys and the
  * masks of the alternates holding each, appended at *at. */
 static void keys_merge(const uint64_t *keys, size_t n, uint32_t *key,
@@ -69,49 +54,58 @@ static void keys_merge(const uint64_t *keys, size_t n, uint32_t *key,
     *at = j;
 }
 
-/* Where term t is among n sorted distinct terms (it is there). */
-static uint32_t term_at(const uint32_t *term, uint32_t n, uint32_t t)
+/* The build's scratch: keys (room for an entry's words) and, per term,
+ * the last entry it was seen in (1 + e) and its place among that
+ * entry's distinct terms. */
+typedef struct ax_build {
+    uint64_t *keys;
+    uint32_t *seen, *loc;
+} ax_build;
+
+/* Entry e's distinct terms, increasing, with the masks of the
+ * alternates holding each, appended at *at; b->loc gets their places. */
+static void entry_terms(kb *k, uint32_t e, ax_build *b, size_t *at)
 {
-    uint32_t lo = 0;
-    while (n > 1) {
-        uint32_t half = n / 2;
-        lo = term[lo + half] <= t ? lo + half : lo;
-        n -= half;
+    uint32_t a0 = k->entry_alt_off[e], a1 = k->entry_alt_off[e + 1];
+    size_t nd = 0, j0 = *at;
+    for (uint32_t a = a0; a < a1; a++) {
+        const uint32_t *t = k->alt_terms + k->alts[a].off;
+        for (uint32_t i = 0; i < k->alts[a].n; i++) {
+            if (b->seen[t[i]] != e + 1) {
+                b->seen[t[i]] = e + 1;
+                b->keys[nd++] = t[i];
+            }
+        }
     }
-    return lo;
+    keys_sort(b->keys, nd);
+    for (size_t j = 0; j < nd; j++) {
+        k->altix_term[j0 + j] = (uint32_t)b->keys[j];
+        k->altix_mask[j0 + j] = 0;
+        b->loc[b->keys[j]] = (uint32_t)j;
+    }
+    for (uint32_t a = a0; a < a1; a++) {
+        const uint32_t *t = k->alt_terms + k->alts[a].off;
+        for (uint32_t i = 0; i < k->alts[a].n; i++)
+            k->altix_mask[j0 + b->loc[t[i]]] |= (uint64_t)1 << (a - a0);
+    }
+    *at = j0 + nd;
 }
 
 /* Entry e's adjacent pairs (first term's place << 16 | second's, places
- * among its distinct terms from j0) as sorted keys; returns how many. */
-static size_t pair_keys(const kb *k, uint32_t e, uint32_t j0, uint32_t nd,
-                        uint64_t *keys)
+ * b->loc), with their masks, appended at *pat. */
+static void entry_pairs(kb *k, uint32_t e, ax_build *b, size_t *pat)
 {
     uint32_t a0 = k->entry_alt_off[e], a1 = k->entry_alt_off[e + 1];
-    const uint32_t *term = k->altix_term + j0;
     size_t n = 0;
     for (uint32_t a = a0; a < a1; a++) {
         const uint32_t *t = k->alt_terms + k->alts[a].off;
         for (uint32_t i = 0; i + 1 < k->alts[a].n; i++) {
-            uint64_t x = term_at(term, nd, t[i]), y = term_at(term, nd,
-                                                               t[i + 1]);
-            keys[n++] = (x << 16 | y) << 6 | (a - a0);
+            uint64_t x = b->loc[t[i]], y = b->loc[t[i + 1]];
+            b->keys[n++] = (x << 16 | y) << 6 | (a - a0);
         }
     }
-    keys_sort(keys, n);
-    return n;
-}
-
-/* Entry e's distinct terms and pairs, with their masks, appended at *at
- * and *pat. */
-static void entry_index(kb *k, uint32_t e, uint64_t *keys, size_t *at,
-                        size_t *pat)
-{
-    size_t j0 = *at;
-    keys_merge(keys, entry_keys(k, e, keys), k->altix_term, k->altix_mask,
-               at);
-    keys_merge(keys, pair_keys(k, e, (uint32_t)j0, (uint32_t)(*at - j0),
-                               keys),
-               k->altix_pair, k->altix_pmask, pat);
+    keys_sort(b->keys, n);
+    keys_merge(b->keys, n, k->altix_pair, k->altix_pmask, pat);
 }
 
 /* Largest alternate word count of an entry that may be indexed, and its
@@ -159,7 +153,7 @@ static void shrink(void **p, size_t n, size_t size)
 int kb_altix_build(kb *k)
 {
     size_t ne = k->n_entries, total = 0, most = 0, at = 0, pat = 0;
-    uint64_t *keys = NULL;
+    ax_build b = {0};
     int rc = -1;
     for (uint32_t e = 0; e < ne; e++)
         total += entry_words(k, e, &most);
@@ -172,16 +166,20 @@ int kb_altix_build(kb *k)
     k->altix_pair = malloc(total * sizeof *k->altix_pair);
     k->altix_pmask = malloc(total * sizeof *k->altix_pmask);
     k->altix_w = malloc(k->n_alts * sizeof *k->altix_w);
-    keys = malloc(most * sizeof *keys);
+    b.keys = malloc(most * sizeof *b.keys);
+    b.seen = calloc(k->n_terms + 1, sizeof *b.seen);
+    b.loc = malloc((k->n_terms + 1) * sizeof *b.loc);
     if (!k->altix_off || !k->altix_term || !k->altix_mask ||
         !k->altix_poff || !k->altix_pair || !k->altix_pmask ||
-        !k->altix_w || !keys)
+        !k->altix_w || !b.keys || !b.seen || !b.loc)
         goto done;
     sorted_weights(k);
     for (uint32_t e = 0; e < ne; e++) {
         size_t unused = 0;
-        if (entry_words(k, e, &unused))
-            entry_index(k, e, keys, &at, &pat);
+        if (entry_words(k, e, &unused)) {
+            entry_terms(k, e, &b, &at);
+            entry_pairs(k, e, &b, &pat);
+        }
         k->altix_off[e + 1] = (uint32_t)at;
         k->altix_poff[e + 1] = (uint32_t)pat;
     }
@@ -193,7 +191,9 @@ int kb_altix_build(kb *k)
     shrink((void **)&k->altix_pmask, pat, sizeof *k->altix_pmask);
     rc = 0;
 done:
-    free(keys);
+    free(b.keys);
+    free(b.seen);
+    free(b.loc);
     if (rc < 0)
         kb_altix_free(k);
     return rc;
