@@ -385,8 +385,7 @@ static inline uint64_t ix_held(const kb *k, const kb_scratch *s,
 /* The query pairs in e's alternates (r->pairs_ix), from its pairs'
  * index: pheld[i] gets bit p of each query pair alternate i holds
  * (adjacent); returns the alternates holding any (pheld[] is set for
- * those only).  found, loc, tmask:
- * ix_held's. */
+ * those only).  found, loc, tmask: ix_held's. */
 static uint64_t ix_pairs(const kb *k, const rs_query *r, uint32_t e,
                          uint64_t found, const uint32_t *loc,
                          const uint64_t *tmask, uint64_t *pheld)
