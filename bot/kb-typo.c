@@ -1,7 +1,7 @@
 /*
  * kb-typo.c - repair of words the vocabulary does not know: "massge" ->
  * "massage".  Candidates are vocabulary words of about the same length
- * whose letter-set differs little (a 32-bit mask, one popcount), then a
+ * whose letter-set differs little (a 32-bit mask, bits counted), then a
  * bounded edit distance (with adjacent transpositions) decides.  The
  * first letter must match (people rarely mistype it, and real words one
  * letter apart, "train" and "brain", are common), which also lets the
@@ -58,13 +58,31 @@ static int word_cmp(const void *a, const void *b)
     return strcmp(x->s, y->s);
 }
 
-/* Bits set in m (portable: no popcnt instruction assumed). */
-static unsigned popcount32(uint32_t m)
+/* The first i in [i, end) whose mask differs from m in at most 2 bits
+ * (wide: 4), else end.  x &= x - 1 clears the lowest set bit, so n such
+ * steps leave 0 exactly when at most n bits were set: cheaper than a
+ * portable popcount (no popcnt instruction assumed), one tight loop. */
+static size_t near_next(const uint32_t *mask, size_t i, size_t end,
+                        uint32_t m, int wide)
 {
-    m = m - ((m >> 1) & 0x55555555u);
-    m = (m & 0x33333333u) + ((m >> 2) & 0x33333333u);
-    m = (m + (m >> 4)) & 0x0f0f0f0fu;
-    return (unsigned)((m * 0x01010101u) >> 24);
+    if (!wide) {
+        for (; i < end; i++) {
+            uint32_t x = m ^ mask[i];
+            x &= x - 1;
+            if (!(x & (x - 1)))
+                break;
+        }
+        return i;
+    }
+    for (; i < end; i++) {
+        uint32_t x = m ^ mask[i];
+        x &= x - 1;
+        x &= x - 1;
+        x &= x - 1;
+        if (!(x & (x - 1)))
+            break;
+    }
+    return i;
 }
 
 /* Vocabulary for repair: every non-stopword token seen at build time. */
@@ -251,9 +269,11 @@ const kb_typo_word *kb_typo_best(const kb_typo *t, const char *tok,
     const uint32_t *row = t->start + (unsigned char)tok[0] * ROW;
     const kb_typo_word *best = NULL;
     unsigned best_d = max + 1;
-    for (size_t i = row[lo]; i < row[hi]; i++) {
-        if (popcount32(m ^ t->mask[i]) > 2 * max)
-            continue;
+    size_t end = row[hi];
+    for (size_t i = row[lo]; i < end; i++) {
+        i = near_next(t->mask, i, end, m, max > 1);
+        if (i == end)
+            break;
         const kb_typo_word *w = &t->words[i];
         unsigned dd = trimmed_cost(tok, len, w->s, w->len, max, sub_none);
         if (dd < best_d || (dd == best_d && best && w->freq > best->freq)) {
