@@ -231,6 +231,26 @@ unsigned kb_typo_cost(const char *a, size_t la, const char *b, size_t lb,
     return osa(a, la, b, lb, max, typo_sub);
 }
 
+/* What osa gives with max 1 for a and b that differ in their first and
+ * their last byte (a common prefix and suffix dropped), without its
+ * table: one byte dropped or added costs 1; one for one costs the
+ * substitution (2 with sub_none); two for two costs 1 when swapped;
+ * anything else (3+ bytes left, one for two) is at least 2. */
+static unsigned one_edit(const char *a, size_t la, const char *b, size_t lb,
+                         int sub_none)
+{
+    if (la + lb <= 1)
+        return (unsigned)(la + lb);
+    if (la == 1 && lb == 1) {
+        unsigned char x = (unsigned char)a[0], y = (unsigned char)b[0];
+        unsigned d = sub_none ? typo_sub_none(x, y) : typo_sub(x, y);
+        return d < 2 ? d : 2;
+    }
+    if (la == 2 && lb == 2 && a[0] == b[1] && a[1] == b[0])
+        return 1;
+    return 2;
+}
+
 /* kb_typo_cost (with sub_none: no substitutions) after dropping the
  * common prefix and suffix (which does not change it), so a typical pair
  * compares a few characters instead of two whole words, and a pair more
@@ -248,8 +268,8 @@ static unsigned trimmed_cost(const char *a, size_t la, const char *b,
         return max + 1;
     /* one edit (any kind) changes at most two adjacent letters: what is
      * left between the common prefix and suffix is longer otherwise */
-    if (max == 1 && (la > 2 || lb > 2))
-        return max + 1;
+    if (max == 1)
+        return one_edit(a, la, b, lb, sub_none);
     return osa(a, la, b, lb, max, sub_none ? typo_sub_none : typo_sub);
 }
 
