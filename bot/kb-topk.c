@@ -280,58 +280,53 @@ static size_t prune(kb_scratch *s, size_t nt, float theta, float rest)
     return m;
 }
 
-/* Push (d, v) into the min-heap of size cap held in h. */
-static void heap_push(kb_cand *h, size_t *n, size_t cap, uint32_t d, float v,
-                      uint32_t hold)
-{
-    size_t j;
-    if (*n < cap) {
-        j = (*n)++;
-        while (j > 0 && h[(j - 1) / 2].bm25 > v) {
-            h[j] = h[(j - 1) / 2];
-            j = (j - 1) / 2;
-        }
-    } else {
-        if (!(v > h[0].bm25))
-            return;
-        j = 0;
-        for (;;) {
-            size_t c = 2 * j + 1;
-            if (c >= *n)
-                break;
-            if (c + 1 < *n && h[c + 1].bm25 < h[c].bm25)
-                c++;
-            if (h[c].bm25 >= v)
-                break;
-            h[j] = h[c];
-            j = c;
-        }
-    }
-    h[j] = (kb_cand){.entry = d, .bm25 = v, .hold = hold};
-}
-
-/* The best cap listed entries into s->cand; acc back to all zero. */
+/* The best cap listed entries into s->cand, a min-heap on bm25; acc
+ * back to all zero.  Filled first (each entry sifted up), then an entry
+ * above the least replaces it (sifted down); an entry equal to the least
+ * is not taken, so which of equal scores stay depends on the order. */
 static size_t collect(kb_scratch *s, size_t nt, size_t cap)
 {
     kb_acc *acc = s->acc;
+    kb_cand *h = s->cand;
     const uint32_t *tl = s->touched, *end = tl + nt;
     size_t nh = 0;
-    float floor = -1;      /* the heap's least score once it is full;
-                              until then below every listed score (> 0) */
     if (cap == 0) {
         for (; tl < end; tl++)
             acc[*tl] = (kb_acc){0, 0};
         return 0;
     }
+    for (; tl < end && nh < cap; tl++) {
+        kb_acc a = acc[*tl];
+        acc[*tl] = (kb_acc){0, 0};
+        if (!(a.v > -1))
+            continue;      /* below every listed score (> 0) */
+        size_t j = nh++;
+        while (j > 0 && h[(j - 1) / 2].bm25 > a.v) {
+            h[j] = h[(j - 1) / 2];
+            j = (j - 1) / 2;
+        }
+        h[j] = (kb_cand){.entry = *tl, .bm25 = a.v, .hold = a.hold};
+    }
+    float floor = nh == cap ? h[0].bm25 : -1;
     for (; tl < end; tl++) {
-        kb_acc *e = &acc[*tl];
-        kb_acc a = *e;
-        *e = (kb_acc){0, 0};
+        kb_acc a = acc[*tl];
+        acc[*tl] = (kb_acc){0, 0};
         if (!(a.v > floor))
-            continue;      /* what heap_push would refuse */
-        heap_push(s->cand, &nh, cap, *tl, a.v, a.hold);
-        if (nh == cap)
-            floor = s->cand[0].bm25;
+            continue;
+        size_t j = 0;
+        for (;;) {
+            size_t c = 2 * j + 1;
+            if (c >= cap)
+                break;
+            if (c + 1 < cap && h[c + 1].bm25 < h[c].bm25)
+                c++;
+            if (h[c].bm25 >= a.v)
+                break;
+            h[j] = h[c];
+            j = c;
+        }
+        h[j] = (kb_cand){.entry = *tl, .bm25 = a.v, .hold = a.hold};
+        floor = h[0].bm25;
     }
     return nh;
 }
