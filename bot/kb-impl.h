@@ -153,7 +153,14 @@ typedef struct kb_typo {
     /* first index of words starting with byte c and length >= l:
      * start[c * (KB_TOKEN_MAX + 2) + l] */
     uint32_t *start;
+    /* each word's hash and its deletions', << 32 | word number, sorted
+     * (kb-typo-del.c); n_del 0 when not built */
+    uint64_t *del;
+    size_t n_del;
 } kb_typo;
+
+#define KB_TYPO_DEL_MAX 32768  /* kb-typo-del.c: t->del for this many words */
+#define KB_TYPO_DEL_LEN 16     /* ... of up to this many bytes */
 
 /* ---- triage (kb-triage.c) --------------------------------------------- */
 
@@ -478,6 +485,12 @@ const kb_typo_word *kb_typo_best(const kb_typo *t, const char *tok,
  * letters swapped (the slips safe enough to repair into a danger word). */
 int kb_typo_gentle(const char *tok, size_t lt, const char *w, size_t lw);
 void kb_typo_free(kb_typo *t);
+/* kb-typo-del.c: t->del for t->words; 0, -1 out of memory. */
+int kb_typo_del_build(kb_typo *t);
+/* FNV-1a of s[0 .. len) without byte skip (skip >= len: all of it). */
+uint32_t kb_typo_del_hash(const char *s, size_t len, size_t skip);
+/* The first t->del index with hash h; *end past the last. */
+size_t kb_typo_del_find(const kb_typo *t, uint32_t h, size_t *end);
 /* Levenshtein distance between a and b if <= max, else max + 1. */
 unsigned kb_typo_distance(const char *a, size_t la, const char *b,
                           size_t lb, unsigned max);

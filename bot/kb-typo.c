@@ -123,7 +123,7 @@ int kb_typo_build(kb *k)
             t->start[c * ROW + len] = (uint32_t)j;
         }
     }
-    return 0;
+    return kb_typo_del_build(t);
 }
 
 void kb_typo_free(kb_typo *t)
@@ -131,6 +131,7 @@ void kb_typo_free(kb_typo *t)
     free(t->words);
     free(t->mask);
     free(t->start);
+    free(t->del);
     memset(t, 0, sizeof *t);
 }
 
@@ -273,6 +274,45 @@ static unsigned trimmed_cost(const char *a, size_t la, const char *b,
     return osa(a, la, b, lb, max, sub_none ? typo_sub_none : typo_sub);
 }
 
+/* The better of word i and *best (NULL: none) for a cost of d, the
+ * best's cost *bd: lower cost, then the more frequent, then the first
+ * (the walk in vocabulary order keeps the first of equals). */
+static void pick(const kb_typo *t, size_t i, unsigned d,
+                 const kb_typo_word **best, unsigned *bd)
+{
+    const kb_typo_word *w = &t->words[i], *b = *best;
+    if (d < *bd || (d == *bd && b && (w->freq > b->freq ||
+                                      (w->freq == b->freq && w < b)))) {
+        *best = w;
+        *bd = d;
+    }
+}
+
+/* A budget of 1: the words whose hash or a deletion's is tok's or one of
+ * its deletions' (kb-typo-del.c), same first byte, length within 1. */
+static const kb_typo_word *best_del(const kb_typo *t, const char *tok,
+                                    size_t len, uint32_t m, int sub_none)
+{
+    const kb_typo_word *best = NULL;
+    unsigned bd = 2;
+    for (size_t j = 0; j <= len; j++) {          /* j == len: tok itself */
+        if (j > 0 && j < len && tok[j] == tok[j - 1])
+            continue;
+        size_t end, i = kb_typo_del_find(t, kb_typo_del_hash(tok, len, j),
+                                         &end);
+        for (; i < end; i++) {
+            size_t x = (uint32_t)t->del[i];
+            const kb_typo_word *w = &t->words[x];
+            if (w->s[0] != tok[0] || (size_t)w->len + 1 < len || w->len > len + 1 ||
+                near_next(t->mask, x, x + 1, m, 0) != x)
+                continue;
+            pick(t, x, trimmed_cost(tok, len, w->s, w->len, 1, sub_none),
+                 &best, &bd);
+        }
+    }
+    return best;
+}
+
 const kb_typo_word *kb_typo_best(const kb_typo *t, const char *tok,
                                  size_t len)
 {
@@ -284,6 +324,8 @@ const kb_typo_word *kb_typo_best(const kb_typo *t, const char *tok,
     unsigned max = chars >= 9 ? 2 : 1;
     int sub_none = chars < 5;
     uint32_t m = typo_mask(tok, len);
+    if (max == 1 && t->n_del && len < KB_TYPO_DEL_LEN)
+        return best_del(t, tok, len, m, sub_none);
     size_t lo = len > max ? len - max : 0;
     size_t hi = len + max + 1 > ROW - 1 ? ROW - 1 : len + max + 1;
     const uint32_t *row = t->start + (unsigned char)tok[0] * ROW;

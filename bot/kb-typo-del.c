@@ -1,0 +1,100 @@
+/*
+ * kb-typo-del.c - the typo words one edit away from a word, found by
+ * their deletions (as in SymSpell): a word w is one byte dropped, added,
+ * substituted or two swapped away from tok only when w is tok, w with a
+ * byte deleted is tok, tok with a byte deleted is w, or both with a byte
+ * deleted are the same.  t->del lists, sorted, each word's 32-bit hash
+ * and that of every deletion of it, with the word's number; kb-typo.c
+ * looks up tok's and reads the words found (a hash shared by chance
+ * only adds a word it then measures).  Built for at most
+ * KB_TYPO_DEL_MAX words of up to KB_TYPO_DEL_LEN bytes.
+ */
+#include "kb-impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* FNV-1a of s[0 .. len) without byte skip (skip >= len: all of it). */
+uint32_t kb_typo_del_hash(const char *s, size_t len, size_t skip)
+{
+    uint32_t h = KB_MAP_HASH0;
+    for (size_t i = 0; i < len; i++) {
+        if (i != skip)
+            h = KB_MAP_HASH_STEP(h, s[i]);
+    }
+    return h;
+}
+
+/* v[0 .. n) sorted by their high 32 bits (the hash), equal hashes in
+ * the order given: three passes of 11 bits (radix, LSD).  0, -1 out of
+ * memory (v unchanged). */
+static int del_sort(uint64_t *v, size_t n)
+{
+    uint64_t *tmp = malloc((n + 1) * sizeof *tmp), *a = v, *b = tmp;
+    if (!tmp)
+        return -1;
+    for (unsigned shift = 32; shift < 64; shift += 11) {
+        size_t count[2048] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[(a[i] >> shift) & 2047]++;
+        for (size_t d = 0, sum = 0; d < 2048; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            b[count[(a[i] >> shift) & 2047]++] = a[i];
+        uint64_t *t = a;
+        a = b;
+        b = t;
+    }
+    if (a != v)                         /* three passes: the result is in tmp */
+        memcpy(v, a, n * sizeof *v);
+    free(tmp);
+    return 0;
+}
+
+/* t->del for t->words; none (0 keys) past the limits.  0, -1 out of
+ * memory.  Caller frees with kb_typo_free. */
+int kb_typo_del_build(kb_typo *t)
+{
+    size_t n = 0;
+    t->n_del = 0;
+    if (t->n == 0 || t->n > KB_TYPO_DEL_MAX)
+        return 0;
+    for (size_t i = 0; i < t->n; i++)
+        n += t->words[i].len <= KB_TYPO_DEL_LEN ? t->words[i].len + 1u : 0;
+    t->del = malloc((n + 1) * sizeof *t->del);
+    if (!t->del)
+        return -1;
+    for (size_t i = 0; i < t->n; i++) {
+        const kb_typo_word *w = &t->words[i];
+        if (w->len > KB_TYPO_DEL_LEN)
+            continue;
+        for (size_t j = 0; j <= w->len; j++) {   /* j == len: w itself */
+            if (j > 0 && j < w->len && w->s[j] == w->s[j - 1])
+                continue;                        /* the same deletion */
+            uint64_t h = kb_typo_del_hash(w->s, w->len, j);
+            t->del[t->n_del++] = h << 32 | (uint32_t)i;
+        }
+    }
+    return del_sort(t->del, t->n_del);
+}
+
+size_t kb_typo_del_find(const kb_typo *t, uint32_t h, size_t *end)
+{
+    uint64_t key = (uint64_t)h << 32;
+    size_t lo = 0, hi = t->n_del;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->del[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t e = lo;
+    while (e < t->n_del && (uint32_t)(t->del[e] >> 32) == h)
+        e++;
+    *end = e;
+    return lo;
+}
