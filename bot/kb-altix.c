@@ -18,23 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Shell sort (Ciura's gaps): an entry has a few hundred keys at most,
- * and qsort's calls through a pointer cost more here (start-up). */
-static void keys_sort(uint64_t *v, size_t n)
-{
-    static const size_t gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
-    for (size_t g = 0; g < sizeof gaps / sizeof *gaps; g++) {
-        size_t gap = gaps[g];
-        for (size_t i = gap; i < n; i++) {
-            uint64_t x = v[i];
-            size_t j = i;
-            for (; j >= gap && v[j - gap] > x; j -= gap)
-                v[j] = v[j - gap];
-            v[j] = x;
-        }
-    }
-}
-
 /* Sorted keys (key << 6 | alternate) merged into distinct keys and the
  * masks of the alternates holding each, appended at *at. */
 static void keys_merge(const uint64_t *keys, size_t n, uint32_t *key,
@@ -77,7 +60,7 @@ static void entry_terms(kb *k, uint32_t e, ax_build *b, size_t *at)
             }
         }
     }
-    keys_sort(b->keys, nd);
+    kb_sort_u64(b->keys, nd);
     for (size_t j = 0; j < nd; j++) {
         k->altix_term[j0 + j] = (uint32_t)b->keys[j];
         k->altix_mask[j0 + j] = 0;
@@ -104,7 +87,7 @@ static void entry_pairs(kb *k, uint32_t e, ax_build *b, size_t *pat)
             b->keys[n++] = (x << 16 | y) << 6 | (a - a0);
         }
     }
-    keys_sort(b->keys, n);
+    kb_sort_u64(b->keys, n);
     keys_merge(b->keys, n, k->altix_pair, k->altix_pmask, pat);
 }
 

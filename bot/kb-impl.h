@@ -240,6 +240,9 @@ typedef struct kb_params {
     size_t candidates;     /* entries rescored in full per query */
 } kb_params;
 
+/* kb-sort.c: ascending, in place (Shell sort: short arrays) */
+void kb_sort_u32(uint32_t *v, size_t n);
+void kb_sort_u64(uint64_t *v, size_t n);
 void kb_params_default(kb_params *p);
 double kb_params_k1(const kb_params *p, size_t n_alts, size_t n_entries);
 

@@ -156,30 +156,6 @@ static void add_all(const kb *k, kb_scratch *s, const kb_cursor *c,
     *nt = n;
 }
 
-/* Shell sort (Ciura's gaps, then x2.25): the listed entries after a cut
- * are a few dozen, where qsort's calls through a pointer cost more. */
-static void u32_sort(uint32_t *v, size_t n)
-{
-    static const size_t ciura[] = {1, 4, 10, 23, 57, 132, 301, 701};
-    size_t gaps[48], ng = 0;
-    for (size_t g = 0; ng < 48; ng++) {
-        g = ng < 8 ? ciura[ng] : gaps[ng - 1] * 9 / 4;
-        if (g >= n && ng > 0)
-            break;
-        gaps[ng] = g;
-    }
-    while (ng-- > 0) {
-        size_t gap = gaps[ng];
-        for (size_t i = gap; i < n; i++) {
-            uint32_t x = v[i];
-            size_t j = i;
-            for (; j >= gap && v[j - gap] > x; j -= gap)
-                v[j] = v[j - gap];
-            v[j] = x;
-        }
-    }
-}
-
 /* Add cursor c's impacts to the listed entries only (acc > 0): a scan of
  * the postings when the list is long, else a gallop per entry (the list
  * is then sorted by entry first). */
@@ -204,7 +180,7 @@ static void add_listed(const kb *k, kb_scratch *s, const kb_cursor *c,
         return;
     }
     if (!*sorted) {
-        u32_sort(s->touched, nt);
+        kb_sort_u32(s->touched, nt);
         *sorted = 1;
     }
     unsigned sh = k->post_shift;
