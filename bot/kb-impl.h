@@ -373,8 +373,9 @@ struct kb {
     size_t n_age_rules;    /* rules with "max_age_days": the stated age
                               is only read (kb_age_days) when there are */
     /* rules whose groups matching makes a stated age matter (kb-triage.c
-     * kb_triage_scan): the n_age_rules with "max_age_days", then
-     * n_age_veto clause rules with a veto (kb_triage_clauses' test) */
+     * kb_triage_scan): the n_age_rules with "max_age_days", then the
+     * n_age_veto clause rules with a veto (kb_triage_vetoed, which
+     * kb_triage_clauses asks first); NULL with no rule */
     uint32_t *age_watch;
     size_t n_age_veto;
 };
@@ -580,6 +581,9 @@ const char *kb_triage_rule(const kb *k, kb_scratch *s, const char *text,
 /* 1 if r->need of r's groups were found on the last scan, its veto
  * aside (rule_fires adds the veto; kb-triage-clause.c too). */
 int kb_trule_met(const kb_trule *r, const uint8_t *hit);
+/* 1 if a clause rule (scope not "message") matched on the last scan but
+ * its veto silenced it: then kb_triage_clauses reads each clause. */
+int kb_triage_vetoed(const kb *k, const uint8_t *hit);
 /* After kb_triage_scan(text) found no rule: the first rule firing on one
  * clause of text alone (a veto elsewhere silenced it), or NULL; s holds
  * the whole text's scan again on return.  *err = -1 on OOM. */

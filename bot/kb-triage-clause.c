@@ -10,17 +10,6 @@
  */
 #include "kb-impl.h"
 
-/* A clause rule that matched but was vetoed on the last scan. */
-static int any_vetoed(const kb *k, const uint8_t *hit)
-{
-    for (size_t i = 0; i < k->n_rules; i++) {
-        const kb_trule *r = &k->rules[i];
-        if (!r->whole && hit[r->none.gid] && kb_trule_met(r, hit))
-            return 1;
-    }
-    return 0;
-}
-
 static const char *clause_rule(const kb *k, const kb_scratch *s)
 {
     for (size_t i = 0; i < k->n_rules; i++) {
@@ -50,7 +39,7 @@ static size_t clause_len(const char *t, size_t n)
 const char *kb_triage_clauses(const kb *k, kb_scratch *s, const char *text,
                               size_t len, int *err)
 {
-    if (!text || !any_vetoed(k, s->ghit))
+    if (!text || !kb_triage_vetoed(k, s->ghit))
         return NULL;
     const char *rule = NULL;
     long age = s->age_days;   /* the message's, not the clause's */

@@ -171,15 +171,15 @@ static int tr_file(kb *k, const char *dir, kb_diag *d)
  * the lexer's term flags (kb_lex_flags: the rules' terms are all
  * interned by now).  -1 on OOM. */
 /* k->age_watch: the age rules, then the clause rules with a veto (the
- * rules age_may_matter reads).  0, -1 on OOM. */
+ * rules age_may_matter and kb_triage_vetoed read).  0, -1 on OOM. */
 static int age_watch(kb *k)
 {
     size_t n = 0;
     k->n_age_rules = k->n_age_veto = 0;
     for (size_t i = 0; i < k->n_rules; i++)
         k->n_age_rules += k->rules[i].max_age_days > 0;
-    if (!k->n_age_rules)
-        return 0;   /* no age is ever read */
+    if (!k->n_rules)
+        return 0;
     k->age_watch = malloc(k->n_rules * 2 * sizeof *k->age_watch);
     if (!k->age_watch)
         return -1;
@@ -242,11 +242,16 @@ static int rule_fires(const kb_trule *r, const uint8_t *hit)
  * reads no age. */
 static int age_may_matter(const kb *k, const uint8_t *hit)
 {
-    const uint32_t *w = k->age_watch, *veto = w + k->n_age_rules;
     for (size_t i = 0; i < k->n_age_rules; i++) {
-        if (kb_trule_met(&k->rules[w[i]], hit))
+        if (kb_trule_met(&k->rules[k->age_watch[i]], hit))
             return 1;
     }
+    return kb_triage_vetoed(k, hit);
+}
+
+int kb_triage_vetoed(const kb *k, const uint8_t *hit)
+{
+    const uint32_t *veto = k->age_watch + k->n_age_rules;
     for (size_t i = 0; i < k->n_age_veto; i++) {
         const kb_trule *r = &k->rules[veto[i]];
         if (hit[r->none.gid] && kb_trule_met(r, hit))
