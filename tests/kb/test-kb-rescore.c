@@ -122,18 +122,27 @@ Test(kb_rescore, bound_changes_nothing_after_triage)
                                  kb_answer), 0);
 }
 
-Test(kb_rescore, bound_changes_nothing_on_a_generated_kb)
+typedef size_t (*check_fn)(const char *dir, const char *questions, int tsv);
+
+/* check over a kb of 2,000 entries and its queries made by
+ * gen-synthetic.py from seed, in a temporary directory removed after. */
+static void check_generated(unsigned seed, check_fn check)
 {
     char dir[] = "/tmp/faqbot-rescore-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
     char path[256], cmd[512];
     snprintf(cmd, sizeof cmd, "python3 tests/kb/bench/gen-synthetic.py %s "
-             "2000 11 >/dev/null", dir);
+             "2000 %u >/dev/null", dir, seed);
     cr_assert_eq(system(cmd), 0);
     snprintf(path, sizeof path, "%s/queries.txt", dir);
-    cr_assert_gt(check_file(dir, path, 0), 0);
+    cr_assert_gt(check(dir, path, 0), 0);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
+}
+
+Test(kb_rescore, bound_changes_nothing_on_a_generated_kb)
+{
+    check_generated(11, check_file);
 }
 
 /* ---- a question of more than 64 distinct words ------------------------ */
@@ -314,16 +323,7 @@ Test(kb_rescore, the_index_finds_the_pairs_reading_finds)
 
 Test(kb_rescore, the_index_gives_what_reading_gives_on_a_generated_kb)
 {
-    char dir[] = "/tmp/faqbot-altix-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
-    char path[256], cmd[512];
-    snprintf(cmd, sizeof cmd, "python3 tests/kb/bench/gen-synthetic.py %s "
-             "2000 13 >/dev/null", dir);
-    cr_assert_eq(system(cmd), 0);
-    snprintf(path, sizeof path, "%s/queries.txt", dir);
-    cr_assert_gt(check_index(dir, path, 0), 0);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    check_generated(13, check_index);
 }
 
 /* ---- kb-topk.c: impacts not checked when all are above 0 -------------- */
