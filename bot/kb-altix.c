@@ -11,7 +11,10 @@
  * bytes a distinct term or pair of an entry, stays small); entries of
  * more than 64 alternates (KB_ALTIX_MAX_ALTS) or 65,535 words get none:
  * they are read whole.  And each entry's alternate weights sorted, for
- * rescoring's bound (kb-rescore.c alts_bound).
+ * rescoring's bound (kb-rescore.c alts_bound).  A query word is found
+ * among an entry's terms by a hash of (entry, term) -> place (4 bytes a
+ * slot, at most half full: 256 KB at 1,000 entries), not a binary
+ * search of them.
  */
 #include "kb-impl.h"
 
@@ -132,6 +135,31 @@ static void shrink(void **p, size_t n, size_t size)
         *p = q;
 }
 
+/* k->altix_hash over the at distinct terms of every entry.  0, -1 on
+ * OOM. */
+static int terms_hash(kb *k, size_t at)
+{
+    unsigned bits = 4;
+    while (((size_t)1 << bits) < 2 * at)
+        bits++;
+    size_t n = (size_t)1 << bits;
+    k->altix_hash = malloc(n * sizeof *k->altix_hash);
+    if (!k->altix_hash)
+        return -1;
+    memset(k->altix_hash, 0xff, n * sizeof *k->altix_hash);
+    k->altix_hmask = (uint32_t)(n - 1);
+    k->altix_hshift = 64 - bits;
+    for (uint32_t e = 0; e < k->n_entries; e++) {
+        for (uint32_t j = k->altix_off[e]; j < k->altix_off[e + 1]; j++) {
+            uint32_t i = kb_altix_home(k, e, k->altix_term[j]);
+            while (k->altix_hash[i] != UINT32_MAX)
+                i = (i + 1) & k->altix_hmask;
+            k->altix_hash[i] = j;
+        }
+    }
+    return 0;
+}
+
 /* Caller frees with kb_altix_free (kb_index_free). */
 int kb_altix_build(kb *k)
 {
@@ -172,7 +200,7 @@ int kb_altix_build(kb *k)
     shrink((void **)&k->altix_mask, at, sizeof *k->altix_mask);
     shrink((void **)&k->altix_pair, pat, sizeof *k->altix_pair);
     shrink((void **)&k->altix_pmask, pat, sizeof *k->altix_pmask);
-    rc = 0;
+    rc = terms_hash(k, at);
 done:
     free(b.keys);
     free(b.seen);
@@ -191,7 +219,9 @@ void kb_altix_free(kb *k)
     free(k->altix_pair);
     free(k->altix_pmask);
     free(k->altix_w);
+    free(k->altix_hash);
     k->altix_w = NULL;
+    k->altix_hash = NULL;
     k->altix_off = k->altix_poff = NULL;
     k->altix_term = k->altix_pair = NULL;
     k->altix_mask = k->altix_pmask = NULL;

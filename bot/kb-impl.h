@@ -352,6 +352,11 @@ struct kb {
     /* the alternates' weights, each entry's increasing, at the same
      * places as k->alts (for every entry when the index is built) */
     float *altix_w;
+    /* (entry, term) -> its place in altix_term: open addressing, slot
+     * kb_altix_home() on, UINT32_MAX empty; altix_hmask + 1 slots (a
+     * power of two, at most half full) */
+    uint32_t *altix_hash;
+    uint32_t altix_hmask, altix_hshift;
 
 
     kb_typo typo;
@@ -552,6 +557,25 @@ void kb_index_free(kb *k);
 #define KB_ALTIX_MAX_WORDS (1u << 18)
 int kb_altix_build(kb *k);
 void kb_altix_free(kb *k);
+
+/* The first slot of altix_hash to look at for term t of entry e. */
+static inline uint32_t kb_altix_home(const kb *k, uint32_t e, uint32_t t)
+{
+    return (uint32_t)((((uint64_t)e << 32 | t) * 0x9E3779B97F4A7C15ull) >>
+                      k->altix_hshift);
+}
+
+/* The place of term t among entry e's distinct alternate terms
+ * (altix_term[altix_off[e] ..]), or UINT32_MAX when it has none. */
+static inline uint32_t kb_altix_find(const kb *k, uint32_t e, uint32_t t)
+{
+    uint32_t j0 = k->altix_off[e], n0 = k->altix_off[e + 1] - j0;
+    for (uint32_t i = kb_altix_home(k, e, t);; i = (i + 1) & k->altix_hmask) {
+        uint32_t j = k->altix_hash[i];
+        if (j == UINT32_MAX || (k->altix_term[j] == t && j - j0 < n0))
+            return j;
+    }
+}
 /* Tests: the postings stored again with shift (1..16) bits of each entry
  * id in post_lo (more segments); the same postings.  0, -1 on OOM (k is
  * unchanged). */
@@ -635,6 +659,13 @@ typedef struct kb_acc {
     uint32_t hold;
 } kb_acc;
 
+/* One of the best entries in kb_topk's heap: its BM25F score and id
+ * (its acc left as it is until the heap is read out). */
+typedef struct kb_top {
+    float v;
+    uint32_t entry;
+} kb_top;
+
 typedef struct kb_cand {
     uint32_t entry;
     float bm25, alt, bigram, score;
@@ -673,6 +704,8 @@ struct kb_scratch {
     size_t cap_acc, cap_touched, cap_kth;
     kb_cand *cand;
     size_t cap_cand;
+    kb_top *top;           /* params.candidates + 1 (kb-topk.c) */
+    size_t cap_top;
     kb_lexout lex;
     uint8_t *ghit;         /* per phrase group: found (kb_triage_scan) */
     size_t cap_ghit;

@@ -1,8 +1,9 @@
 /*
  * kb-rescore-ix.c - rescoring through the alternates' index (kb-altix.c):
- * a candidate's query words and pairs found among its entry's distinct
- * alternate terms by binary search, only the alternates holding a query
- * word visited, their word weights summed by bits (exact in any order,
+ * a candidate's query words found among its entry's distinct alternate
+ * terms by the (entry, term) hash, its pairs among the entry's pairs by
+ * binary search, only the alternates holding a query word visited,
+ * their word weights summed by bits (exact in any order,
  * checked per query: kb_rs_init_ix).  The same scores as reading every
  * alternate (kb-rescore.c score_alts; test-kb-rescore.c).  No allocation.
  */
@@ -83,7 +84,7 @@ static double alt_pairs(kb_scratch *s, const kb_query *q,
 }
 
 /* Entry e's query terms (bits h of the first 64) and the bitmask of its
- * alternates holding each, from its distinct terms (binary search):
+ * alternates holding each, from its distinct terms (kb_altix_find):
  * held[i] (held not NULL: inlined for a constant, so each case has its
  * own loops) gets bit b of each term alternate i holds, ov[i] their
  * weight (summed in the terms' order: exact, r->ix); each term found
@@ -96,18 +97,12 @@ static inline uint64_t ix_held(const kb *k, const kb_scratch *s,
                                uint64_t *held, double *ov, uint32_t *loc,
                                uint64_t *tmask, uint64_t *found)
 {
-    const uint32_t *term = k->altix_term;
-    uint32_t j0 = k->altix_off[e], n0 = k->altix_off[e + 1] - j0;
+    uint32_t j0 = k->altix_off[e];
     uint64_t any = 0;
     for (; h; h &= h - 1) {
         unsigned b = (unsigned)__builtin_ctzll(h);
-        uint32_t t = s->qterms.v[b], lo = j0, n = n0;
-        while (n > 1) {            /* the last term <= t */
-            uint32_t half = n / 2;
-            lo = term[lo + half] <= t ? lo + half : lo;
-            n -= half;
-        }
-        if (!n || term[lo] != t)
+        uint32_t lo = kb_altix_find(k, e, s->qterms.v[b]);
+        if (lo == UINT32_MAX)
             continue;
         uint64_t m = k->altix_mask[lo], bit = (uint64_t)1 << b;
         double w = r->qw[b];

@@ -35,6 +35,7 @@ void kb_scratch_free(kb_scratch *s)
     free(s->cur);
     free(s->ub);
     free(s->cand);
+    free(s->top);
     free(s->acc);
     free(s->touched);
     free(s->kth);
@@ -89,6 +90,7 @@ int kb_scratch_ready(kb_scratch *s, const kb *k)
         zgrow((void **)&s->cur, &s->cap_cur, qmax, sizeof *s->cur) < 0 ||
         zgrow((void **)&s->ub, &s->cap_ub, qmax, sizeof *s->ub) < 0 ||
         zgrow((void **)&s->cand, &s->cap_cand, ncand, sizeof *s->cand) < 0 ||
+        zgrow((void **)&s->top, &s->cap_top, ncand, sizeof *s->top) < 0 ||
         zgrow((void **)&s->acc, &s->cap_acc, k->n_entries + 1,
               sizeof *s->acc) < 0 ||
         zgrow((void **)&s->touched, &s->cap_touched, k->n_entries + 1,

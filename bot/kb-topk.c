@@ -15,6 +15,7 @@
  */
 #include "kb-impl.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -256,14 +257,17 @@ static size_t prune(kb_scratch *s, size_t nt, float theta, float rest)
     return m;
 }
 
-/* The best cap listed entries into s->cand, a min-heap on bm25; acc
- * back to all zero.  Filled first (each entry sifted up), then an entry
- * above the least replaces it (sifted down); an entry equal to the least
- * is not taken, so which of equal scores stay depends on the order. */
+/* The best cap listed entries into s->cand (heap order), acc back to
+ * all zero: a min-heap of (score, entry) in s->top, filled first (each
+ * entry sifted up), then an entry above the least replaces it (sifted
+ * down); an entry equal to the least is not taken, so which of equal
+ * scores stay depends on the order.  An entry in the heap keeps its acc
+ * (its hold is read at the end); the others' are cleared as they are
+ * passed over or pushed out. */
 static size_t collect(kb_scratch *s, size_t nt, size_t cap)
 {
     kb_acc *acc = s->acc;
-    kb_cand *h = s->cand;
+    kb_top *h = s->top;
     const uint32_t *tl = s->touched, *end = tl + nt;
     size_t nh = 0;
     if (cap == 0) {
@@ -272,37 +276,51 @@ static size_t collect(kb_scratch *s, size_t nt, size_t cap)
         return 0;
     }
     for (; tl < end && nh < cap; tl++) {
-        kb_acc a = acc[*tl];
-        acc[*tl] = (kb_acc){0, 0};
-        if (!(a.v > -1))
+        uint32_t e = *tl;
+        float v = acc[e].v;
+        if (!(v > -1)) {
+            acc[e] = (kb_acc){0, 0};
             continue;      /* below every listed score (> 0) */
+        }
         size_t j = nh++;
-        while (j > 0 && h[(j - 1) / 2].bm25 > a.v) {
+        while (j > 0 && h[(j - 1) / 2].v > v) {
             h[j] = h[(j - 1) / 2];
             j = (j - 1) / 2;
         }
-        h[j] = (kb_cand){.entry = *tl, .bm25 = a.v, .hold = a.hold};
+        h[j] = (kb_top){v, e};
     }
-    float floor = nh == cap ? h[0].bm25 : -1;
+    float floor = nh == cap ? h[0].v : -1;
+    /* h[cap] (s->top has cap + 1) above any score: a last child c
+     * (c + 1 == cap) is never passed over for it */
+    h[cap].v = INFINITY;
     for (; tl < end; tl++) {
-        kb_acc a = acc[*tl];
-        acc[*tl] = (kb_acc){0, 0};
-        if (!(a.v > floor))
+        uint32_t e = *tl;
+        float v = acc[e].v;
+        if (!(v > floor)) {
+            acc[e] = (kb_acc){0, 0};
             continue;
+        }
+        acc[h[0].entry] = (kb_acc){0, 0};
         size_t j = 0;
         for (;;) {
             size_t c = 2 * j + 1;
             if (c >= cap)
                 break;
-            if (c + 1 < cap && h[c + 1].bm25 < h[c].bm25)
+            if (h[c + 1].v < h[c].v)
                 c++;
-            if (h[c].bm25 >= a.v)
+            if (h[c].v >= v)
                 break;
             h[j] = h[c];
             j = c;
         }
-        h[j] = (kb_cand){.entry = *tl, .bm25 = a.v, .hold = a.hold};
-        floor = h[0].bm25;
+        h[j] = (kb_top){v, e};
+        floor = h[0].v;
+    }
+    for (size_t i = 0; i < nh; i++) {
+        uint32_t e = h[i].entry;
+        s->cand[i] = (kb_cand){.entry = e, .bm25 = h[i].v,
+                               .hold = acc[e].hold};
+        acc[e] = (kb_acc){0, 0};
     }
     return nh;
 }

@@ -297,6 +297,59 @@ static size_t check_index(const char *dir, const char *questions, int tsv)
     return used;
 }
 
+/* kb_altix_find gives the place a binary search of each entry's
+ * distinct terms gives, for every term of the kb and every entry (most
+ * of them absent: UINT32_MAX); returns the lookups made. */
+static size_t check_find(const char *dir, size_t max_entries)
+{
+    kb *k = kb_load(dir, NULL);
+    cr_assert_not_null(k);
+    cr_assert_not_null(k->altix_hash, "%s: no index built", dir);
+    size_t n = 0, found = 0;
+    for (uint32_t e = 0; e < k->n_entries && e < max_entries; e++) {
+        uint32_t j0 = k->altix_off[e], j1 = k->altix_off[e + 1];
+        for (uint32_t t = 0; t <= k->n_terms; t++) {
+            uint32_t want = UINT32_MAX;
+            for (uint32_t lo = j0, hi = j1; lo < hi;) {
+                uint32_t mid = lo + (hi - lo) / 2;
+                if (k->altix_term[mid] < t)
+                    lo = mid + 1;
+                else if (k->altix_term[mid] > t)
+                    hi = mid;
+                else
+                    lo = hi = want = mid;
+            }
+            uint32_t got = kb_altix_find(k, e, t);
+            cr_assert_eq(got, want, "entry %u term %u: %u, not %u", e, t,
+                         got, want);
+            found += want != UINT32_MAX;
+            n++;
+        }
+        cr_assert_eq(found, k->altix_off[e + 1], "entry %u", e);
+    }
+    cr_assert_gt(found, 0);
+    kb_free(k);
+    return n;
+}
+
+Test(kb_rescore, the_term_hash_finds_what_a_search_finds)
+{
+    cr_assert_gt(check_find("knowledge", SIZE_MAX), 0);
+}
+
+static size_t check_find_generated(const char *dir, const char *questions,
+                                   int tsv)
+{
+    (void)questions;
+    (void)tsv;
+    return check_find(dir, 100);
+}
+
+Test(kb_rescore, the_term_hash_finds_what_a_search_finds_on_a_generated_kb)
+{
+    check_generated(17, check_find_generated);
+}
+
 Test(kb_rescore, the_index_gives_what_reading_gives_on_the_bundled_kb)
 {
     cr_assert_gt(check_index("knowledge", "tests/eval/dev.tsv", 1), 0);
