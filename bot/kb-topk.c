@@ -109,12 +109,27 @@ static inline size_t seg_first(kb_acc *acc, uint32_t *tl, size_t n,
     return n;
 }
 
-/* One segment of add_all for a later cursor (check: seg_first's). */
+/* One segment of add_all for a later cursor (check: seg_first's).
+ * Without the check, two postings a step: they are two entries (a term
+ * lists an entry once), each still added to once, in the same order. */
 static inline size_t seg_more(kb_acc *acc, uint32_t *tl, size_t n,
                               const uint16_t *lo, const float *im, size_t m,
                               uint32_t base, uint32_t bit, int check)
 {
-    for (size_t i = 0; i < m; i++) {
+    size_t i = 0;
+    for (; !check && i + 2 <= m; i += 2) {
+        uint32_t d0 = base | lo[i], d1 = base | lo[i + 1];
+        kb_acc *e0 = &acc[d0], *e1 = &acc[d1];
+        tl[n] = d0;
+        n += acc_empty(e0);
+        tl[n] = d1;
+        n += acc_empty(e1);
+        e0->v += im[i];
+        e0->hold |= bit;
+        e1->v += im[i + 1];
+        e1->hold |= bit;
+    }
+    for (; i < m; i++) {
         float imp = im[i];
         if (check && !(imp > 0))
             continue;
@@ -150,9 +165,12 @@ static void add_all(const kb *k, kb_scratch *s, const kb_cursor *c,
         if (first)
             n = check ? seg_first(acc, tl, n, lo, im, m, base, bit, 1)
                       : seg_first(acc, tl, n, lo, im, m, base, bit, 0);
+        else if (check)
+            n = seg_more(acc, tl, n, lo, im, m, base, bit, 1);
+        else if (base == 0)   /* the first segment: no high bits to add */
+            n = seg_more(acc, tl, n, lo, im, m, 0, bit, 0);
         else
-            n = check ? seg_more(acc, tl, n, lo, im, m, base, bit, 1)
-                      : seg_more(acc, tl, n, lo, im, m, base, bit, 0);
+            n = seg_more(acc, tl, n, lo, im, m, base, bit, 0);
     }
     *nt = n;
 }
@@ -214,6 +232,8 @@ static float kth_best(const kb_scratch *s, size_t nt, size_t k, float floor)
 {
     float *h = s->kth;
     size_t nh = 0;
+    if (k > 0)
+        h[k] = INFINITY;   /* s->kth has k + 1: see collect */
     for (size_t i = 0; i < nt && k > 0; i++) {
         float v = s->acc[s->touched[i]].v;
         size_t j;
@@ -227,7 +247,7 @@ static float kth_best(const kb_scratch *s, size_t nt, size_t k, float floor)
                 size_t c = 2 * j + 1;
                 if (c >= nh)
                     break;
-                if (c + 1 < nh && h[c + 1] < h[c])
+                if (h[c + 1] < h[c])
                     c++;
                 if (h[c] >= v)
                     break;
