@@ -122,6 +122,26 @@ static int pbig_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Random writes fetched ahead: the counters of the terms of the record
+ * IX_AHEAD2 ahead, and where the record IX_AHEAD1 ahead will write (its
+ * term's counter fetched by now). */
+#define IX_AHEAD1 8
+#define IX_AHEAD2 16
+static inline void ix_scatter_ahead(const kb *k, const ix_recs *recs,
+                                    const uint32_t *pos, const ix_ptf *pt,
+                                    size_t i, size_t n, size_t w)
+{
+    if (i + IX_AHEAD2 < n)
+        __builtin_prefetch(&pos[ix_recs_term(recs, i + IX_AHEAD2)], 1);
+    if (i + IX_AHEAD1 < n) {
+        uint32_t t = ix_recs_term(recs, i + IX_AHEAD1), p = pos[t];
+        __builtin_prefetch(&k->post_lo[p], 1);
+        __builtin_prefetch(&pt->tf[p], 1);
+        if (w)
+            __builtin_prefetch(&k->post_seg[(size_t)t * w], 1);
+    }
+}
+
 /* Step 1: the records, entry after entry, into the postings' entry ids
  * and frequency codes (term-major); each entry's records are given back
  * once read, so the records shrink as the postings grow.  0, -1 on
@@ -129,10 +149,11 @@ static int pbig_cmp(const void *a, const void *b)
 static int ix_scatter(kb *k, ix_recs *recs, const uint32_t *rec_off,
                       uint32_t *pos, ix_ptf *pt)
 {
-    size_t at = 0;
+    size_t at = 0, n = recs->n, w = k->n_seg - 1;
     memcpy(pt->dict, recs->dict, sizeof pt->dict);
     for (size_t e = 0; e < k->n_entries; e++) {
         for (uint32_t i = rec_off[e]; i < rec_off[e + 1]; i++) {
+            ix_scatter_ahead(k, recs, pos, pt, i, n, w);
             uint32_t t = ix_recs_term(recs, i), p = pos[t]++;
             unsigned c = recs->tf[i];
             ix_post_put(k, t, p, (uint32_t)e);
@@ -189,6 +210,9 @@ static void ix_impacts(kb *k, ix_ptf *pt, const double *norm,
             uint32_t a = kb_post_seg(k, t, h), z = kb_post_seg(k, t, h + 1);
             for (uint32_t p = a; p < z; p++) {
                 uint32_t e = h << k->post_shift | k->post_lo[p];
+                if (p + IX_AHEAD1 < z)   /* rare terms: entries far apart */
+                    __builtin_prefetch(&norm[(size_t)(h << k->post_shift |
+                        k->post_lo[p + IX_AHEAD1]) * KB_NFIELDS]);
                 uint8_t tf[KB_NFIELDS];
                 ix_ptf_get(pt, p, tf);
                 float imp = ix_impact(k, t, tf, &norm[(size_t)e * KB_NFIELDS],

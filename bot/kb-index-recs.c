@@ -48,10 +48,7 @@ void ix_pages_give(void *base, size_t *gone, size_t end)
         *gone = end;
 }
 
-/* Array *base of *len bytes (0: none yet) grown to len2 bytes, contents
- * kept: moved by the kernel where it can (no copy, no second array at
- * once), else mapped anew and copied.  0, -1 on failure (unchanged). */
-static int recs_grow(void **base, size_t *len, size_t len2)
+int ix_pages_grow(void **base, size_t *len, size_t len2)
 {
     void *p;
 #ifdef MREMAP_MAYMOVE
@@ -88,9 +85,9 @@ int ix_recs_reserve(ix_recs *r, size_t n)
     while (cap < n)
         cap *= 2;
     void *t = r->term, *f = r->tf;
-    int rc = recs_grow(&t, &r->len_term, cap * sizeof *r->term);
+    int rc = ix_pages_grow(&t, &r->len_term, cap * sizeof *r->term);
     r->term = t;
-    if (rc < 0 || recs_grow(&f, &r->len_tf, cap * sizeof *r->tf) < 0)
+    if (rc < 0 || ix_pages_grow(&f, &r->len_tf, cap * sizeof *r->tf) < 0)
         return -1;
     r->tf = f;
     r->cap = cap;

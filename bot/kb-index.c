@@ -4,8 +4,9 @@
  *     (fields: alternate questions > keywords > title > answer);
  *   - per alternate question, its terms in order and their idf mass (the
  *     order gives the adjacent pairs used as phrase evidence).
- * One pass over the text collects (term, tf per field) per entry; once df
- * and average lengths are known, a pass over those records writes each
+ * One pass over the text collects (term, tf per field) per entry, and
+ * each term's df, cf and idf mass as each entry is done; once df and
+ * average lengths are known, a pass over those records writes each
  * term's entries in order with their frequencies (the records given back
  * as they are read), then a pass over the terms turns the frequencies
  * into impacts.
@@ -17,7 +18,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define IX_AHEAD 16   /* records ahead whose term counters are prefetched */
+#ifdef IX_PHASES   /* measuring: phase CPU times on stderr */
+#include <stdio.h>
+#include <time.h>
+static double ix_ph(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+#define IX_PH(i) (ph[i] = ix_ph())
+#else
+#define IX_PH(i) ((void)0)
+#endif
+
+/* Per term while the entries are read: its record in the current entry,
+ * and its statistics so far (counted as each entry's records are
+ * done, in record order: what a pass over the records would give). */
+typedef struct ix_term {
+    uint32_t slot;         /* 1 + index in cur, 0 = absent */
+    uint32_t df, cf;       /* entries holding it, occurrences */
+    float dfe;             /* df with answer-only entries counted at
+                              answer_df_share */
+} ix_term;
 
 typedef struct ix_build {
     kb_lexout lx;
@@ -25,8 +48,8 @@ typedef struct ix_build {
     uint32_t *et_off;      /* text i's terms: et.v[et_off[i] .. et_off[i+1]) */
     size_t cap_et_off;
     kb_scan scan[2];       /* entry e's texts in scan[e & 1], e + 1's ahead */
-    uint32_t *slot;        /* term -> 1 + index in cur, 0 = absent */
-    size_t cap_slot;
+    ix_term *tt;           /* per term, mapped pages (slot_fit) */
+    size_t cap_tt, len_tt;
     ix_rec *cur;           /* the records of the entry being read */
     uint32_t *cur_alt;     /* per record: 1 + the last alternate counted */
     size_t n_cur, cap_cur;
@@ -39,12 +62,20 @@ typedef struct ix_build {
     uint32_t uniq[KB_QUERY_MAX_TOKENS * KB_SYN_MAX];
 } ix_build;
 
+/* b->tt for n_terms terms (mapped pages: its slack takes no memory, and
+ * it grows without a copy where it can).  0, -1 on OOM. */
 static int slot_fit(ix_build *b, size_t n_terms)
 {
-    size_t old = b->cap_slot;
-    if (kb_grow((void **)&b->slot, &b->cap_slot, n_terms, sizeof *b->slot) < 0)
+    if (n_terms <= b->cap_tt)
+        return 0;
+    size_t cap = b->cap_tt ? b->cap_tt : 4096;
+    while (cap < n_terms)
+        cap *= 2;
+    void *p = b->tt;
+    if (ix_pages_grow(&p, &b->len_tt, cap * sizeof *b->tt) < 0)
         return -1;
-    memset(b->slot + old, 0, (b->cap_slot - old) * sizeof *b->slot);
+    b->tt = p;
+    b->cap_tt = cap;
     return 0;
 }
 
@@ -61,12 +92,13 @@ static int cur_fit(ix_build *b, size_t n)
  * made by cur_fit). */
 static ix_rec *ix_rec_of(ix_build *b, uint32_t t)
 {
-    if (!b->slot[t]) {
+    ix_term *x = &b->tt[t];
+    if (!x->slot) {
         b->cur[b->n_cur] = (ix_rec){t, {0}};
         b->cur_alt[b->n_cur] = 0;
-        b->slot[t] = (uint32_t)++b->n_cur;
+        x->slot = (uint32_t)++b->n_cur;
     }
-    return &b->cur[b->slot[t] - 1];
+    return &b->cur[x->slot - 1];
 }
 
 /* Count one occurrence of t in field f of the current entry. */
@@ -114,7 +146,7 @@ static int ix_lex_entry(kb *k, ix_build *b, const kb_scan *s,
     if (slot_fit(b, k->n_terms) < 0 || cur_fit(b, b->et.n) < 0)
         return -1;
     for (size_t i = 0; i < b->et.n; i++)
-        __builtin_prefetch(&b->slot[b->et.v[i]]);
+        __builtin_prefetch(&b->tt[b->et.v[i]], 1);
     return 0;
 }
 
@@ -188,6 +220,21 @@ static int ix_scan_entry(const kb *k, kb_scan *s, uint32_t e)
     return 0;
 }
 
+/* The current entry's records into their terms' statistics (slots
+ * cleared for the next entry). */
+static void ix_term_count(ix_build *b, float share)
+{
+    for (size_t i = 0; i < b->n_cur; i++) {
+        const uint8_t *tf = b->cur[i].tf;
+        ix_term *x = &b->tt[b->cur[i].term];
+        int topic = tf[KB_F_Q] || tf[KB_F_KW] || tf[KB_F_TITLE];
+        x->slot = 0;
+        x->df++;
+        x->cf += (uint32_t)tf[0] + tf[1] + tf[2] + tf[3];
+        x->dfe += topic ? 1.0f : share;
+    }
+}
+
 /* Entry e from its scan (made by the call for e - 1, or before the
  * first), once entry e + 1 is scanned ahead. */
 static int ix_entry(kb *k, ix_build *b, uint32_t e)
@@ -211,8 +258,7 @@ static int ix_entry(kb *k, ix_build *b, uint32_t e)
         len[KB_F_KW] += (float)ix_field(b, ti++, KB_F_KW);
     len[KB_F_TITLE] = (float)ix_field(b, ti, KB_F_TITLE);
     len[KB_F_ANSWER] = (float)ix_field(b, ti + 1, KB_F_ANSWER);
-    for (size_t i = 0; i < b->n_cur; i++)
-        b->slot[b->cur[i].term] = 0;
+    ix_term_count(b, (float)k->params.answer_df_share);
     if (ix_recs_push(&b->recs, b->cur, b->n_cur) < 0)
         return -1;
     b->rec_off[e + 1] = (uint32_t)b->recs.n;
@@ -226,7 +272,7 @@ static void ix_build_free(ix_build *b)
     free(b->et_off);
     kb_scan_free(&b->scan[0]);
     kb_scan_free(&b->scan[1]);
-    free(b->slot);
+    ix_pages_free(b->tt, 0, b->len_tt);
     free(b->cur);
     free(b->cur_alt);
     ix_recs_free(&b->recs);
@@ -236,44 +282,29 @@ static void ix_build_free(ix_build *b)
     free(b->alts);
 }
 
-/* df, cf, idf of every term. */
-static int ix_stats(kb *k, const ix_build *b)
+/* df, cf, idf of every term (counted in b->tt, then given back). */
+static int ix_stats(kb *k, ix_build *b)
 {
     size_t nt = k->n_terms;
     double n = (double)k->n_entries;
     k->df = calloc(nt + 1, sizeof *k->df);
     k->cf = calloc(nt + 1, sizeof *k->cf);
     k->idf = calloc(nt + 1, sizeof *k->idf);
-    if (!k->df || !k->cf || !k->idf)
+    if (!k->df || !k->cf || !k->idf || slot_fit(b, nt) < 0)
         return -1;
     /* idf from the fields that say what an entry is about: a word that
      * only appears in answers counts for answer_df_share of an entry */
-    float *dfe = calloc(nt + 1, sizeof *dfe);
-    if (!dfe)
-        return -1;
-    size_t at = 0;
-    for (size_t i = 0; i < b->recs.n; i++) {
-        uint32_t t = b->recs.term[i];
-        uint8_t tf[KB_NFIELDS];
-        if (i + IX_AHEAD < b->recs.n) {   /* random terms: fetched ahead */
-            uint32_t ta = b->recs.term[i + IX_AHEAD];
-            __builtin_prefetch(&k->df[ta], 1);
-            __builtin_prefetch(&k->cf[ta], 1);
-            __builtin_prefetch(&dfe[ta], 1);
-        }
-        ix_recs_tf(&b->recs, i, &at, tf);
-        k->df[t]++;
-        for (int f = 0; f < KB_NFIELDS; f++)
-            k->cf[t] += tf[f];
-        int topic = tf[KB_F_Q] || tf[KB_F_KW] || tf[KB_F_TITLE];
-        dfe[t] += topic ? 1.0f : (float)k->params.answer_df_share;
-    }
     for (size_t t = 0; t < nt; t++) {
-        double df = dfe[t];
+        const ix_term *x = &b->tt[t];
+        double df = x->dfe;
+        k->df[t] = x->df;
+        k->cf[t] = x->cf;
         k->idf[t] = (float)log(1.0 + (n - df + 0.5) / (df + 0.5));
-        k->n_anchors += k->df[t] && k->df[t] >= k->params.anchor_df * n;
+        k->n_anchors += x->df && x->df >= k->params.anchor_df * n;
     }
-    free(dfe);
+    ix_pages_free(b->tt, 0, b->len_tt);   /* not at the postings' peak */
+    b->tt = NULL;
+    b->cap_tt = b->len_tt = 0;
     k->idf_max = (float)log(1.0 + (n + 0.5) / 0.5);
     return 0;
 }
@@ -341,6 +372,9 @@ static void ix_drop_text(kb *k, uint32_t e)
 int kb_index_build(kb *k)
 {
     ix_build b = {0};
+#ifdef IX_PHASES
+    double ph[8] = {0};
+#endif
     size_t ne = k->n_entries;
     int rc = -1;
     b.rec_off = calloc(ne + 1, sizeof *b.rec_off);
@@ -351,6 +385,7 @@ int kb_index_build(kb *k)
         ix_recs_reserve(&b.recs, ne * 48 + 64) < 0 ||
         (ne && ix_scan_entry(k, &b.scan[0], 0) < 0))
         goto done;
+    IX_PH(0);
     for (uint32_t e = 0; e < ne; e++) {
         if (ix_entry(k, &b, e) < 0)
             goto done;
@@ -362,13 +397,23 @@ int kb_index_build(kb *k)
     /* every word is in: the lexicon maps (and the entry ids, complete
      * since loading) shrink before the postings come, so they are not
      * at their growth slack at the peak */
+    IX_PH(1);
     if (kb_map_compact(&k->tokens) < 0 || kb_map_compact(&k->terms) < 0 ||
-        kb_map_compact(&k->entry_ids) < 0 || ix_stats(k, &b) < 0 ||
-        ix_postings(k, &b.recs, b.rec_off, b.flen) < 0 || ix_qweights(k) < 0)
+        kb_map_compact(&k->entry_ids) < 0 || (IX_PH(2), ix_stats(k, &b)) < 0 ||
+        (IX_PH(3), ix_postings(k, &b.recs, b.rec_off, b.flen)) < 0 ||
+        (IX_PH(4), ix_qweights(k)) < 0)
         goto done;
     ix_adopt(k, &b);
     ix_build_free(&b);     /* the records go before the typo index comes */
+    IX_PH(5);
     rc = kb_altix_build(k) < 0 ? -1 : kb_typo_build(k);
+#ifdef IX_PHASES
+    IX_PH(6);
+    fprintf(stderr, "phases ms: pass1 %.0f compact %.0f stats %.0f "
+            "postings %.0f qweights+adopt %.0f altix+typo %.0f\n",
+            ph[1] - ph[0], ph[2] - ph[1], ph[3] - ph[2], ph[4] - ph[3],
+            ph[5] - ph[4], ph[6] - ph[5]);
+#endif
     free(k->cf);           /* read only there (a word's frequency) */
     k->cf = NULL;
     return rc;

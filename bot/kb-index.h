@@ -54,6 +54,11 @@ void *ix_pages_new(size_t n);
 /* The whole pages of base below byte end, past *gone, back to the system
  * once they make a step (1 MB); *gone is moved past them. */
 void ix_pages_give(void *base, size_t *gone, size_t end);
+/* Mapped array *base of *len bytes (0: none yet) grown to len2 bytes,
+ * contents kept, the rest zero: moved by the kernel where it can (no
+ * copy, no second array at once), else mapped anew and copied.  Pages
+ * never written take no memory.  0, -1 on failure (unchanged). */
+int ix_pages_grow(void **base, size_t *len, size_t len2);
 /* Unmap what is left of base (len bytes mapped, the first gone given
  * back). */
 void ix_pages_free(void *base, size_t gone, size_t len);

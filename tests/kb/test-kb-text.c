@@ -170,6 +170,17 @@ Test(kb_text, scan_gives_the_terms_lex_run_gives)
         "baby's don't", "caf\xc3\xa9 na\xc3\xafve babies", "tummy\xe2\x80\x99s",
         "emoji \xf0\x9f\x98\x80 here", "bad \xff byte", longw, big,
         "Massaging again, and supercalifragilistics; EFGHIJKLMN!",
+        /* prefixes (kb_sword.prefix): words of 1 to 9 letters, at a
+         * text's end, the bytes around the letters' range, long runs cut */
+        "abcdefgh abcdefg abcdefghijklmnop abcdefghijklmnopq x yz",
+        "a@b[c`d{e\x7f\x01" "f\tGHIJKLMNOPQ]r^s_t~u|v}w?x/y:z.",
+        "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[`abcdefghijklmnopqrstuvwxyz{ end",
+        "Zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+        "zzzzzzzzzzzzzzzzzz tail1 ONEtwoTHREEfourFIVEsixSEVENeightNINE",
+        "massagingbabies\nbabiesmassaging\r\nMassagingBabies.",
+        "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl "
+        "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklm",
+        "ab", "abcdefg", "abcdefgh", "abcdefghi", "x1y2z3 7 q",
     };
     size_t n = sizeof texts / sizeof texts[0];
     kb *a = scan_kb(), *b = scan_kb();
