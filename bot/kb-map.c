@@ -84,8 +84,9 @@ static size_t map_home(size_t cap, uint32_t h)
     return (size_t)(((uint64_t)h * cap) >> 32);
 }
 
-static kb_map_slot *map_slot(const kb_map *m, const char *s, size_t len,
-                             uint32_t h, uint64_t prefix)
+static inline __attribute__((always_inline))
+kb_map_slot *map_slot(const kb_map *m, const char *s, size_t len,
+                      uint32_t h, uint64_t prefix)
 {
     size_t i = map_home(m->cap, h);
     for (;;) {

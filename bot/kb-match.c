@@ -73,7 +73,8 @@ static void query_terms(const kb *k, kb_scratch *s, query *q)
 }
 
 /* Impact of term t in entry e, or -1 when e does not contain t. */
-static float entry_impact(const kb *k, uint32_t t, uint32_t e)
+static inline __attribute__((always_inline))
+float entry_impact(const kb *k, uint32_t t, uint32_t e)
 {
     uint32_t h = e >> k->post_shift, lo = kb_post_seg(k, t, h);
     uint32_t end = kb_post_seg(k, t, h + 1), hi = end;

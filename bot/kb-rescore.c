@@ -64,8 +64,8 @@ static void rs_init(const kb *k, const kb_scratch *s, const kb_query *q,
 /* What c's entry holds at most: the weight of the query words it holds
  * (*got) and of the query pairs whose two words it holds (*pairs); any
  * alternate of it holds no more.  A word after the 64th counts as held. */
-static void cand_held(rs_query *r, const kb_cand *c, double *got,
-                      double *pairs)
+static inline __attribute__((always_inline))
+void cand_held(rs_query *r, const kb_cand *c, double *got, double *pairs)
 {
     uint64_t h = r->always | c->hold, m = h;
     double g = 0, pw = 0;

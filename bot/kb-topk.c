@@ -21,8 +21,9 @@
 
 /* Segment h of cursor c's postings (kb_post_seg), within c->p .. c->end:
  * *a .. *z, entries h << post_shift | post_lo. */
-static void seg_range(const kb *k, const kb_cursor *c, uint32_t h,
-                      uint32_t *a, uint32_t *z)
+static inline __attribute__((always_inline))
+void seg_range(const kb *k, const kb_cursor *c, uint32_t h, uint32_t *a,
+               uint32_t *z)
 {
     *a = kb_post_seg(k, c->t, h);
     *z = kb_post_seg(k, c->t, h + 1);
