@@ -14,7 +14,8 @@
  * rescoring's bound (kb-rescore.c alts_bound).  A query word is found
  * among an entry's terms by a hash of (entry, term) -> place (4 bytes a
  * slot, at most half full: 256 KB at 1,000 entries), not a binary
- * search of them.
+ * search of them; a term's posting of an entry (its impact, for the
+ * confidence) likewise by (entry, term) -> posting (512 KB at 1,000).
  */
 #include "kb-impl.h"
 
@@ -160,6 +161,31 @@ static int terms_hash(kb *k, size_t at)
     return 0;
 }
 
+/* k->post_hash over every posting.  0, -1 on OOM. */
+static int post_hash(kb *k)
+{
+    size_t np = k->post_off[k->n_terms];
+    unsigned bits = 4;
+    while (((size_t)1 << bits) < 2 * np)
+        bits++;
+    size_t n = (size_t)1 << bits;
+    k->post_hash = malloc(n * sizeof *k->post_hash);
+    if (!k->post_hash)
+        return -1;
+    memset(k->post_hash, 0xff, n * sizeof *k->post_hash);
+    k->post_hmask = (uint32_t)(n - 1);
+    k->post_hshift = 64 - bits;
+    for (uint32_t t = 0; t < k->n_terms; t++) {
+        for (uint32_t p = k->post_off[t]; p < k->post_off[t + 1]; p++) {
+            uint32_t i = kb_pair_home(kb_post_doc(k, t, p), t, k->post_hshift);
+            while (k->post_hash[i] != UINT32_MAX)
+                i = (i + 1) & k->post_hmask;
+            k->post_hash[i] = p;
+        }
+    }
+    return 0;
+}
+
 /* Caller frees with kb_altix_free (kb_index_free). */
 int kb_altix_build(kb *k)
 {
@@ -200,7 +226,7 @@ int kb_altix_build(kb *k)
     shrink((void **)&k->altix_mask, at, sizeof *k->altix_mask);
     shrink((void **)&k->altix_pair, pat, sizeof *k->altix_pair);
     shrink((void **)&k->altix_pmask, pat, sizeof *k->altix_pmask);
-    rc = terms_hash(k, at);
+    rc = terms_hash(k, at) < 0 || post_hash(k) < 0 ? -1 : 0;
 done:
     free(b.keys);
     free(b.seen);
@@ -220,8 +246,9 @@ void kb_altix_free(kb *k)
     free(k->altix_pmask);
     free(k->altix_w);
     free(k->altix_hash);
+    free(k->post_hash);
     k->altix_w = NULL;
-    k->altix_hash = NULL;
+    k->altix_hash = k->post_hash = NULL;
     k->altix_off = k->altix_poff = NULL;
     k->altix_term = k->altix_pair = NULL;
     k->altix_mask = k->altix_pmask = NULL;

@@ -357,6 +357,10 @@ struct kb {
      * power of two, at most half full) */
     uint32_t *altix_hash;
     uint32_t altix_hmask, altix_hshift;
+    /* built with it: (entry, term) -> the posting of term in entry
+     * (kb_post_find), as altix_hash (slots at most half full) */
+    uint32_t *post_hash;
+    uint32_t post_hmask, post_hshift;
 
 
     kb_typo typo;
@@ -404,6 +408,32 @@ static inline uint32_t kb_post_doc(const kb *k, uint32_t t, uint32_t p)
     while (h + 1 < k->n_seg && kb_post_seg(k, t, h + 1) <= p)
         h++;
     return h << k->post_shift | k->post_lo[p];
+}
+
+/* The first slot to look at for (entry e, term t) in a table of
+ * 2^(64 - shift) slots (altix_hash, post_hash). */
+static inline uint32_t kb_pair_home(uint32_t e, uint32_t t, uint32_t shift)
+{
+    return (uint32_t)((((uint64_t)e << 32 | t) * 0x9E3779B97F4A7C15ull) >>
+                      shift);
+}
+
+/* Term t's posting of entry e through k->post_hash (built: kb-altix.c),
+ * or UINT32_MAX when e does not hold t.  A posting's place does not
+ * change with kb_index_reshift, its entry is checked as stored. */
+static inline uint32_t kb_post_find(const kb *k, uint32_t t, uint32_t e)
+{
+    uint32_t p0 = k->post_off[t], n = k->post_off[t + 1] - p0;
+    uint16_t low = (uint16_t)(e & ((1u << k->post_shift) - 1));
+    for (uint32_t i = kb_pair_home(e, t, k->post_hshift);;
+         i = (i + 1) & k->post_hmask) {
+        uint32_t p = k->post_hash[i];
+        if (p == UINT32_MAX)
+            return p;
+        if (p - p0 < n && k->post_lo[p] == low &&
+            (k->n_seg == 1 || kb_post_doc(k, t, p) == e))
+            return p;
+    }
 }
 
 /* ---- lexicon (kb-lex.c) ----------------------------------------------- */
@@ -561,8 +591,7 @@ void kb_altix_free(kb *k);
 /* The first slot of altix_hash to look at for term t of entry e. */
 static inline uint32_t kb_altix_home(const kb *k, uint32_t e, uint32_t t)
 {
-    return (uint32_t)((((uint64_t)e << 32 | t) * 0x9E3779B97F4A7C15ull) >>
-                      k->altix_hshift);
+    return kb_pair_home(e, t, k->altix_hshift);
 }
 
 /* The place of term t among entry e's distinct alternate terms

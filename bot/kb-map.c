@@ -70,10 +70,29 @@ void kb_map_free(kb_map *m)
     m->cap = m->count = 0;
 }
 
-static uint64_t key_prefix(const char *s, size_t len)
+/* The first min(len, 8) bytes of s as memcpy puts them in a uint64_t,
+ * the rest zero; on a little-endian machine from fixed-size loads (two
+ * overlapping ones under 8 bytes), not a memcpy of variable length. */
+static inline __attribute__((always_inline))
+uint64_t key_prefix(const char *s, size_t len)
 {
     uint64_t p = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const unsigned char *u = (const unsigned char *)s;
+    if (len >= 8) {
+        memcpy(&p, s, 8);
+    } else if (len >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + len - 4, 4);
+        p = a | (uint64_t)b << (8 * (len - 4));
+    } else if (len > 0) {
+        p = (uint64_t)u[0] | (uint64_t)u[len / 2] << (8 * (len / 2)) |
+            (uint64_t)u[len - 1] << (8 * (len - 1));
+    }
+#else
     memcpy(&p, s, len < 8 ? len : 8);
+#endif
     return p;
 }
 

@@ -229,16 +229,20 @@ static int cand_before(const kb_cand *a, const kb_cand *b)
     return a->entry < b->entry;
 }
 
-/* Insertion sort: n is small (params.candidates). */
+/* Insertion sort: n is small (params.candidates).  The candidates come
+ * about in order (by bound, then by score), so one already in place is
+ * only compared, not copied out and back. */
 void kb_cand_sort(kb_cand *c, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
+        if (!cand_before(&c[i], &c[i - 1]))
+            continue;
         kb_cand x = c[i];
         size_t j = i;
-        while (j > 0 && cand_before(&x, &c[j - 1])) {
+        do {
             c[j] = c[j - 1];
             j--;
-        }
+        } while (j > 0 && cand_before(&x, &c[j - 1]));
         c[j] = x;
     }
 }
