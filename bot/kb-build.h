@@ -46,6 +46,13 @@ int kb_scan_text(kb_scan *s, const kb_map *tokens, const char *text);
  * KB_LEX_INTERN | KB_LEX_SYN, (size_t)-1, out).  0, -1 on OOM. */
 int kb_scan_lex(kb *k, const kb_scan *s, size_t i, const char *text,
                 kb_lexout *out);
+/* Every text of s (texts[i]: the string given to kb_scan_text for text
+ * i) appended to et, text i's terms at et->v[off[i] .. off[i + 1])
+ * (off: s->n_t + 1): what kb_scan_lex gives for each, without a copy
+ * through tmp (working space) for a text no synonym rule can start in.
+ * 0, -1 on OOM. */
+int kb_scan_lex_all(kb *k, const kb_scan *s, const char *const *texts,
+                    kb_lexout *tmp, kb_u32buf *et, uint32_t *off);
 void kb_scan_free(kb_scan *s);
 
 /* kb-lex.c: out->raw -> out->terms (synonyms per flags, or a copy).

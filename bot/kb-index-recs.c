@@ -20,7 +20,6 @@
 
 _Static_assert(KB_NFIELDS == 4, "4 bits a field in a uint16_t");
 
-#define IX_NIB_BIG 15u
 #define IX_RELEASE_STEP (1u << 20)   /* bytes given back at a time */
 
 void *ix_pages_new(size_t n)
@@ -153,12 +152,14 @@ int ix_recs_push(ix_recs *r, const ix_rec *v, size_t n)
     if (ix_recs_reserve(r, r->n + n) < 0)
         return -1;
     for (size_t j = 0; j < n; j++) {
-        unsigned packed = 0, big = 0;
-        for (int f = 0; f < KB_NFIELDS; f++) {
-            unsigned x = v[j].tf[f];
-            big |= x >= IX_NIB_BIG;
-            packed |= (x < IX_NIB_BIG ? x : IX_NIB_BIG) << (4 * f);
-        }
+        const uint8_t *tf = v[j].tf;
+        uint32_t x = (uint32_t)tf[0] | (uint32_t)tf[1] << 8 |
+                     (uint32_t)tf[2] << 16 | (uint32_t)tf[3] << 24;
+        /* a byte of 15 or more has bit 7 set in x or in x + 0x71 (a
+         * carry out of a byte only comes from one of 0x8f or more) */
+        int big = (((x + 0x71717171u) | x) & 0x80808080u) != 0;
+        unsigned packed = (x & 0xfu) | (x >> 4 & 0xf0u) |
+                          (x >> 8 & 0xf00u) | (x >> 12 & 0xf000u);
         unsigned code = big ? IX_CODE_BIG : recs_code(r, packed);
         if (code == IX_CODE_BIG && recs_big(r, r->n, v[j].tf) < 0)
             return -1;

@@ -47,6 +47,8 @@ typedef struct ix_build {
     kb_u32buf et;          /* the entry's terms, text after text */
     uint32_t *et_off;      /* text i's terms: et.v[et_off[i] .. et_off[i+1]) */
     size_t cap_et_off;
+    const char **texts;    /* the entry's texts in the order they are lexed */
+    size_t cap_texts;
     kb_scan scan[2];       /* entry e's texts in scan[e & 1], e + 1's ahead */
     ix_term *tt;           /* per term, mapped pages (slot_fit) */
     size_t cap_tt, len_tt;
@@ -129,20 +131,14 @@ static int ix_lex_entry(kb *k, ix_build *b, const kb_scan *s,
 {
     size_t nt = en->n_questions + en->n_keywords + 2;
     if (kb_grow((void **)&b->et_off, &b->cap_et_off, nt + 1,
-             sizeof *b->et_off) < 0)
+                sizeof *b->et_off) < 0 ||
+        kb_grow((void **)&b->texts, &b->cap_texts, nt, sizeof *b->texts) < 0)
         return -1;
+    for (size_t i = 0; i < nt; i++)
+        b->texts[i] = ix_text(en, i);
     b->et.n = 0;
-    b->et_off[0] = 0;
-    for (size_t i = 0; i < nt; i++) {
-        size_t n;
-        if (kb_scan_lex(k, s, i, ix_text(en, i), &b->lx) < 0 ||
-            kb_u32buf_reserve(&b->et, b->et.n + (n = b->lx.terms.n)) < 0)
-            return -1;
-        if (n)
-            memcpy(b->et.v + b->et.n, b->lx.terms.v, n * sizeof *b->et.v);
-        b->et.n += n;
-        b->et_off[i + 1] = (uint32_t)b->et.n;
-    }
+    if (kb_scan_lex_all(k, s, b->texts, &b->lx, &b->et, b->et_off) < 0)
+        return -1;
     if (slot_fit(b, k->n_terms) < 0 || cur_fit(b, b->et.n) < 0)
         return -1;
     for (size_t i = 0; i < b->et.n; i++)
@@ -270,6 +266,7 @@ static void ix_build_free(ix_build *b)
     kb_lexout_free(&b->lx);
     kb_u32buf_free(&b->et);
     free(b->et_off);
+    free(b->texts);
     kb_scan_free(&b->scan[0]);
     kb_scan_free(&b->scan[1]);
     ix_pages_free(b->tt, 0, b->len_tt);

@@ -100,23 +100,23 @@ int kb_scan_text(kb_scan *s, const kb_map *tokens, const char *text)
     return 0;
 }
 
-/* The token cache's value for a scanned word: 1 found, 0 absent. */
-static int scan_find(const kb_map *m, const char *w, const kb_sword *sw,
-                     uint32_t *val)
+/* The token cache's value for a scanned word: 1 found, 0 absent (the
+ * cache's cap slots, cap > 0).  An empty slot is all zero: its length
+ * never equals a word's, so only a mismatch asks whether it is empty. */
+static inline int scan_find(const kb_map_slot *slots, size_t cap,
+                            const char *w, const kb_sword *sw, uint32_t *val)
 {
-    if (m->cap == 0)
-        return 0;
-    size_t i = (size_t)(((uint64_t)sw->hash * m->cap) >> 32);
+    size_t i = (size_t)(((uint64_t)sw->hash * cap) >> 32);
     for (;;) {
-        const kb_map_slot *sl = &m->slots[i];
-        if (!sl->key)
-            return 0;
+        const kb_map_slot *sl = &slots[i];
         if (sl->prefix == sw->prefix && sl->len == sw->len &&
             (sw->len <= 8 || memcmp(sl->key + 8, w + 8, sw->len - 8) == 0)) {
             *val = sl->val;
             return 1;
         }
-        if (++i == m->cap)
+        if (!sl->key)
+            return 0;
+        if (++i == cap)
             i = 0;
     }
 }
@@ -132,6 +132,33 @@ static int scan_new(kb *k, const char *w, size_t len, uint32_t *t)
     return kb_map_put(&k->tokens, w, len, *t, NULL);
 }
 
+/* The terms of text t's words, stopwords dropped, appended to out (room
+ * made by the caller).  0, -1 on OOM. */
+static int scan_terms(kb *k, const kb_scan *s, const kb_stext *t,
+                      kb_u32buf *out)
+{
+    const kb_map *m = &k->tokens;
+    const kb_map_slot *slots = m->slots;   /* in registers: the stores */
+    size_t cap = m->cap, n = out->n;       /* below cannot change them */
+    uint32_t *o = out->v;
+    for (uint32_t j = t->first; j < t->first + t->n; j++) {
+        const kb_sword *sw = &s->w[j];
+        const char *w = s->buf + sw->off;
+        uint32_t v;
+        if (!cap || !scan_find(slots, cap, w, sw, &v)) {
+            if (scan_new(k, w, sw->len, &v) < 0)
+                return -1;
+            slots = m->slots;              /* the cache may have grown */
+            cap = m->cap;
+        } else if (v & KB_TOK_STOP) {
+            continue;
+        }
+        o[n++] = v;
+    }
+    out->n = n;
+    return 0;
+}
+
 int kb_scan_lex(kb *k, const kb_scan *s, size_t i, const char *text,
                 kb_lexout *out)
 {
@@ -143,20 +170,64 @@ int kb_scan_lex(kb *k, const kb_scan *s, size_t i, const char *text,
     out->raw.n = out->raw2.n = out->terms.n = 0;
     out->n_words = out->n_unknown = out->n_repaired = 0;
     out->n_words2 = out->n_unknown2 = out->n_repaired2 = 0;
-    if (kb_u32buf_reserve(&out->raw, t->n) < 0)
+    if (kb_u32buf_reserve(&out->raw, t->n) < 0 ||
+        scan_terms(k, s, t, &out->raw) < 0)
         return -1;
-    for (uint32_t j = t->first; j < t->first + t->n; j++) {
-        const kb_sword *sw = &s->w[j];
-        const char *w = s->buf + sw->off;
-        uint32_t v;
-        if (!scan_find(&k->tokens, w, sw, &v)) {
-            if (scan_new(k, w, sw->len, &v) < 0)
-                return -1;
-        } else if (v & KB_TOK_STOP) {
-            continue;
-        }
-        out->raw.v[out->raw.n++] = v;
-        out->n_words++;
-    }
+    out->n_words = out->raw.n;
     return kb_lex_finish(k, flags, out);
+}
+
+/* 1 if a synonym rule of the matching set (stopwords dropped) may start
+ * at one of v[0 .. n), else 0: then synonyms leave them as they are. */
+static int scan_syn_may(const kb *k, const uint32_t *v, size_t n)
+{
+    const uint32_t *at = k->syn_at[0];
+    if (!(k->features & KB_FEAT_SYNONYMS) || k->syn[0].n == 0)
+        return 0;
+    if (!at)
+        return n > 0;
+    for (size_t i = 0; i < n; i++) {
+        /* as kb_syn_apply reads at: a newer term starts no rule */
+        if (v[i] < k->n_syn_terms && at[v[i]])
+            return 1;
+    }
+    return 0;
+}
+
+int kb_scan_lex_all(kb *k, const kb_scan *s, const char *const *texts,
+                    kb_lexout *tmp, kb_u32buf *et, uint32_t *off)
+{
+    off[0] = (uint32_t)et->n;
+    for (size_t i = 0; i < s->n_t; i++) {
+        const kb_stext *t = &s->t[i];
+        size_t at = et->n, n;
+        if (t->slow) {
+            if (kb_scan_lex(k, s, i, texts[i], tmp) < 0)
+                return -1;
+        } else {
+            if (kb_u32buf_reserve(et, at + t->n) < 0 ||
+                scan_terms(k, s, t, et) < 0)
+                return -1;
+            n = et->n - at;
+            if (!scan_syn_may(k, et->v + at, n)) {
+                off[i + 1] = (uint32_t)et->n;
+                continue;
+            }
+            tmp->raw.n = 0;  /* the synonyms: as kb_lex_finish does them */
+            if (kb_u32buf_reserve(&tmp->raw, n) < 0)
+                return -1;
+            memcpy(tmp->raw.v, et->v + at, n * sizeof *et->v);
+            tmp->raw.n = n;
+            if (kb_lex_finish(k, KB_LEX_INTERN | KB_LEX_SYN, tmp) < 0)
+                return -1;
+        }
+        n = tmp->terms.n;
+        if (kb_u32buf_reserve(et, at + n) < 0)
+            return -1;
+        if (n)
+            memcpy(et->v + at, tmp->terms.v, n * sizeof *et->v);
+        et->n = at + n;
+        off[i + 1] = (uint32_t)et->n;
+    }
+    return 0;
 }

@@ -215,3 +215,75 @@ Test(kb_text, scan_gives_the_terms_lex_run_gives)
     kb_free(a);
     kb_free(b);
 }
+
+/* scan_kb() with two synonym rules, "babi" -> "infant" and "tummi time"
+ * -> "belli", indexed as at load (kb_lex_syn_index). */
+static kb *scan_syn_kb(void)
+{
+    kb *k = scan_kb();
+    uint32_t babi, infant, tummi, time, belli;
+    cr_assert_eq(kb_lex_intern(k, "babi", 4, &babi), 0);
+    cr_assert_eq(kb_lex_intern(k, "infant", 6, &infant), 0);
+    cr_assert_eq(kb_lex_intern(k, "tummi", 5, &tummi), 0);
+    cr_assert_eq(kb_lex_intern(k, "time", 4, &time), 0);
+    cr_assert_eq(kb_lex_intern(k, "belli", 5, &belli), 0);
+    kb_syn_rule *rules = malloc(2 * sizeof *rules);   /* kb_free frees */
+    cr_assert_not_null(rules);     /* sorted by from[0]: babi < tummi */
+    rules[0] = (kb_syn_rule){1, 1, {babi}, {infant}};
+    rules[1] = (kb_syn_rule){2, 1, {tummi, time}, {belli}};
+    k->syn[0] = (kb_syn){rules, 2, 0};
+    k->features = KB_FEAT_SYNONYMS;
+    cr_assert_eq(kb_lex_syn_index(k), 0);
+    return k;
+}
+
+Test(kb_text, scan_lex_all_gives_what_scan_lex_gives)
+{
+    const char *texts[] = {
+        "Massaging babies at tummy time",      /* both rules */
+        "no rule here, only new words",
+        "time for the tummy: tummies TIME",    /* a rule on its second try */
+        "", "the the", "baby's first massage", /* slow: kb_lex_run */
+        "infant babies belly",
+    };
+    size_t n = sizeof texts / sizeof texts[0];
+    for (int syn = 0; syn < 2; syn++) {
+        kb *a = syn ? scan_syn_kb() : scan_kb();
+        kb *b = syn ? scan_syn_kb() : scan_kb();
+        kb_lexout la = {0}, tmp = {0};
+        kb_u32buf et = {0};
+        kb_scan s = {0};
+        uint32_t off[sizeof texts / sizeof texts[0] + 1];
+        for (size_t i = 0; i < n; i++)
+            cr_assert_eq(kb_scan_text(&s, &b->tokens, texts[i]), 0);
+        et.n = 0;
+        cr_assert_eq(kb_u32buf_push(&et, 12345), 0);   /* appended after */
+        cr_assert_eq(kb_scan_lex_all(b, &s, texts, &tmp, &et, off), 0);
+        cr_assert_eq(off[0], 1);
+        for (size_t i = 0; i < n; i++) {
+            cr_assert_eq(kb_lex_run(a, a->stem, texts[i], strlen(texts[i]),
+                                    KB_LEX_INTERN | KB_LEX_SYN, (size_t)-1,
+                                    &la), 0);
+            cr_assert_eq(off[i + 1] - off[i], la.terms.n, "text %zu", i);
+            for (size_t j = 0; j < la.terms.n; j++)
+                cr_assert_eq(et.v[off[i] + j], la.terms.v[j], "text %zu", i);
+        }
+        cr_assert_eq(off[n], et.n);
+        if (syn) {   /* infant belli infant: the rules did apply */
+            uint32_t t;
+            cr_assert(kb_map_find(&b->terms, "infant", 6, &t));
+            cr_assert_eq(et.v[off[0] + 1], t);
+            cr_assert_eq(et.v[off[6]], t);
+            cr_assert_eq(et.v[off[6] + 1], t);
+        }
+        cr_assert_eq(b->n_terms, a->n_terms);
+        for (size_t t = 0; t < a->n_terms; t++)
+            cr_assert_str_eq(b->term_text[t], a->term_text[t]);
+        kb_scan_free(&s);
+        kb_lexout_free(&la);
+        kb_lexout_free(&tmp);
+        kb_u32buf_free(&et);
+        kb_free(a);
+        kb_free(b);
+    }
+}
