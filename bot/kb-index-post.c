@@ -197,14 +197,27 @@ static void ix_ptf_get(const ix_ptf *pt, uint32_t p, uint8_t tf[KB_NFIELDS])
         memset(tf, 0, KB_NFIELDS);     /* not kept: cannot happen */
 }
 
+/* Term t's weight in a question: idf, scaled towards the share of the
+ * term's total impact (sum) that its top entry holds (a word spread thin
+ * over many entries says less about which one is meant). */
+static float ix_qweight(const kb *k, uint32_t t, double sum)
+{
+    double mix = k->params.conc_mix;
+    double conc = sum > 0 ? k->term_max[t] / sum : 1.0;
+    return (float)(k->idf[t] * (1.0 - mix + mix * conc));
+}
+
 /* Step 2: every posting's impact, term after term, from its frequencies
  * and its entry's field norms (norm: KB_NFIELDS a entry); the codes are
- * given back as they are read.  k->imp_pos: whether all are above 0. */
+ * given back as they are read.  k->imp_pos: whether all are above 0;
+ * k->qw[t]: each term's question weight. */
 static void ix_impacts(kb *k, ix_ptf *pt, const double *norm,
                        const double *avg)
 {
     k->imp_pos = 1;
     for (uint32_t t = 0; t < k->n_terms; t++) {
+        double sum = 0;    /* the impacts in posting order, as a reader
+                              summing them would */
         ix_pages_give(pt->tf, &pt->gone, k->post_off[t]);
         for (uint32_t h = 0; h < k->n_seg; h++) {
             uint32_t a = kb_post_seg(k, t, h), z = kb_post_seg(k, t, h + 1);
@@ -218,11 +231,13 @@ static void ix_impacts(kb *k, ix_ptf *pt, const double *norm,
                 float imp = ix_impact(k, t, tf, &norm[(size_t)e * KB_NFIELDS],
                                       avg);
                 k->post_imp[p] = imp;
+                sum += imp;
                 k->imp_pos &= imp > 0;
                 if (imp > k->term_max[t])
                     k->term_max[t] = imp;
             }
         }
+        k->qw[t] = ix_qweight(k, t, sum);
     }
 }
 
@@ -275,7 +290,8 @@ int ix_postings(kb *k, ix_recs *recs, const uint32_t *rec_off,
     pos = NULL;
     norm = ix_all_norms(k, flen, avg);
     k->post_imp = malloc((np + 1) * sizeof *k->post_imp);
-    if (!norm || !k->post_imp)
+    k->qw = malloc((nt + 1) * sizeof *k->qw);
+    if (!norm || !k->post_imp || !k->qw)
         goto done;
     ix_impacts(k, &pt, norm, avg);
     rc = 0;

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define IX_RANK_MAX 16   /* alternates of up to this many terms: rank sort */
+
 #ifdef IX_PHASES   /* measuring: phase CPU times on stderr */
 #include <stdio.h>
 #include <time.h>
@@ -152,6 +154,22 @@ static long ix_field(ix_build *b, size_t i, int f)
     for (uint32_t j = b->et_off[i]; j < b->et_off[i + 1]; j++)
         ix_count(b, b->et.v[j], f);
     return (long)(b->et_off[i + 1] - b->et_off[i]);
+}
+
+/* v[0 .. n) in ascending order into out: each value's place is how many
+ * come before it (equal ones in their order), counted without a branch
+ * a pair (n^2 compares: for the dozen terms of an alternate, cheaper
+ * than the mispredicted ones of an insertion sort). */
+static void u32_rank_sort(const uint32_t *v, size_t n, uint32_t *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t r = 0;
+        for (size_t j = 0; j < i; j++)
+            r += v[j] <= v[i];
+        for (size_t j = i + 1; j < n; j++)
+            r += v[j] < v[i];
+        out[r] = v[i];
+    }
 }
 
 /* Sorts a short array in place (alternates have a dozen terms). */
@@ -306,26 +324,6 @@ static int ix_stats(kb *k, ix_build *b)
     return 0;
 }
 
-/* Question weights: idf, scaled towards the share of the term's total
- * impact that its top entry holds (a word spread thin over many entries
- * says less about which one is meant). */
-static int ix_qweights(kb *k)
-{
-    size_t nt = k->n_terms;
-    double mix = k->params.conc_mix;
-    k->qw = malloc((nt + 1) * sizeof *k->qw);
-    if (!k->qw)
-        return -1;
-    for (size_t t = 0; t < nt; t++) {
-        double sum = 0;
-        for (uint32_t p = k->post_off[t]; p < k->post_off[t + 1]; p++)
-            sum += k->post_imp[p];
-        double conc = sum > 0 ? k->term_max[t] / sum : 1.0;
-        k->qw[t] = (float)(k->idf[t] * (1.0 - mix + mix * conc));
-    }
-    return 0;
-}
-
 /* Hand the alternates over to k, with their weight mass (each distinct
  * term once). */
 static void ix_adopt(kb *k, ix_build *b)
@@ -337,8 +335,12 @@ static void ix_adopt(kb *k, ix_build *b)
     b->alt_terms.v = NULL;
     for (size_t a = 0; a < k->n_alts; a++) {
         kb_alt *al = &k->alts[a];
-        memcpy(b->uniq, k->alt_terms + al->off, al->n * sizeof *b->uniq);
-        u32_isort(b->uniq, al->n);
+        if (al->n <= IX_RANK_MAX) {
+            u32_rank_sort(k->alt_terms + al->off, al->n, b->uniq);
+        } else {
+            memcpy(b->uniq, k->alt_terms + al->off, al->n * sizeof *b->uniq);
+            u32_isort(b->uniq, al->n);
+        }
         double w = 0;
         for (uint32_t i = 0; i < al->n; i++) {
             if (i == 0 || b->uniq[i - 1] != b->uniq[i])
@@ -397,9 +399,9 @@ int kb_index_build(kb *k)
     IX_PH(1);
     if (kb_map_compact(&k->tokens) < 0 || kb_map_compact(&k->terms) < 0 ||
         kb_map_compact(&k->entry_ids) < 0 || (IX_PH(2), ix_stats(k, &b)) < 0 ||
-        (IX_PH(3), ix_postings(k, &b.recs, b.rec_off, b.flen)) < 0 ||
-        (IX_PH(4), ix_qweights(k)) < 0)
+        (IX_PH(3), ix_postings(k, &b.recs, b.rec_off, b.flen)) < 0)
         goto done;
+    IX_PH(4);
     ix_adopt(k, &b);
     ix_build_free(&b);     /* the records go before the typo index comes */
     IX_PH(5);
@@ -407,7 +409,7 @@ int kb_index_build(kb *k)
 #ifdef IX_PHASES
     IX_PH(6);
     fprintf(stderr, "phases ms: pass1 %.0f compact %.0f stats %.0f "
-            "postings %.0f qweights+adopt %.0f altix+typo %.0f\n",
+            "postings %.0f alternates %.0f altix+typo %.0f\n",
             ph[1] - ph[0], ph[2] - ph[1], ph[3] - ph[2], ph[4] - ph[3],
             ph[5] - ph[4], ph[6] - ph[5]);
 #endif

@@ -112,8 +112,8 @@ static inline void ix_recs_tf(const ix_recs *r, size_t i, size_t *at,
 void ix_recs_free(ix_recs *r);
 /* The postings (kb-index-post.c) from every entry's records (rec_off:
  * n_entries + 1) and field lengths (flen: KB_NFIELDS an entry), once
- * df and idf are known; the records are given back as they are read
- * (freed).  0, -1 on OOM. */
+ * df and idf are known, and each term's question weight (k->qw); the
+ * records are given back as they are read (freed).  0, -1 on OOM. */
 int ix_postings(kb *k, ix_recs *recs, const uint32_t *rec_off,
                 const float *flen);
 

@@ -43,30 +43,41 @@ static int is_letter(unsigned b)
     return (b | 0x20u) - 'a' < 26u;
 }
 
-/* One letter run at *pp into s: folded, hashed, prefetched. */
-static void scan_word(kb_scan *s, const kb_map *tokens,
-                      const unsigned char **pp)
+/* Where a text's words go while it is scanned: in registers, not in
+ * kb_scan (a byte stored through a char pointer may alias any field, so
+ * the compiler would reload them after each letter). */
+typedef struct scan_out {
+    char *buf;             /* s->buf */
+    size_t n_buf;
+    kb_sword *w;           /* the next word's place */
+    const kb_map_slot *slots;  /* the token cache's, cap of them */
+    size_t cap;
+} scan_out;
+
+/* One letter run at p into o: folded, hashed, its token-cache slot
+ * prefetched.  Returns where the run ends. */
+static inline const unsigned char *scan_word(scan_out *o,
+                                             const unsigned char *p)
 {
-    const unsigned char *p = *pp;
-    char *o = s->buf + s->n_buf;
+    char *to = o->buf + o->n_buf;
     uint32_t h = KB_MAP_HASH0;
     uint64_t pre = 0;      /* the prefix built in a register: reading it
-                              back from o stalls on the byte stores */
+                              back from to stalls on the byte stores */
     size_t n = 0;
     for (unsigned b = *p; is_letter(b); b = *++p) {
         if (n < KB_TOKEN_MAX) {
             unsigned c = b | 0x20u;
             if (n < 8)
                 pre |= (uint64_t)c << PREFIX_SHIFT(n);
-            o[n++] = (char)c;
+            to[n++] = (char)c;
             h = KB_MAP_HASH_STEP(h, c);
         }
     }
-    if (tokens->cap)
-        __builtin_prefetch(&tokens->slots[((uint64_t)h * tokens->cap) >> 32]);
-    s->w[s->n_w++] = (kb_sword){pre, (uint32_t)s->n_buf, h, (uint32_t)n};
-    s->n_buf += n;
-    *pp = p;
+    if (o->cap)
+        __builtin_prefetch(&o->slots[((uint64_t)h * o->cap) >> 32]);
+    *o->w++ = (kb_sword){pre, (uint32_t)o->n_buf, h, (uint32_t)n};
+    o->n_buf += n;
+    return p;
 }
 
 int kb_scan_text(kb_scan *s, const kb_map *tokens, const char *text)
@@ -79,24 +90,25 @@ int kb_scan_text(kb_scan *s, const kb_map *tokens, const char *text)
         return -1;
     kb_stext *t = &s->t[s->n_t++];
     *t = (kb_stext){(uint32_t)s->n_w, 0, 0};
-    size_t buf0 = s->n_buf;
+    scan_out o = {s->buf, s->n_buf, s->w + s->n_w, tokens->slots,
+                  tokens->cap};
     const unsigned char *p = (const unsigned char *)text;
     for (unsigned b = *p; b; b = *p) {
         if (is_letter(b)) {
-            scan_word(s, tokens, &p);   /* ends before a non-letter */
+            p = scan_word(&o, p);       /* ends before a non-letter */
         } else if (b - '0' < 10u) {
             while (*p - (unsigned)'0' < 10u)
                 p++;                    /* a number: not indexed */
         } else if (b == '\'' || b >= 0x80) {
-            s->n_w = t->first;          /* kb_lex_run's case */
-            s->n_buf = buf0;
-            t->slow = 1;
-            return 0;
+            t->slow = 1;                /* kb_lex_run's case: the words */
+            return 0;                   /* so far are dropped */
         } else {
             p++;
         }
     }
-    t->n = (uint32_t)(s->n_w - t->first);
+    t->n = (uint32_t)(o.w - (s->w + s->n_w));
+    s->n_w += t->n;
+    s->n_buf = o.n_buf;
     return 0;
 }
 
