@@ -9,28 +9,119 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length normalisation of each field of an entry (computed once per
- * entry, not per record: the same arithmetic, so the same impacts). */
-static void ix_norms(const kb *k, const float *len, const double *avg,
-                     double *norm)
+size_t kb_ix_tab_len = 4096;   /* field lengths below this: a table row */
+#define IX_TAB_TF 16       /* frequencies 0..15: a code's nibbles */
+#define IX_ROW_FAR UINT16_MAX   /* an entry with a length past the table */
+
+/* A field's part of an impact, w tf / norm, for each field length (a
+ * count of words or questions) up to the longest met and each frequency
+ * a code can hold: the same doubles as computed for each posting (so the
+ * same impacts), without a division or a branch a field. */
+typedef struct ix_norms {
+    double avg[KB_NFIELDS];        /* average field lengths */
+    size_t n_len[KB_NFIELDS];      /* rows of tab[f] */
+    double *tab[KB_NFIELDS];       /* tab[f][len * IX_TAB_TF + tf]; 0 for
+                                      tf 0 or a field no entry has */
+    uint16_t *row;                 /* per entry, KB_NFIELDS: its lengths,
+                                      or all IX_ROW_FAR */
+} ix_norms;
+
+/* Length normalisation of field f (avg[f] > 0) at length len. */
+static double ix_norm(const kb *k, const double *avg, int f, float len)
 {
     const kb_params *p = &k->params;
-    for (int f = 0; f < KB_NFIELDS; f++)
-        norm[f] = avg[f] > 0 ? 1.0 - p->b[f] + p->b[f] * len[f] / avg[f] : 0;
+    return 1.0 - p->b[f] + p->b[f] * len / avg[f];
 }
 
-/* BM25F impact of one record of an entry with field norms norm. */
+/* BM25F impact of one record of an entry with field lengths len, the
+ * long way: frequencies past a code, lengths past the table. */
 static float ix_impact(const kb *k, uint32_t t, const uint8_t *tf,
-                       const double *norm, const double *avg)
+                       const float *len, const double *avg)
 {
-    const kb_params *p = &k->params;
     double tfn = 0;
     for (int f = 0; f < KB_NFIELDS; f++) {
         if (!tf[f] || avg[f] <= 0)
             continue;
-        tfn += p->w[f] * tf[f] / norm[f];
+        tfn += k->params.w[f] * tf[f] / ix_norm(k, avg, f, len[f]);
     }
     return (float)(k->idf[t] * tfn / (k->k1 + tfn));
+}
+
+/* The same for frequencies packed 4 bits a field (pk), through the
+ * tables: a field skipped above adds 0 here, which leaves the sum as it
+ * is (it starts at +0 and never becomes -0). */
+static float ix_impact_tab(const kb *k, uint32_t t, unsigned pk,
+                           const uint16_t *row, const ix_norms *n)
+{
+    double tfn = 0;
+    for (int f = 0; f < KB_NFIELDS; f++)
+        tfn += n->tab[f][(size_t)row[f] * IX_TAB_TF + (pk >> 4 * f & 15u)];
+    return (float)(k->idf[t] * tfn / (k->k1 + tfn));
+}
+
+static void ix_norms_free(ix_norms *n)
+{
+    for (int f = 0; f < KB_NFIELDS; f++)
+        free(n->tab[f]);
+    free(n->row);
+}
+
+/* Field f's table, lengths 0 .. n_len - 1.  0, -1 on OOM. */
+static int ix_norms_tab(const kb *k, ix_norms *n, int f)
+{
+    double *tab = calloc((n->n_len[f] + 1) * IX_TAB_TF, sizeof *tab);
+    if (!tab)
+        return -1;
+    for (size_t l = 0; n->avg[f] > 0 && l < n->n_len[f]; l++) {
+        double norm = ix_norm(k, n->avg, f, (float)l);
+        for (unsigned tf = 1; tf < IX_TAB_TF; tf++)
+            tab[l * IX_TAB_TF + tf] = k->params.w[f] * tf / norm;
+    }
+    n->tab[f] = tab;
+    return 0;
+}
+
+/* Entry e's table rows (flen: its field lengths). */
+static void ix_norms_row(ix_norms *n, size_t e, const float *flen)
+{
+    uint16_t *row = &n->row[e * KB_NFIELDS];
+    for (int f = 0; f < KB_NFIELDS; f++) {
+        float len = flen[f];
+        if (len >= 0 && len < (float)n->n_len[f] &&
+            (float)(row[f] = (uint16_t)len) == len)
+            continue;
+        for (int g = 0; g < KB_NFIELDS; g++)
+            row[g] = IX_ROW_FAR;
+        return;
+    }
+}
+
+/* n from every entry's field lengths (flen: KB_NFIELDS an entry); the
+ * caller frees it with ix_norms_free.  0, -1 on OOM. */
+static int ix_norms_make(const kb *k, const float *flen, ix_norms *n)
+{
+    size_t ne = k->n_entries;
+    float top[KB_NFIELDS] = {0};
+    for (size_t e = 0; e < ne; e++) {
+        for (int f = 0; f < KB_NFIELDS; f++) {
+            n->avg[f] += flen[e * KB_NFIELDS + f];
+            if (flen[e * KB_NFIELDS + f] > top[f])
+                top[f] = flen[e * KB_NFIELDS + f];
+        }
+    }
+    for (int f = 0; f < KB_NFIELDS; f++) {
+        n->avg[f] = ne ? n->avg[f] / (double)ne : 0;
+        n->n_len[f] = top[f] + 1 < (float)kb_ix_tab_len ? (size_t)top[f] + 1
+                                                        : kb_ix_tab_len;
+        if (ix_norms_tab(k, n, f) < 0)
+            return -1;
+    }
+    n->row = malloc((ne + 1) * KB_NFIELDS * sizeof *n->row);
+    if (!n->row)
+        return -1;
+    for (size_t e = 0; e < ne; e++)
+        ix_norms_row(n, e, &flen[e * KB_NFIELDS]);
+    return 0;
 }
 
 /* Term t's posting p is of entry e: post_lo, and the start of e's
@@ -207,57 +298,51 @@ static float ix_qweight(const kb *k, uint32_t t, double sum)
     return (float)(k->idf[t] * (1.0 - mix + mix * conc));
 }
 
+/* Posting p's impact (term t, entry e; flen: every entry's field
+ * lengths). */
+static float ix_post_impact(const kb *k, const ix_ptf *pt, const float *flen,
+                            const ix_norms *n, uint32_t t, uint32_t p,
+                            uint32_t e)
+{
+    unsigned c = pt->tf[p];
+    const uint16_t *row = &n->row[(size_t)e * KB_NFIELDS];
+    if (c != IX_CODE_BIG && row[0] != IX_ROW_FAR)
+        return ix_impact_tab(k, t, pt->dict[c], row, n);
+    uint8_t tf[KB_NFIELDS];
+    ix_ptf_get(pt, p, tf);
+    return ix_impact(k, t, tf, &flen[(size_t)e * KB_NFIELDS], n->avg);
+}
+
 /* Step 2: every posting's impact, term after term, from its frequencies
- * and its entry's field norms (norm: KB_NFIELDS a entry); the codes are
- * given back as they are read.  k->imp_pos: whether all are above 0;
- * k->qw[t]: each term's question weight. */
-static void ix_impacts(kb *k, ix_ptf *pt, const double *norm,
-                       const double *avg)
+ * and its entry's field lengths (flen: KB_NFIELDS an entry); the codes
+ * are given back as they are read.  k->imp_pos: whether all are above
+ * 0; k->qw[t]: each term's question weight. */
+static void ix_impacts(kb *k, ix_ptf *pt, const float *flen,
+                       const ix_norms *n)
 {
     k->imp_pos = 1;
     for (uint32_t t = 0; t < k->n_terms; t++) {
         double sum = 0;    /* the impacts in posting order, as a reader
                               summing them would */
+        float top = k->term_max[t];
         ix_pages_give(pt->tf, &pt->gone, k->post_off[t]);
         for (uint32_t h = 0; h < k->n_seg; h++) {
             uint32_t a = kb_post_seg(k, t, h), z = kb_post_seg(k, t, h + 1);
             for (uint32_t p = a; p < z; p++) {
                 uint32_t e = h << k->post_shift | k->post_lo[p];
                 if (p + IX_AHEAD1 < z)   /* rare terms: entries far apart */
-                    __builtin_prefetch(&norm[(size_t)(h << k->post_shift |
+                    __builtin_prefetch(&n->row[(size_t)(h << k->post_shift |
                         k->post_lo[p + IX_AHEAD1]) * KB_NFIELDS]);
-                uint8_t tf[KB_NFIELDS];
-                ix_ptf_get(pt, p, tf);
-                float imp = ix_impact(k, t, tf, &norm[(size_t)e * KB_NFIELDS],
-                                      avg);
+                float imp = ix_post_impact(k, pt, flen, n, t, p, e);
                 k->post_imp[p] = imp;
                 sum += imp;
                 k->imp_pos &= imp > 0;
-                if (imp > k->term_max[t])
-                    k->term_max[t] = imp;
+                top = imp > top ? imp : top;   /* no branch */
             }
         }
+        k->term_max[t] = top;
         k->qw[t] = ix_qweight(k, t, sum);
     }
-}
-
-/* Average field lengths into avg; each entry's field norms (caller frees
- * with free), NULL on OOM. */
-static double *ix_all_norms(const kb *k, const float *flen, double *avg)
-{
-    size_t ne = k->n_entries;
-    for (int f = 0; f < KB_NFIELDS; f++)
-        avg[f] = 0;
-    for (size_t e = 0; e < ne; e++) {
-        for (int f = 0; f < KB_NFIELDS; f++)
-            avg[f] += flen[e * KB_NFIELDS + f];
-    }
-    for (int f = 0; f < KB_NFIELDS; f++)
-        avg[f] = ne ? avg[f] / (double)ne : 0;
-    double *norm = malloc((ne + 1) * KB_NFIELDS * sizeof *norm);
-    for (size_t e = 0; norm && e < ne; e++)
-        ix_norms(k, &flen[e * KB_NFIELDS], avg, &norm[e * KB_NFIELDS]);
-    return norm;
 }
 
 /* The postings in two steps, so that the build's records (5 bytes a
@@ -269,7 +354,7 @@ int ix_postings(kb *k, ix_recs *recs, const uint32_t *rec_off,
 {
     size_t nt = k->n_terms, np = recs->n;
     int rc = -1;
-    double avg[KB_NFIELDS], *norm = NULL;
+    ix_norms norms = {0};
     ix_ptf pt = {0};
     uint32_t *pos = malloc((nt + 1) * sizeof *pos);
     k->post_off = malloc((nt + 1) * sizeof *k->post_off);
@@ -288,16 +373,15 @@ int ix_postings(kb *k, ix_recs *recs, const uint32_t *rec_off,
         goto done;
     free(pos);
     pos = NULL;
-    norm = ix_all_norms(k, flen, avg);
     k->post_imp = malloc((np + 1) * sizeof *k->post_imp);
     k->qw = malloc((nt + 1) * sizeof *k->qw);
-    if (!norm || !k->post_imp || !k->qw)
+    if (!k->post_imp || !k->qw || ix_norms_make(k, flen, &norms) < 0)
         goto done;
-    ix_impacts(k, &pt, norm, avg);
+    ix_impacts(k, &pt, flen, &norms);
     rc = 0;
 done:
     free(pos);
-    free(norm);
+    ix_norms_free(&norms);
     ix_pages_free(pt.tf, pt.gone, pt.len);
     free(pt.big);
     return rc;

@@ -97,12 +97,16 @@ static int cur_fit(ix_build *b, size_t n)
 static ix_rec *ix_rec_of(ix_build *b, uint32_t t)
 {
     ix_term *x = &b->tt[t];
-    if (!x->slot) {
-        b->cur[b->n_cur] = (ix_rec){t, {0}};
-        b->cur_alt[b->n_cur] = 0;
-        x->slot = (uint32_t)++b->n_cur;
-    }
-    return &b->cur[x->slot - 1];
+    uint32_t slot = x->slot, fresh = slot == 0;
+    /* without a branch (a word's first occurrence in an entry or not
+     * does not follow a pattern): the next record is written either way,
+     * and kept only when fresh */
+    b->cur[b->n_cur] = (ix_rec){t, {0}};
+    b->cur_alt[b->n_cur] = 0;
+    slot = fresh ? (uint32_t)b->n_cur + 1 : slot;
+    b->n_cur += fresh;
+    x->slot = slot;
+    return &b->cur[slot - 1];
 }
 
 /* Count one occurrence of t in field f of the current entry. */
@@ -238,14 +242,15 @@ static int ix_scan_entry(const kb *k, kb_scan *s, uint32_t e)
  * cleared for the next entry). */
 static void ix_term_count(ix_build *b, float share)
 {
+    const float add[2] = {share, 1.0f};   /* answer only, or a topic */
     for (size_t i = 0; i < b->n_cur; i++) {
         const uint8_t *tf = b->cur[i].tf;
         ix_term *x = &b->tt[b->cur[i].term];
-        int topic = tf[KB_F_Q] || tf[KB_F_KW] || tf[KB_F_TITLE];
+        int topic = (tf[KB_F_Q] | tf[KB_F_KW] | tf[KB_F_TITLE]) != 0;
         x->slot = 0;
         x->df++;
         x->cf += (uint32_t)tf[0] + tf[1] + tf[2] + tf[3];
-        x->dfe += topic ? 1.0f : share;
+        x->dfe += add[topic];
     }
 }
 

@@ -110,6 +110,10 @@ static inline void ix_recs_tf(const ix_recs *r, size_t i, size_t *at,
         ix_unpack(r->dict[c], tf);
 }
 void ix_recs_free(ix_recs *r);
+/* Impacts of entries whose field lengths are all below this (4096) are
+ * summed from per-length tables (kb-index-post.c), the others the long
+ * way: the same floats either way (tests set 0 to compare). */
+extern size_t kb_ix_tab_len;
 /* The postings (kb-index-post.c) from every entry's records (rec_off:
  * n_entries + 1) and field lengths (flen: KB_NFIELDS an entry), once
  * df and idf are known, and each term's question weight (k->qw); the

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "kb.h"
+#include "kb-index.h"
 
 #define FIX "tests/kb/fixtures/"
 
@@ -260,4 +260,35 @@ Test(kb_load, diag_format)
     cr_assert_eq(d.warnings, 1);
     kb_diag_format(&d.items[0], buf, 8);
     cr_assert_str_eq(buf, "a.json:");
+}
+
+/* The impacts summed from per-length tables (kb-index-post.c) equal the
+ * long way's, bit for bit, and so do the terms' highest impacts and
+ * question weights: a fixture, and the bundled kb (frequencies of 15 and
+ * more, which go the long way in both). */
+Test(kb_load, impact_tables_give_the_long_way)
+{
+    const char *dirs[] = {FIX "good", "knowledge"};
+    size_t keep = kb_ix_tab_len;
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        kb_ix_tab_len = 0;     /* every impact the long way */
+        kb *a = kb_load(dirs[i], &d);
+        kb_ix_tab_len = keep;
+        kb *b = kb_load(dirs[i], &d);
+        cr_assert_not_null(a);
+        cr_assert_not_null(b);
+        size_t nt = a->n_terms, np = a->post_off[nt];
+        cr_assert_eq(b->n_terms, nt);
+        cr_assert_eq(b->post_off[nt], np);
+        cr_assert_gt(np, 0);
+        cr_assert_eq(memcmp(a->post_imp, b->post_imp, np * sizeof *a->post_imp),
+                     0, "%s", dirs[i]);
+        cr_assert_eq(memcmp(a->term_max, b->term_max, nt * sizeof *a->term_max),
+                     0, "%s", dirs[i]);
+        cr_assert_eq(memcmp(a->qw, b->qw, nt * sizeof *a->qw), 0, "%s",
+                     dirs[i]);
+        cr_assert_eq(a->imp_pos, b->imp_pos);
+        kb_free(a);
+        kb_free(b);
+    }
 }
