@@ -12,10 +12,10 @@
  * more than 64 alternates (KB_ALTIX_MAX_ALTS) or 65,535 words get none:
  * they are read whole.  And each entry's alternate weights sorted, for
  * rescoring's bound (kb-rescore.c alts_bound).  A query word is found
- * among an entry's terms by a hash of (entry, term) -> place (4 bytes a
- * slot, at most half full: 256 KB at 1,000 entries), not a binary
- * search of them; a term's posting of an entry (its impact, for the
- * confidence) likewise by (entry, term) -> posting (512 KB at 1,000).
+ * among an entry's terms through the entry's own small hash table
+ * (2-byte slots, at most half full: about 140 KB at 1,000 entries), not
+ * a binary search of them; a table is a few cache lines, which a
+ * candidate's words then find in cache.
  */
 #include "kb-impl.h"
 
@@ -136,53 +136,42 @@ static void shrink(void **p, size_t n, size_t size)
         *p = q;
 }
 
-/* k->altix_hash over the at distinct terms of every entry.  0, -1 on
- * OOM. */
-static int terms_hash(kb *k, size_t at)
+/* Slots of an entry's table for n distinct terms: a power of two, at
+ * least 2n (and 1). */
+static uint32_t table_slots(uint32_t n)
 {
-    unsigned bits = 4;
-    while (((size_t)1 << bits) < 2 * at)
-        bits++;
-    size_t n = (size_t)1 << bits;
-    k->altix_hash = malloc(n * sizeof *k->altix_hash);
-    if (!k->altix_hash)
-        return -1;
-    memset(k->altix_hash, 0xff, n * sizeof *k->altix_hash);
-    k->altix_hmask = (uint32_t)(n - 1);
-    k->altix_hshift = 64 - bits;
-    for (uint32_t e = 0; e < k->n_entries; e++) {
-        for (uint32_t j = k->altix_off[e]; j < k->altix_off[e + 1]; j++) {
-            uint32_t i = kb_altix_home(k, e, k->altix_term[j]);
-            while (k->altix_hash[i] != UINT32_MAX)
-                i = (i + 1) & k->altix_hmask;
-            k->altix_hash[i] = j;
-        }
-    }
-    return 0;
+    uint32_t m = 1;
+    while (m < 2 * n)
+        m *= 2;
+    return m;
 }
 
-/* k->post_hash over every posting.  0, -1 on OOM. */
-static int post_hash(kb *k)
+/* k->altix_hoff and altix_htab for the distinct terms of every entry.
+ * 0, -1 on OOM. */
+static int terms_hash(kb *k)
 {
-    size_t np = k->post_off[k->n_terms];
-    unsigned bits = 4;
-    while (((size_t)1 << bits) < 2 * np)
-        bits++;
-    size_t n = (size_t)1 << bits;
-    k->post_hash = malloc(n * sizeof *k->post_hash);
-    if (!k->post_hash)
+    size_t ne = k->n_entries, total = 0;
+    for (size_t e = 0; e < ne; e++)
+        total += table_slots(k->altix_off[e + 1] - k->altix_off[e]);
+    k->altix_hoff = malloc((ne + 1) * sizeof *k->altix_hoff);
+    k->altix_htab = calloc(total, sizeof *k->altix_htab);
+    if (!k->altix_hoff || !k->altix_htab)
         return -1;
-    memset(k->post_hash, 0xff, n * sizeof *k->post_hash);
-    k->post_hmask = (uint32_t)(n - 1);
-    k->post_hshift = 64 - bits;
-    for (uint32_t t = 0; t < k->n_terms; t++) {
-        for (uint32_t p = k->post_off[t]; p < k->post_off[t + 1]; p++) {
-            uint32_t i = kb_pair_home(kb_post_doc(k, t, p), t, k->post_hshift);
-            while (k->post_hash[i] != UINT32_MAX)
-                i = (i + 1) & k->post_hmask;
-            k->post_hash[i] = p;
+    uint32_t at = 0;
+    for (uint32_t e = 0; e < ne; e++) {
+        uint32_t j0 = k->altix_off[e], n = k->altix_off[e + 1] - j0;
+        uint32_t m = table_slots(n);
+        uint16_t *tab = k->altix_htab + at;
+        k->altix_hoff[e] = at;
+        for (uint32_t j = 0; j < n; j++) {
+            uint32_t i = kb_altix_slot(k->altix_term[j0 + j], m);
+            while (tab[i])
+                i = (i + 1) & (m - 1);
+            tab[i] = (uint16_t)(j + 1);   /* n < 2^16 (entry_words) */
         }
+        at += m;
     }
+    k->altix_hoff[ne] = at;
     return 0;
 }
 
@@ -226,7 +215,7 @@ int kb_altix_build(kb *k)
     shrink((void **)&k->altix_mask, at, sizeof *k->altix_mask);
     shrink((void **)&k->altix_pair, pat, sizeof *k->altix_pair);
     shrink((void **)&k->altix_pmask, pat, sizeof *k->altix_pmask);
-    rc = terms_hash(k, at) < 0 || post_hash(k) < 0 ? -1 : 0;
+    rc = terms_hash(k);
 done:
     free(b.keys);
     free(b.seen);
@@ -245,10 +234,11 @@ void kb_altix_free(kb *k)
     free(k->altix_pair);
     free(k->altix_pmask);
     free(k->altix_w);
-    free(k->altix_hash);
-    free(k->post_hash);
+    free(k->altix_hoff);
+    free(k->altix_htab);
     k->altix_w = NULL;
-    k->altix_hash = k->post_hash = NULL;
+    k->altix_hoff = NULL;
+    k->altix_htab = NULL;
     k->altix_off = k->altix_poff = NULL;
     k->altix_term = k->altix_pair = NULL;
     k->altix_mask = k->altix_pmask = NULL;

@@ -352,15 +352,13 @@ struct kb {
     /* the alternates' weights, each entry's increasing, at the same
      * places as k->alts (for every entry when the index is built) */
     float *altix_w;
-    /* (entry, term) -> its place in altix_term: open addressing, slot
-     * kb_altix_home() on, UINT32_MAX empty; altix_hmask + 1 slots (a
-     * power of two, at most half full) */
-    uint32_t *altix_hash;
-    uint32_t altix_hmask, altix_hshift;
-    /* built with it: (entry, term) -> the posting of term in entry
-     * (kb_post_find), as altix_hash (slots at most half full) */
-    uint32_t *post_hash;
-    uint32_t post_hmask, post_hshift;
+    /* per entry e, term -> its place among e's distinct terms plus 1 (0:
+     * empty slot), open addressing from kb_altix_slot():
+     * altix_htab[altix_hoff[e] .. altix_hoff[e + 1]), a power of two of
+     * at least twice its terms (an entry's table is a few cache lines,
+     * read by each of its query words in turn) */
+    uint32_t *altix_hoff;
+    uint16_t *altix_htab;
 
 
     kb_typo typo;
@@ -408,32 +406,6 @@ static inline uint32_t kb_post_doc(const kb *k, uint32_t t, uint32_t p)
     while (h + 1 < k->n_seg && kb_post_seg(k, t, h + 1) <= p)
         h++;
     return h << k->post_shift | k->post_lo[p];
-}
-
-/* The first slot to look at for (entry e, term t) in a table of
- * 2^(64 - shift) slots (altix_hash, post_hash). */
-static inline uint32_t kb_pair_home(uint32_t e, uint32_t t, uint32_t shift)
-{
-    return (uint32_t)((((uint64_t)e << 32 | t) * 0x9E3779B97F4A7C15ull) >>
-                      shift);
-}
-
-/* Term t's posting of entry e through k->post_hash (built: kb-altix.c),
- * or UINT32_MAX when e does not hold t.  A posting's place does not
- * change with kb_index_reshift, its entry is checked as stored. */
-static inline uint32_t kb_post_find(const kb *k, uint32_t t, uint32_t e)
-{
-    uint32_t p0 = k->post_off[t], n = k->post_off[t + 1] - p0;
-    uint16_t low = (uint16_t)(e & ((1u << k->post_shift) - 1));
-    for (uint32_t i = kb_pair_home(e, t, k->post_hshift);;
-         i = (i + 1) & k->post_hmask) {
-        uint32_t p = k->post_hash[i];
-        if (p == UINT32_MAX)
-            return p;
-        if (p - p0 < n && k->post_lo[p] == low &&
-            (k->n_seg == 1 || kb_post_doc(k, t, p) == e))
-            return p;
-    }
 }
 
 /* ---- lexicon (kb-lex.c) ----------------------------------------------- */
@@ -588,23 +560,28 @@ void kb_index_free(kb *k);
 int kb_altix_build(kb *k);
 void kb_altix_free(kb *k);
 
-/* The first slot of altix_hash to look at for term t of entry e. */
-static inline uint32_t kb_altix_home(const kb *k, uint32_t e, uint32_t t)
+/* The first slot of term t in an entry's table of n slots (a power of
+ * two). */
+static inline uint32_t kb_altix_slot(uint32_t t, uint32_t n)
 {
-    return kb_pair_home(e, t, k->altix_hshift);
+    return (uint32_t)(((uint64_t)(t * 0x9E3779B1u) * n) >> 32);
 }
 
 /* The place of term t among entry e's distinct alternate terms
  * (altix_term[altix_off[e] ..]), or UINT32_MAX when it has none. */
 static inline uint32_t kb_altix_find(const kb *k, uint32_t e, uint32_t t)
 {
-    uint32_t j0 = k->altix_off[e], n0 = k->altix_off[e + 1] - j0;
-    for (uint32_t i = kb_altix_home(k, e, t);; i = (i + 1) & k->altix_hmask) {
-        uint32_t j = k->altix_hash[i];
-        if (j == UINT32_MAX || (k->altix_term[j] == t && j - j0 < n0))
-            return j;
+    uint32_t h0 = k->altix_hoff[e], n = k->altix_hoff[e + 1] - h0;
+    const uint16_t *tab = k->altix_htab + h0;
+    for (uint32_t i = kb_altix_slot(t, n);; i = (i + 1) & (n - 1)) {
+        uint32_t j = tab[i];
+        if (j == 0)
+            return UINT32_MAX;
+        if (k->altix_term[k->altix_off[e] + j - 1] == t)
+            return k->altix_off[e] + j - 1;
     }
 }
+
 /* Tests: the postings stored again with shift (1..16) bits of each entry
  * id in post_lo (more segments); the same postings.  0, -1 on OOM (k is
  * unchanged). */

@@ -76,10 +76,6 @@ static void query_terms(const kb *k, kb_scratch *s, query *q)
 static inline __attribute__((always_inline))
 float entry_impact(const kb *k, uint32_t t, uint32_t e)
 {
-    if (k->post_hash) {
-        uint32_t p = kb_post_find(k, t, e);
-        return p == UINT32_MAX ? -1.0f : k->post_imp[p];
-    }
     uint32_t h = e >> k->post_shift, lo = kb_post_seg(k, t, h);
     uint32_t end = kb_post_seg(k, t, h + 1), hi = end;
     uint16_t low = (uint16_t)(e & ((1u << k->post_shift) - 1));

@@ -297,35 +297,14 @@ static size_t check_index(const char *dir, const char *questions, int tsv)
     return used;
 }
 
-/* kb_post_find(k, t, e) is term t's posting of entry e when there is
- * one (its postings searched as kb_post_doc reads them), else
- * UINT32_MAX. */
-static void check_post(const kb *k, uint32_t e, uint32_t t)
-{
-    uint32_t want = UINT32_MAX, lo = k->post_off[t], hi = k->post_off[t + 1];
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2, d = kb_post_doc(k, t, mid);
-        if (d < e)
-            lo = mid + 1;
-        else if (d > e)
-            hi = mid;
-        else
-            lo = hi = want = mid;
-    }
-    uint32_t got = kb_post_find(k, t, e);
-    cr_assert_eq(got, want, "entry %u term %u: posting %u, not %u", e, t,
-                 got, want);
-}
-
 /* kb_altix_find gives the place a binary search of each entry's
- * distinct terms gives, and kb_post_find the posting a search of the
- * term's postings gives, for every term of the kb and every entry (most
+ * distinct terms gives, for every term of the kb and every entry (most
  * of them absent: UINT32_MAX); returns the lookups made. */
 static size_t check_find(const char *dir, size_t max_entries)
 {
     kb *k = kb_load(dir, NULL);
     cr_assert_not_null(k);
-    cr_assert_not_null(k->altix_hash, "%s: no index built", dir);
+    cr_assert_not_null(k->altix_htab, "%s: no index built", dir);
     size_t n = 0, found = 0;
     for (uint32_t e = 0; e < k->n_entries && e < max_entries; e++) {
         uint32_t j0 = k->altix_off[e], j1 = k->altix_off[e + 1];
@@ -343,8 +322,6 @@ static size_t check_find(const char *dir, size_t max_entries)
             uint32_t got = kb_altix_find(k, e, t);
             cr_assert_eq(got, want, "entry %u term %u: %u, not %u", e, t,
                          got, want);
-            if (t < k->n_terms)
-                check_post(k, e, t);
             found += want != UINT32_MAX;
             n++;
         }
@@ -358,25 +335,6 @@ static size_t check_find(const char *dir, size_t max_entries)
 Test(kb_rescore, the_term_hash_finds_what_a_search_finds)
 {
     cr_assert_gt(check_find("knowledge", SIZE_MAX), 0);
-}
-
-/* The postings' hash still finds each posting once its entries are
- * stored in segments of 16 (kb_index_reshift: a posting keeps its
- * place, its entry is stored anew). */
-Test(kb_rescore, the_posting_hash_finds_them_after_a_reshift)
-{
-    kb *k = kb_load("knowledge", NULL);
-    cr_assert_not_null(k);
-    cr_assert_not_null(k->post_hash);
-    cr_assert_eq(kb_index_reshift(k, 4), 0);
-    cr_assert_gt(k->n_seg, 1);
-    size_t n = 0;
-    for (uint32_t e = 0; e < k->n_entries; e++) {
-        for (uint32_t t = 0; t < k->n_terms; t++, n++)
-            check_post(k, e, t);
-    }
-    cr_assert_gt(n, 0);
-    kb_free(k);
 }
 
 static size_t check_find_generated(const char *dir, const char *questions,
