@@ -162,10 +162,9 @@ static int scan_terms(kb *k, const kb_scan *s, const kb_stext *t,
                 return -1;
             slots = m->slots;              /* the cache may have grown */
             cap = m->cap;
-        } else if (v & KB_TOK_STOP) {
-            continue;
         }
-        o[n++] = v;
+        o[n] = v;          /* kept unless a stopword, without a branch */
+        n += !(v & KB_TOK_STOP);
     }
     out->n = n;
     return 0;
