@@ -50,9 +50,12 @@ int kb_scan_lex(kb *k, const kb_scan *s, size_t i, const char *text,
  * i) appended to et, text i's terms at et->v[off[i] .. off[i + 1])
  * (off: s->n_t + 1): what kb_scan_lex gives for each, without a copy
  * through tmp (working space) for a text no synonym rule can start in.
- * 0, -1 on OOM. */
+ * pf (or NULL): an array of pf_size bytes a term, whose record of each
+ * term found is fetched into the cache as it is found (a prefetch: pf
+ * may be short of a new term).  0, -1 on OOM. */
 int kb_scan_lex_all(kb *k, const kb_scan *s, const char *const *texts,
-                    kb_lexout *tmp, kb_u32buf *et, uint32_t *off);
+                    kb_lexout *tmp, kb_u32buf *et, uint32_t *off,
+                    const void *pf, size_t pf_size);
 void kb_scan_free(kb_scan *s);
 
 /* kb-lex.c: out->raw -> out->terms (synonyms per flags, or a copy).

@@ -129,9 +129,9 @@ static const char *ix_text(const kb_entry *en, size_t i)
     return i == en->n_keywords ? en->title : en->answer;
 }
 
-/* Every text of entry en (its scan s) into b->et, then each term's
- * counter slot prefetched, so the misses overlap before counting.
- * 0, -1 on OOM. */
+/* Every text of entry en (its scan s) into b->et, each term's record in
+ * b->tt fetched as the term is found (the misses overlap with the
+ * lexing, before counting).  0, -1 on OOM. */
 static int ix_lex_entry(kb *k, ix_build *b, const kb_scan *s,
                         const kb_entry *en)
 {
@@ -143,13 +143,10 @@ static int ix_lex_entry(kb *k, ix_build *b, const kb_scan *s,
     for (size_t i = 0; i < nt; i++)
         b->texts[i] = ix_text(en, i);
     b->et.n = 0;
-    if (kb_scan_lex_all(k, s, b->texts, &b->lx, &b->et, b->et_off) < 0)
+    if (kb_scan_lex_all(k, s, b->texts, &b->lx, &b->et, b->et_off, b->tt,
+                        sizeof *b->tt) < 0)
         return -1;
-    if (slot_fit(b, k->n_terms) < 0 || cur_fit(b, b->et.n) < 0)
-        return -1;
-    for (size_t i = 0; i < b->et.n; i++)
-        __builtin_prefetch(&b->tt[b->et.v[i]], 1);
-    return 0;
+    return slot_fit(b, k->n_terms) < 0 || cur_fit(b, b->et.n) < 0 ? -1 : 0;
 }
 
 /* Text i's terms (ix_lex_entry) counted in field f.  Returns how many. */

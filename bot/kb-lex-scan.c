@@ -147,7 +147,7 @@ static int scan_new(kb *k, const char *w, size_t len, uint32_t *t)
 /* The terms of text t's words, stopwords dropped, appended to out (room
  * made by the caller).  0, -1 on OOM. */
 static int scan_terms(kb *k, const kb_scan *s, const kb_stext *t,
-                      kb_u32buf *out)
+                      kb_u32buf *out, const char *pf, size_t pf_size)
 {
     const kb_map *m = &k->tokens;
     const kb_map_slot *slots = m->slots;   /* in registers: the stores */
@@ -163,6 +163,8 @@ static int scan_terms(kb *k, const kb_scan *s, const kb_stext *t,
             slots = m->slots;              /* the cache may have grown */
             cap = m->cap;
         }
+        if (pf)            /* the caller's record of the term, early */
+            __builtin_prefetch(pf + (size_t)(v & ~KB_TOK_STOP) * pf_size, 1);
         o[n] = v;          /* kept unless a stopword, without a branch */
         n += !(v & KB_TOK_STOP);
     }
@@ -182,7 +184,7 @@ int kb_scan_lex(kb *k, const kb_scan *s, size_t i, const char *text,
     out->n_words = out->n_unknown = out->n_repaired = 0;
     out->n_words2 = out->n_unknown2 = out->n_repaired2 = 0;
     if (kb_u32buf_reserve(&out->raw, t->n) < 0 ||
-        scan_terms(k, s, t, &out->raw) < 0)
+        scan_terms(k, s, t, &out->raw, NULL, 0) < 0)
         return -1;
     out->n_words = out->raw.n;
     return kb_lex_finish(k, flags, out);
@@ -206,7 +208,8 @@ static int scan_syn_may(const kb *k, const uint32_t *v, size_t n)
 }
 
 int kb_scan_lex_all(kb *k, const kb_scan *s, const char *const *texts,
-                    kb_lexout *tmp, kb_u32buf *et, uint32_t *off)
+                    kb_lexout *tmp, kb_u32buf *et, uint32_t *off,
+                    const void *pf, size_t pf_size)
 {
     off[0] = (uint32_t)et->n;
     for (size_t i = 0; i < s->n_t; i++) {
@@ -217,7 +220,7 @@ int kb_scan_lex_all(kb *k, const kb_scan *s, const char *const *texts,
                 return -1;
         } else {
             if (kb_u32buf_reserve(et, at + t->n) < 0 ||
-                scan_terms(k, s, t, et) < 0)
+                scan_terms(k, s, t, et, pf, pf_size) < 0)
                 return -1;
             n = et->n - at;
             if (!scan_syn_may(k, et->v + at, n)) {

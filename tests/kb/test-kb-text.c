@@ -258,7 +258,9 @@ Test(kb_text, scan_lex_all_gives_what_scan_lex_gives)
             cr_assert_eq(kb_scan_text(&s, &b->tokens, texts[i]), 0);
         et.n = 0;
         cr_assert_eq(kb_u32buf_push(&et, 12345), 0);   /* appended after */
-        cr_assert_eq(kb_scan_lex_all(b, &s, texts, &tmp, &et, off), 0);
+        uint32_t pf[64];   /* fetched ahead: any memory will do */
+        cr_assert_eq(kb_scan_lex_all(b, &s, texts, &tmp, &et, off,
+                                     syn ? pf : NULL, sizeof *pf), 0);
         cr_assert_eq(off[0], 1);
         for (size_t i = 0; i < n; i++) {
             cr_assert_eq(kb_lex_run(a, a->stem, texts[i], strlen(texts[i]),
