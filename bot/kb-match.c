@@ -77,14 +77,15 @@ static inline __attribute__((always_inline))
 float entry_impact(const kb *k, uint32_t t, uint32_t e)
 {
     uint32_t h = e >> k->post_shift, lo = kb_post_seg(k, t, h);
-    uint32_t end = kb_post_seg(k, t, h + 1), hi = end;
+    uint32_t end = kb_post_seg(k, t, h + 1), n = end - lo;
     uint16_t low = (uint16_t)(e & ((1u << k->post_shift) - 1));
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (k->post_lo[mid] < low)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (n > 0) {   /* the first place >= low: halves without a branch */
+        while (n > 1) {
+            uint32_t half = n / 2;
+            lo = k->post_lo[lo + half] < low ? lo + half : lo;
+            n -= half;
+        }
+        lo += k->post_lo[lo] < low;
     }
     if (lo < end && k->post_lo[lo] == low)
         return k->post_imp[lo];

@@ -248,8 +248,7 @@ static float kth_best(const kb_scratch *s, size_t nt, size_t k, float floor)
                 size_t c = 2 * j + 1;
                 if (c >= nh)
                     break;
-                if (h[c + 1] < h[c])
-                    c++;
+                c += h[c + 1] < h[c];
                 if (h[c] >= v)
                     break;
                 h[j] = h[c];
@@ -327,8 +326,7 @@ static size_t collect(kb_scratch *s, size_t nt, size_t cap)
             size_t c = 2 * j + 1;
             if (c >= cap)
                 break;
-            if (h[c + 1].v < h[c].v)
-                c++;
+            c += h[c + 1].v < h[c].v;   /* the lesser child, no branch */
             if (h[c].v >= v)
                 break;
             h[j] = h[c];
