@@ -37,8 +37,10 @@ void ix_pages_free(void *base, size_t gone, size_t len)
 
 void ix_pages_give(void *base, size_t *gone, size_t end)
 {
+    if (!base || end < *gone + IX_RELEASE_STEP)
+        return;            /* most calls: not a step yet, no sysconf */
     long ps = sysconf(_SC_PAGESIZE);
-    if (ps <= 0 || !base)
+    if (ps <= 0)
         return;
     end -= end % (size_t)ps;
     if (end < *gone + IX_RELEASE_STEP)
