@@ -243,6 +243,26 @@ typedef struct kb_params {
 /* kb-sort.c: ascending, in place (Shell sort: short arrays) */
 void kb_sort_u32(uint32_t *v, size_t n);
 void kb_sort_u64(uint64_t *v, size_t n);
+
+/* The first place in ascending a[0..n) whose value is >= key (n when
+ * none): halves without a branch, so a search of random keys does not
+ * mispredict.  One body for each element type it is used with. */
+#define KB_LOWER_BOUND(name, T)                                            \
+    static inline __attribute__((always_inline, unused))                  \
+    size_t name(const T *a, size_t n, T key)                               \
+    {                                                                      \
+        size_t lo = 0;                                                     \
+        if (n == 0)                                                        \
+            return 0;                                                      \
+        while (n > 1) {                                                    \
+            size_t half = n / 2;                                           \
+            lo = a[lo + half] < key ? lo + half : lo;                      \
+            n -= half;                                                     \
+        }                                                                  \
+        return lo + (a[lo] < key);                                         \
+    }
+KB_LOWER_BOUND(kb_lower_u16, uint16_t)
+KB_LOWER_BOUND(kb_lower_u64, uint64_t)
 void kb_params_default(kb_params *p);
 double kb_params_k1(const kb_params *p, size_t n_alts, size_t n_entries);
 

@@ -77,16 +77,9 @@ static inline __attribute__((always_inline))
 float entry_impact(const kb *k, uint32_t t, uint32_t e)
 {
     uint32_t h = e >> k->post_shift, lo = kb_post_seg(k, t, h);
-    uint32_t end = kb_post_seg(k, t, h + 1), n = end - lo;
+    uint32_t end = kb_post_seg(k, t, h + 1);
     uint16_t low = (uint16_t)(e & ((1u << k->post_shift) - 1));
-    if (n > 0) {   /* the first place >= low: halves without a branch */
-        while (n > 1) {
-            uint32_t half = n / 2;
-            lo = k->post_lo[lo + half] < low ? lo + half : lo;
-            n -= half;
-        }
-        lo += k->post_lo[lo] < low;
-    }
+    lo += (uint32_t)kb_lower_u16(k->post_lo + lo, end - lo, low);
     if (lo < end && k->post_lo[lo] == low)
         return k->post_imp[lo];
     return -1.0f;

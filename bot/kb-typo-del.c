@@ -84,16 +84,7 @@ int kb_typo_del_build(kb_typo *t)
 size_t kb_typo_del_find(const kb_typo *t, uint32_t h, size_t *end)
 {
     uint64_t key = (uint64_t)h << 32;
-    size_t lo = 0, n = t->n_del;
-    if (n > 0) {   /* the first key >= key: halves without a branch */
-        while (n > 1) {
-            size_t half = n / 2;
-            lo = t->del[lo + half] < key ? lo + half : lo;
-            n -= half;
-        }
-        lo += t->del[lo] < key;
-    }
-    size_t e = lo;
+    size_t lo = kb_lower_u64(t->del, t->n_del, key), e = lo;
     while (e < t->n_del && (uint32_t)(t->del[e] >> 32) == h)
         e++;
     *end = e;
