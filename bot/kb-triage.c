@@ -166,18 +166,12 @@ static int tr_file(kb *k, const char *dir, kb_diag *d)
     return rc;
 }
 
-/* Load dir/triage.json if present (after the synonyms and entries),
- * its phrases lexed with the synonyms' index (kb_lex_syn_index), then
- * the lexer's term flags (kb_lex_flags: the rules' terms are all
- * interned by now).  -1 on OOM. */
 /* k->age_watch: the age rules, then the clause rules with a veto (the
  * rules age_may_matter and kb_triage_vetoed read).  0, -1 on OOM. */
 static int age_watch(kb *k)
 {
     size_t n = 0;
     k->n_age_rules = k->n_age_veto = 0;
-    for (size_t i = 0; i < k->n_rules; i++)
-        k->n_age_rules += k->rules[i].max_age_days > 0;
     if (!k->n_rules)
         return 0;
     k->age_watch = malloc(k->n_rules * 2 * sizeof *k->age_watch);
@@ -187,16 +181,20 @@ static int age_watch(kb *k)
         if (k->rules[i].max_age_days > 0)
             k->age_watch[n++] = (uint32_t)i;
     }
+    k->n_age_rules = n;
     for (size_t i = 0; i < k->n_rules; i++) {
         const kb_trule *r = &k->rules[i];
-        if (!r->whole && r->none.n > 0) {
+        if (!r->whole && r->none.n > 0)
             k->age_watch[n++] = (uint32_t)i;
-            k->n_age_veto++;
-        }
     }
+    k->n_age_veto = n - k->n_age_rules;
     return 0;
 }
 
+/* Load dir/triage.json if present (after the synonyms and entries),
+ * its phrases lexed with the synonyms' index (kb_lex_syn_index), then
+ * the lexer's term flags (kb_lex_flags: the rules' terms are all
+ * interned by now).  -1 on OOM. */
 int kb_triage_load(kb *k, const char *dir, kb_diag *d)
 {
     if (kb_lex_syn_index(k) < 0 || tr_file(k, dir, d) < 0 || age_watch(k) < 0)
@@ -235,8 +233,9 @@ static int rule_fires(const kb_trule *r, const uint8_t *hit)
 /* Whether the last scan's hits (hit) can make a stated age matter: a
  * rule with "max_age_days" whose groups matched (named_rule reads the
  * age only then), or a clause rule that matched but was vetoed (then
- * kb_triage_clauses reads each clause with the message's age: its
- * any_vetoed test, the same; a rule with no veto phrase has no veto).
+ * kb_triage_clauses reads each clause with the message's age, after
+ * the same kb_triage_vetoed test; a rule with no veto phrase has no
+ * veto).
  * The rules to read are listed at load (k->age_watch).  A scan for
  * matching alone (kb_match's off-topic phrases) or with no such rule
  * reads no age. */
