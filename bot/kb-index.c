@@ -173,20 +173,6 @@ static void u32_rank_sort(const uint32_t *v, size_t n, uint32_t *out)
     }
 }
 
-/* Sorts a short array in place (alternates have a dozen terms). */
-static void u32_isort(uint32_t *v, size_t n)
-{
-    for (size_t i = 1; i < n; i++) {
-        uint32_t x = v[i];
-        size_t j = i;
-        while (j > 0 && v[j - 1] > x) {
-            v[j] = v[j - 1];
-            j--;
-        }
-        v[j] = x;
-    }
-}
-
 /* One alternate question (text i): its terms in order, counted once
  * each. */
 static int ix_alt(ix_build *b, size_t ti)
@@ -341,7 +327,7 @@ static void ix_adopt(kb *k, ix_build *b)
             u32_rank_sort(k->alt_terms + al->off, al->n, b->uniq);
         } else {
             memcpy(b->uniq, k->alt_terms + al->off, al->n * sizeof *b->uniq);
-            u32_isort(b->uniq, al->n);
+            kb_sort_u32(b->uniq, al->n);
         }
         double w = 0;
         for (uint32_t i = 0; i < al->n; i++) {
