@@ -60,6 +60,18 @@ static int same_result(const kb_result *a, const kb_result *b)
     return 1;
 }
 
+/* The next question of f into line (its first column when tsv), past
+ * comments and blank lines; 0 at the end of the file. */
+static int next_question(FILE *f, char *line, int len, int tsv)
+{
+    while (fgets(line, len, f)) {
+        line[strcspn(line, tsv ? "\t\r\n" : "\r\n")] = '\0';
+        if (line[0] != '#' && line[0])
+            return 1;
+    }
+    return 0;
+}
+
 typedef int (*ask_fn)(const kb *, kb_scratch *, const char *, size_t,
                       kb_result *);
 
@@ -79,10 +91,7 @@ static size_t check_file_with(const char *dir, const char *questions,
     all->rescore_all = 1;
     char line[2048];
     size_t n = 0, bad = 0, skipped = 0;
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, tsv ? "\t\r\n" : "\r\n")] = '\0';
-        if (line[0] == '#' || !line[0])
-            continue;
+    while (next_question(f, line, sizeof line, tsv)) {
         kb_result a, b;
         cr_assert_eq(ask(k, pruned, line, strlen(line), &a), 0);
         cr_assert_eq(ask(k, all, line, strlen(line), &b), 0);
@@ -265,10 +274,7 @@ static size_t check_index(const char *dir, const char *questions, int tsv)
     rd->no_altix = 1;
     char line[2048];
     size_t n = 0, bad = 0, used = 0;
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, tsv ? "\t\r\n" : "\r\n")] = '\0';
-        if (line[0] == '#' || !line[0])
-            continue;
+    while (next_question(f, line, sizeof line, tsv)) {
         kb_result a, b;
         cr_assert_eq(kb_match(k, ix, line, strlen(line), &a), 0);
         cr_assert_eq(kb_match(k, rd, line, strlen(line), &b), 0);
@@ -395,10 +401,7 @@ Test(kb_rescore, topk_without_the_impact_check_gives_the_same)
         cr_assert_gt(k->post_imp[p], 0.0f);
     char line[2048];
     size_t n = 0;
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\t\r\n")] = '\0';
-        if (line[0] == '#' || !line[0])
-            continue;
+    while (next_question(f, line, sizeof line, 1)) {
         kb_result a, b;
         k->imp_pos = 1;
         cr_assert_eq(kb_match(k, s, line, strlen(line), &a), 0);
