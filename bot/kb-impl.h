@@ -63,6 +63,9 @@ void kb_map_init(kb_map *m, kb_arena *keys);
 void kb_map_free(kb_map *m);
 /* 1 and *val set if found, else 0. */
 int kb_map_find(const kb_map *m, const char *s, size_t len, uint32_t *val);
+/* kb_map_find for a key whose kb_map_hash h is known. */
+int kb_map_find_h(const kb_map *m, const char *s, size_t len, uint32_t h,
+                  uint32_t *val);
 /* Insert or overwrite; the key is copied into the arena (*key_out, if
  * not NULL, gets the stored key).  0, -1 on OOM. */
 int kb_map_put(kb_map *m, const char *s, size_t len, uint32_t val,
@@ -103,6 +106,17 @@ typedef int (*kb_tok_fn)(const char *tok, size_t len, void *ctx);
  * error, which is returned.  Returns 0 otherwise. */
 int kb_text_tokenize(const char *text, size_t len, size_t max_tokens,
                      kb_tok_fn fn, void *ctx);
+/* A token and its kb_map_hash (kb_text_tokenize_ascii). */
+typedef int (*kb_htok_fn)(const char *tok, size_t len, uint32_t hash,
+                          void *ctx);
+#define KB_TEXT_SLOW 2
+/* kb_text_tokenize for ASCII text, each token given with its kb_map_hash:
+ * the same tokens, the same calls.  Returns KB_TEXT_SLOW as soon as a
+ * byte >= 0x80 is met before max_tokens tokens are given (the calls
+ * made stand: the caller starts again with kb_text_tokenize), else what
+ * kb_text_tokenize returns. */
+int kb_text_tokenize_ascii(const char *text, size_t len, size_t max_tokens,
+                           kb_htok_fn fn, void *ctx);
 
 /* Stem tok with st.  *out points into the stemmer (valid until its next
  * call).  0, or -1 on OOM. */
@@ -438,7 +452,9 @@ enum {
     /* with exactly KEEPSTOP | REPAIR | SYN: the text is also read the
      * matching way (REPAIR | SYN) into raw2, for kb_lex_second */
     KB_LEX_DUAL = 16,
-    KB_LEX_ALL = 31
+    KB_LEX_ALL = 31,
+    /* tests: every text read by kb_text_tokenize (no ASCII pass) */
+    KB_LEX_GENERAL = 32
 };
 
 typedef struct kb_lexout {
