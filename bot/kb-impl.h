@@ -222,6 +222,10 @@ typedef struct kb_pindex {
                               are at[off[t] .. off[t + 1]) */
     kb_pstart *at;
     size_t n_first, n_at, n_groups;
+    /* n_first + 1: the groups of the one-term phrases whose term is t,
+     * each once, are one_gid[one_off[t] .. one_off[t + 1]); at[] then
+     * holds only the longer phrases */
+    uint32_t *one_off, *one_gid;
 } kb_pindex;
 
 /* ---- tuning (kb-params.c) --------------------------------------------- */
