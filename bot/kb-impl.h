@@ -761,6 +761,8 @@ struct kb_scratch {
                               the alternates' index (kb-altix.c) */
     size_t n_altix;        /* candidates of the last query whose
                               alternates were found through it */
+    size_t n_altix_ord;    /* of those, read by their heaviest query
+                              term first (kb-rescore-ix.c ix_best_ord) */
     size_t n_rescored;     /* candidates rescored by the last query */
     kb_features feat;      /* of the last query, for tools and tests */
     size_t n_cand;         /* candidates of the last query, best first */
