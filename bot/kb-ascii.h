@@ -123,8 +123,9 @@ int kb_ascii_tokens(const char *text, size_t len, size_t max_tokens,
                     kb_atok_fn fn, void *ctx)
 {
     const unsigned char *p = (const unsigned char *)text, *end = p + len;
-    char buf[KB_TOKEN_MAX + 8] = {0};
+    char buf[KB_TOKEN_MAX + 8];
     size_t emitted = 0;
+    memset(buf, 0, 8);   /* kb_ascii_token reads 8 bytes for a prefix */
     if (max_tokens == 0)
         return 0;
     while (p < end) {
