@@ -41,15 +41,18 @@ const unsigned char *kb_ascii_token(const unsigned char *p,
     size_t n = 0;
     uint32_t h = KB_MAP_HASH0;
     for (;;) {
-        for (; p < end; p++) {
+        /* up to the cut, each byte kept; past it, only passed over */
+        const unsigned char *cut = (size_t)(end - p) > KB_TOKEN_MAX - n
+                                       ? p + (KB_TOKEN_MAX - n) : end;
+        for (; p < cut; p++) {
             c = kb_ascii_fold[*p];
             if (c - lo > span)
                 break;   /* not of the token's class */
-            if (n < KB_TOKEN_MAX) {
-                buf[n++] = (char)c;
-                h = KB_MAP_HASH_STEP(h, c);
-            }
+            buf[n++] = (char)c;
+            h = KB_MAP_HASH_STEP(h, c);
         }
+        for (; p == cut && p < end && kb_ascii_fold[*p] - lo <= span;)
+            cut = ++p;
         if (p == end || *p != '\'') {
             if (p < end && *p >= 0x80)
                 return NULL;
