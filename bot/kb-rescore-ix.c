@@ -10,31 +10,16 @@
 #include "kb-rescore.h"
 
 
-/* Whether any sum of w[0 .. n) (n < 256) is exact in double, whatever
- * the order: nonzero magnitudes (24-bit floats) within 2^20 of each
- * other, so every partial sum fits 53 bits (as pairs_exact); *pos:
- * whether every one is above 0. */
-static int words_exact(const float *w, size_t n, int *pos)
-{
-    float lo = 0, hi = 0;
-    *pos = 1;
-    for (size_t i = 0; i < n; i++) {
-        float a = w[i] < 0 ? -w[i] : w[i];
-        *pos &= w[i] > 0;
-        if (a > 0 && (lo == 0 || a < lo))
-            lo = a;
-        if (a > hi)
-            hi = a;
-    }
-    return hi <= lo * 1048576.0f;
-}
-
 /* What reading through the alternates' index needs (rs_init, r->ix: at
  * most 64 query terms and pairs); r->ix is cleared when a sum of word
  * weights may depend on its order (then alternates are read). */
 void kb_rs_init_ix(const kb *k, const kb_scratch *s, rs_query *r)
 {
-    r->ix = words_exact(r->qw, s->qterms.n, &r->qw_pos);
+    /* any sum of the weights is exact in double, whatever the order:
+     * nonzero magnitudes (24-bit floats) within 2^20 of each other, so
+     * every partial sum fits 53 bits (as pairs_exact; qw_lo, qw_hi and
+     * qw_pos from rs_init) */
+    r->ix = r->qw_hi <= r->qw_lo * 1048576.0f;
     r->pair_words = r->self_pairs = 0;
     /* ix_best_ord: every weight above 0, entries of many alternates */
     r->ord_ok = r->qw_pos &&
@@ -47,12 +32,16 @@ void kb_rs_init_ix(const kb *k, const kb_scratch *s, rs_query *r)
         r->ord[j] = (uint8_t)i;
     }
     r->pairs_ix = r->pairs_exact;
+    uint64_t seen = 0;   /* a bit per pair: only a pair whose bit is
+                            already set may be there twice */
     for (size_t i = 0; i < r->n_pairs; i++) {
         r->pair_words |= r->pbits[i];
         if (!(r->pbits[i] & (r->pbits[i] - 1)))
             r->self_pairs |= r->pbits[i];
-        for (size_t j = 0; j < i; j++)
+        uint64_t bit = (uint64_t)1 << ((s->qbi[i] * 0x9E3779B97F4A7C15ull) >> 58);
+        for (size_t j = 0; (seen & bit) && j < i; j++)
             r->pairs_ix &= s->qbi[j] != s->qbi[i];
+        seen |= bit;
     }
 }
 

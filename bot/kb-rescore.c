@@ -12,11 +12,14 @@
 
 #include <string.h>
 
-static void rs_init(const kb *k, const kb_scratch *s, const kb_query *q,
-                    rs_query *r)
+/* r's query terms: weights, `always`, `beyond`; with ix (a constant:
+ * each case its own loop) also the first 64 weights' least and greatest
+ * magnitude above 0 and whether all are above 0 (kb_rs_init_ix). */
+static inline __attribute__((always_inline))
+void rs_terms(const kb *k, const kb_scratch *s, rs_query *r, int ix)
 {
-    r->q = q;
-    memset(r->memo_ok, 0, sizeof r->memo_ok);
+    float wlo = 0, whi = 0;
+    int pos = 1;
     r->always = 0;
     r->beyond = 0;
     for (size_t i = 0; i < s->qterms.n; i++) {
@@ -25,26 +28,45 @@ static void rs_init(const kb *k, const kb_scratch *s, const kb_query *q,
             r->beyond += k->qw[t];
             continue;
         }
-        r->qw[i] = k->qw[t];
+        float w = k->qw[t], a = w < 0 ? -w : w;
+        r->qw[i] = w;
         if (i >= 32 || !(k->term_max[t] > 0))
             r->always |= (uint64_t)1 << i;
+        if (!ix)
+            continue;
+        pos &= w > 0;
+        if (a > 0 && (wlo == 0 || a < wlo))
+            wlo = a;
+        if (a > whi)
+            whi = a;
     }
+    r->qw_lo = wlo;
+    r->qw_hi = whi;
+    r->qw_pos = pos;
+}
+
+static void rs_init(const kb *k, const kb_scratch *s, const kb_query *q,
+                    rs_query *r)
+{
+    r->q = q;
+    memset(r->memo_ok, 0, sizeof r->memo_ok);
+    if (k->altix_off)
+        rs_terms(k, s, r, 1);
+    else
+        rs_terms(k, s, r, 0);
     /* floats (24 bits) within 2^20 of each other, fewer than 2^8 of
      * them: every partial sum fits the 53 bits of a double */
     float lo = 0, hi = 0;
+    r->n_pairs = q->n_bi < 64 ? q->n_bi : 64;
+    r->pairs_beyond = 0;
     for (size_t i = 0; i < q->n_bi; i++) {
         float w = s->qbi_w[i];
         if (w > 0 && (lo == 0 || w < lo))
             lo = w;
         if (w > hi)
             hi = w;
-    }
-    r->pairs_exact = q->n_bi < 256 && hi <= lo * 1048576.0f;
-    r->n_pairs = q->n_bi < 64 ? q->n_bi : 64;
-    r->pairs_beyond = 0;
-    for (size_t i = 0; i < q->n_bi; i++) {
         if (i >= 64) {
-            r->pairs_beyond += s->qbi_w[i];
+            r->pairs_beyond += w;
             continue;
         }
         uint32_t a = s->qmark[(uint32_t)(s->qbi[i] >> 32)] - 1;
@@ -53,8 +75,9 @@ static void rs_init(const kb *k, const kb_scratch *s, const kb_query *q,
                       (b < 64 ? (uint64_t)1 << b : 0);
         r->pa[i] = (uint8_t)a;
         r->pb[i] = (uint8_t)b;
-        r->pw[i] = s->qbi_w[i];
+        r->pw[i] = w;
     }
+    r->pairs_exact = q->n_bi < 256 && hi <= lo * 1048576.0f;
     r->ix = k->altix_off && !s->no_altix && !s->rescore_all &&
             s->qterms.n <= 64 && q->n_bi <= 64;
     if (r->ix)

@@ -38,6 +38,7 @@ typedef struct rs_query {
      * their order is free), not a test reading every alternate */
     int ix;
     int qw_pos;            /* every query term's weight is above 0 */
+    float qw_lo, qw_hi;    /* least and greatest |weight| above 0 */
     uint64_t pair_words;   /* terms in a pair (pbits ORed) */
     uint8_t pa[64], pb[64];    /* a pair's first and second term */
     int pairs_ix;          /* pairs found through the index: exact sums,
