@@ -194,8 +194,10 @@ static int lex_cb_dual(lex_ctx *c, const char *tok, size_t len)
     uint32_t v, vm;
     int want_m = !lex_number(tok, len);   /* matching skips numbers */
     if (kb_map_find(&c->k->tokens, tok, len, &v)) {
-        if (v & KB_TOK_STOP)
+        if (v & KB_TOK_STOP) {
             want_m = 0;                    /* and stopwords */
+            kb_fw_note(&c->out->fw, v & ~KB_TOK_STOP);   /* kb-fwords.c */
+        }
         v &= ~KB_TOK_STOP;
         vm = v;
     } else if (lex_unknown_dual(c, tok, len, want_m, &v, &vm) < 0) {
@@ -219,8 +221,10 @@ static int lex_cb(const char *tok, size_t len, void *vctx)
     if (!(c->flags & KB_LEX_KEEPSTOP) && lex_number(tok, len))
         return 0;
     if (kb_map_find(&c->k->tokens, tok, len, &v)) {
-        if ((v & KB_TOK_STOP) && !(c->flags & KB_LEX_KEEPSTOP))
+        if ((v & KB_TOK_STOP) && !(c->flags & KB_LEX_KEEPSTOP)) {
+            kb_fw_note(&c->out->fw, v & ~KB_TOK_STOP);   /* kb-fwords.c */
             return 0;
+        }
         v &= ~KB_TOK_STOP;
     } else if (lex_unknown(c, tok, len, &v) < 0) {
         return -1;
@@ -257,6 +261,7 @@ int kb_lex_run(kb *k, struct sb_stemmer *st, const char *text, size_t len,
     out->raw.n = out->raw2.n = out->terms.n = 0;
     out->n_words = out->n_unknown = out->n_repaired = 0;
     out->n_words2 = out->n_unknown2 = out->n_repaired2 = 0;
+    out->fw.n = 0;
     if ((flags & KB_LEX_DUAL) && ((flags & KB_LEX_INTERN) ||
         (flags & KB_LEX_ALL) != (KB_LEX_KEEPSTOP | KB_LEX_REPAIR |
                                  KB_LEX_SYN | KB_LEX_DUAL)))
