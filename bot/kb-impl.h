@@ -64,6 +64,9 @@ void kb_map_init(kb_map *m, kb_arena *keys);
 void kb_map_free(kb_map *m);
 /* 1 and *val set if found, else 0. */
 int kb_map_find(const kb_map *m, const char *s, size_t len, uint32_t *val);
+/* kb_map_find for a key whose kb_map_hash h is known. */
+int kb_map_find_h(const kb_map *m, const char *s, size_t len, uint32_t h,
+                  uint32_t *val);
 /* Insert or overwrite; the key is copied into the arena (*key_out, if
  * not NULL, gets the stored key).  0, -1 on OOM. */
 int kb_map_put(kb_map *m, const char *s, size_t len, uint32_t val,
@@ -104,6 +107,17 @@ typedef int (*kb_tok_fn)(const char *tok, size_t len, void *ctx);
  * error, which is returned.  Returns 0 otherwise. */
 int kb_text_tokenize(const char *text, size_t len, size_t max_tokens,
                      kb_tok_fn fn, void *ctx);
+/* A token and its kb_map_hash (kb_text_tokenize_ascii). */
+typedef int (*kb_htok_fn)(const char *tok, size_t len, uint32_t hash,
+                          void *ctx);
+#define KB_TEXT_SLOW 2
+/* kb_text_tokenize for ASCII text, each token given with its kb_map_hash:
+ * the same tokens, the same calls.  Returns KB_TEXT_SLOW as soon as a
+ * byte >= 0x80 is met before max_tokens tokens are given (the calls
+ * made stand: the caller starts again with kb_text_tokenize), else what
+ * kb_text_tokenize returns. */
+int kb_text_tokenize_ascii(const char *text, size_t len, size_t max_tokens,
+                           kb_htok_fn fn, void *ctx);
 
 /* Stem tok with st.  *out points into the stemmer (valid until its next
  * call).  0, or -1 on OOM. */
@@ -209,6 +223,10 @@ typedef struct kb_pindex {
                               are at[off[t] .. off[t + 1]) */
     kb_pstart *at;
     size_t n_first, n_at, n_groups;
+    /* n_first + 1: the groups of the one-term phrases whose term is t,
+     * each once, are one_gid[one_off[t] .. one_off[t + 1]); at[] then
+     * holds only the longer phrases */
+    uint32_t *one_off, *one_gid;
 } kb_pindex;
 
 /* ---- tuning (kb-params.c) --------------------------------------------- */
@@ -442,7 +460,9 @@ enum {
     /* with exactly KEEPSTOP | REPAIR | SYN: the text is also read the
      * matching way (REPAIR | SYN) into raw2, for kb_lex_second */
     KB_LEX_DUAL = 16,
-    KB_LEX_ALL = 31
+    KB_LEX_ALL = 31,
+    /* tests: every text read by kb_text_tokenize (no ASCII pass) */
+    KB_LEX_GENERAL = 32
 };
 
 typedef struct kb_lexout {
@@ -757,6 +777,8 @@ struct kb_scratch {
                               the alternates' index (kb-altix.c) */
     size_t n_altix;        /* candidates of the last query whose
                               alternates were found through it */
+    size_t n_altix_ord;    /* of those, read by their heaviest query
+                              term first (kb-rescore-ix.c ix_best_ord) */
     size_t n_rescored;     /* candidates rescored by the last query */
     kb_features feat;      /* of the last query, for tools and tests */
     size_t n_cand;         /* candidates of the last query, best first */

@@ -4,6 +4,7 @@
  * twice), stemming, typo repair and synonyms.  The same function serves
  * index time (interning new terms) and query time (read-only).
  */
+#include "kb-ascii.h"
 #include "kb-build.h"
 
 #include <errno.h>
@@ -188,12 +189,15 @@ static int lex_number(const char *tok, size_t len)
 
 /* A number alone says nothing about a topic ("alert(1)" is not about
  * IGF-1): matching skips numbers like stopwords; triage keeps them
- * ("temperature of 38"). */
-static int lex_cb_dual(lex_ctx *c, const char *tok, size_t len)
+ * ("temperature of 38").  found, v: the token cache's answer for tok;
+ * number: tok is digits only. */
+static inline __attribute__((always_inline))
+int lex_tok_dual(lex_ctx *c, const char *tok, size_t len, int found,
+                 uint32_t v, int number)
 {
-    uint32_t v, vm;
-    int want_m = !lex_number(tok, len);   /* matching skips numbers */
-    if (kb_map_find(&c->k->tokens, tok, len, &v)) {
+    uint32_t vm;
+    int want_m = !number;                  /* matching skips numbers */
+    if (found) {
         if (v & KB_TOK_STOP) {
             want_m = 0;                    /* and stopwords */
             kb_fw_note(&c->out->fw, v & ~KB_TOK_STOP);   /* kb-fwords.c */
@@ -212,15 +216,16 @@ static int lex_cb_dual(lex_ctx *c, const char *tok, size_t len)
     return lex_push(&c->out->raw2, vm);
 }
 
-static int lex_cb(const char *tok, size_t len, void *vctx)
+/* One token into c->out (found, v, number: as lex_tok_dual's). */
+static inline __attribute__((always_inline))
+int lex_tok(lex_ctx *c, const char *tok, size_t len, int found, uint32_t v,
+            int number)
 {
-    lex_ctx *c = vctx;
-    uint32_t v;
     if (c->flags & KB_LEX_DUAL)
-        return lex_cb_dual(c, tok, len);
-    if (!(c->flags & KB_LEX_KEEPSTOP) && lex_number(tok, len))
+        return lex_tok_dual(c, tok, len, found, v, number);
+    if (!(c->flags & KB_LEX_KEEPSTOP) && number)
         return 0;
-    if (kb_map_find(&c->k->tokens, tok, len, &v)) {
+    if (found) {
         if ((v & KB_TOK_STOP) && !(c->flags & KB_LEX_KEEPSTOP)) {
             kb_fw_note(&c->out->fw, v & ~KB_TOK_STOP);   /* kb-fwords.c */
             return 0;
@@ -231,6 +236,44 @@ static int lex_cb(const char *tok, size_t len, void *vctx)
     }
     c->out->n_words++;
     return lex_push(&c->out->raw, v);
+}
+
+static int lex_cb(const char *tok, size_t len, void *vctx)
+{
+    lex_ctx *c = vctx;
+    uint32_t v = 0;
+    int found = kb_map_find(&c->k->tokens, tok, len, &v);
+    return lex_tok(c, tok, len, found, v, lex_number(tok, len));
+}
+
+/* lex_cb for kb_ascii_tokens: the lookup by the hash and prefix read
+ * with the token. */
+static inline __attribute__((always_inline))
+int lex_atok(void *vctx, const char *tok, const kb_atok *t, int digits)
+{
+    lex_ctx *c = vctx;
+    uint32_t v = 0;
+    int found = kb_ascii_find(&c->k->tokens, tok, t, &v);
+    return lex_tok(c, tok, t->len, found, v, digits);
+}
+
+/* The tokens of text into c->out: ASCII text in one pass (kb-ascii.h),
+ * any other read again from the start by kb_text_tokenize.  0, -1. */
+static int lex_tokens(lex_ctx *c, const char *text, size_t len,
+                      size_t max_tokens)
+{
+    int rc = KB_TEXT_SLOW;
+    if (!(c->flags & (KB_LEX_INTERN | KB_LEX_GENERAL)))
+        rc = kb_ascii_tokens(text, len, max_tokens, lex_atok, c);
+    if (rc == KB_TEXT_SLOW) {
+        kb_lexout *out = c->out;
+        out->raw.n = out->raw2.n = 0;
+        out->n_words = out->n_unknown = out->n_repaired = 0;
+        out->n_words2 = out->n_unknown2 = out->n_repaired2 = 0;
+        out->fw.n = 0;
+        rc = kb_text_tokenize(text, len, max_tokens, lex_cb, c);
+    }
+    return rc < 0 ? -1 : 0;
 }
 
 /* out->raw -> out->terms: synonyms, or a copy. */
@@ -267,7 +310,7 @@ int kb_lex_run(kb *k, struct sb_stemmer *st, const char *text, size_t len,
                                  KB_LEX_SYN | KB_LEX_DUAL)))
         return -1;   /* DUAL is the triage reading plus the matching one */
     lex_ctx c = {k, st, flags, out};
-    if (kb_text_tokenize(text, len, max_tokens, lex_cb, &c) < 0)
+    if (lex_tokens(&c, text, len, max_tokens) < 0)
         return -1;
     return lex_finish(k, flags, out);
 }

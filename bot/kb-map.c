@@ -128,10 +128,15 @@ void kb_map_prefetch(const kb_map *m, uint32_t hash)
 
 int kb_map_find(const kb_map *m, const char *s, size_t len, uint32_t *val)
 {
+    return kb_map_find_h(m, s, len, kb_map_hash(s, len), val);
+}
+
+int kb_map_find_h(const kb_map *m, const char *s, size_t len, uint32_t h,
+                  uint32_t *val)
+{
     if (m->cap == 0)
         return 0;
-    const kb_map_slot *sl = map_slot(m, s, len, kb_map_hash(s, len),
-                                     key_prefix(s, len));
+    const kb_map_slot *sl = map_slot(m, s, len, h, key_prefix(s, len));
     if (!sl->key)
         return 0;
     if (val)

@@ -8,6 +8,7 @@
  */
 #include "kb-impl.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Calls fn for every phrase group, in gid order. */
@@ -76,6 +77,44 @@ static void pstart_sort(kb_pstart *a, size_t m)
     }
 }
 
+/* Each sorted bucket split in two: the groups of its one-term phrases,
+ * each group once, to one_gid[one_off[t] .. one_off[t + 1]) (a scan sets
+ * them without reading a kb_pstart: "baby" alone starts 86 phrases of
+ * the bundled kb, 60 groups), its longer phrases left in order at
+ * at[off[t] .. off[t + 1]).  0, -1 on OOM. */
+static int phrase_split(kb *k)
+{
+    kb_pindex *x = &k->phr;
+    int rc = -1;
+    uint32_t *seen = calloc(x->n_groups + 1, sizeof *seen);
+    x->one_off = kb_arena_alloc(&k->arena, (x->n_first + 1) * sizeof *x->one_off);
+    x->one_gid = kb_arena_alloc(&k->arena, (x->n_at + 1) * sizeof *x->one_gid);
+    if (!seen || !x->one_off || !x->one_gid)
+        goto out;
+    uint32_t w = 0, g = 0, lo = 0;
+    for (size_t t = 0; t < x->n_first; t++) {
+        uint32_t hi = x->off[t + 1];
+        x->off[t] = w;
+        x->one_off[t] = g;
+        for (uint32_t i = lo; i < hi; i++) {
+            const kb_pstart *ps = &x->at[i];
+            if (ps->second != KB_PSTART_ONE)
+                x->at[w++] = *ps;
+            else if (seen[ps->gid] != t + 1) {
+                seen[ps->gid] = (uint32_t)t + 1;
+                x->one_gid[g++] = ps->gid;
+            }
+        }
+        lo = hi;
+    }
+    x->off[x->n_first] = w;
+    x->one_off[x->n_first] = g;
+    rc = 0;
+out:
+    free(seen);
+    return rc;
+}
+
 /* Build k->phr (arena) once triage and offtopic phrases are loaded.
  * 0, -1 on OOM. */
 int kb_phrase_index(kb *k)
@@ -98,7 +137,7 @@ int kb_phrase_index(kb *k)
     x->off[0] = 0;
     for (size_t t = 0; t < x->n_first; t++)
         pstart_sort(x->at + x->off[t], x->off[t + 1] - x->off[t]);
-    return 0;
+    return phrase_split(k);
 }
 
 /* 1 if p's terms after the second follow at t[1..n), t[-1] being its
@@ -130,9 +169,9 @@ static const kb_pstart *pstart_find(const kb_pstart *ps,
     return ps;
 }
 
-/* A bucket's one-term phrases come first (each found); the others are
- * found by their second term (kb_pstart.second, sorted), so only those
- * whose second term follows are read. */
+/* The groups of a term's one-term phrases are set; its longer phrases
+ * are found by their second term (kb_pstart.second, sorted), so only
+ * those whose second term follows are read. */
 void kb_phrase_scan(const kb *k, const uint32_t *t, size_t n, uint8_t *hit)
 {
     const kb_pindex *x = &k->phr;
@@ -140,10 +179,10 @@ void kb_phrase_scan(const kb *k, const uint32_t *t, size_t n, uint8_t *hit)
     for (size_t i = 0; i < n; i++) {
         if (t[i] >= x->n_first)
             continue;   /* KB_TERM_NONE, or no phrase starts with it */
+        for (uint32_t j = x->one_off[t[i]]; j < x->one_off[t[i] + 1]; j++)
+            hit[x->one_gid[j]] = 1;
         const kb_pstart *ps = x->at + x->off[t[i]];
         const kb_pstart *end = x->at + x->off[t[i] + 1];
-        for (; ps < end && ps->second == KB_PSTART_ONE; ps++)
-            hit[ps->gid] = 1;
         if (i + 1 == n || ps == end)
             continue;   /* no second term, or no longer phrase */
         uint32_t next = t[i + 1];

@@ -32,10 +32,20 @@ static int words_exact(const float *w, size_t n, int *pos)
 /* What reading through the alternates' index needs (rs_init, r->ix: at
  * most 64 query terms and pairs); r->ix is cleared when a sum of word
  * weights may depend on its order (then alternates are read). */
-void kb_rs_init_ix(const kb_scratch *s, rs_query *r)
+void kb_rs_init_ix(const kb *k, const kb_scratch *s, rs_query *r)
 {
     r->ix = words_exact(r->qw, s->qterms.n, &r->qw_pos);
     r->pair_words = r->self_pairs = 0;
+    /* ix_best_ord: every weight above 0, entries of many alternates */
+    r->ord_ok = r->qw_pos &&
+                k->entry_alt_off[k->n_entries] >= RS_ORD_ALTS * k->n_entries;
+    size_t n = r->ord_ok ? (s->qterms.n < 64 ? s->qterms.n : 64) : 0;
+    for (size_t i = 0; i < n; i++) {   /* heaviest first */
+        size_t j = i;
+        for (; j > 0 && r->qw[r->ord[j - 1]] < r->qw[i]; j--)
+            r->ord[j] = r->ord[j - 1];
+        r->ord[j] = (uint8_t)i;
+    }
     r->pairs_ix = r->pairs_exact;
     for (size_t i = 0; i < r->n_pairs; i++) {
         r->pair_words |= r->pbits[i];
@@ -126,11 +136,83 @@ static inline uint64_t ix_held(const kb *k, const kb_scratch *s,
     return any;
 }
 
+/* Entry e's query terms (bits h of the first 64), as ix_held finds them
+ * (found, loc, tmask), without the alternates' weights.  Returns the
+ * alternates holding any. */
+static inline uint64_t ix_find(const kb *k, const kb_scratch *s, uint32_t e,
+                               uint64_t h, uint32_t *loc, uint64_t *tmask,
+                               uint64_t *found)
+{
+    uint32_t j0 = k->altix_off[e];
+    uint64_t any = 0;
+    for (; h; h &= h - 1) {
+        unsigned b = (unsigned)__builtin_ctzll(h);
+        uint32_t lo = kb_altix_find(k, e, s->qterms.v[b]);
+        if (lo == UINT32_MAX)
+            continue;
+        uint64_t m = k->altix_mask[lo];
+        loc[b] = lo - j0;
+        tmask[b] = m;
+        *found |= (uint64_t)1 << b;
+        any |= m;
+    }
+    return any;
+}
+
+/* ix_best's alternate scores when every query weight is above 0
+ * (r->qw_pos), alternates `any` from a0 holding the found terms
+ * (tmask): the alternates are visited by their heaviest query term,
+ * heaviest first (r->ord); one whose heaviest is the j-th holds at most
+ * suf, the weight of the found terms from the j-th on, so once suf / W
+ * is at or below low (ix_best's bound) none left can raise the best.
+ * Each weight is summed from its terms (exact in any order: r->ix), so
+ * each score visited is ix_best's, and the best is the same. */
+static double ix_best_ord(const kb *k, const rs_query *r, uint32_t a0,
+                          uint64_t any, const uint64_t *tmask, uint64_t found)
+{
+    uint8_t ord[64];
+    double w[64], suf = 0, W = r->q->weight, bv = 0, low = 0;
+    size_t n = 0;
+    for (size_t i = 0; found; i++) {
+        unsigned b = r->ord[i];
+        if (!(found >> b & 1))
+            continue;
+        found &= ~((uint64_t)1 << b);
+        ord[n] = (uint8_t)b;
+        w[n++] = r->qw[b];
+        suf += r->qw[b];
+    }
+    for (size_t j = 0; j < n && any; suf -= w[j], j++) {
+        if (suf / W <= low)
+            break;
+        uint64_t g = tmask[ord[j]] & any;
+        any &= ~g;
+        for (; g; g &= g - 1) {
+            unsigned b = (unsigned)__builtin_ctzll(g);
+            double ov = w[j];
+            for (size_t i = j + 1; i < n; i++) {
+                if (tmask[ord[i]] >> b & 1)
+                    ov += w[i];
+            }
+            double share = ov / W;
+            if (share <= low)
+                continue;
+            double v = share * (0.6 + 0.4 * (ov / k->alts[a0 + b].weight));
+            if (v > bv) {
+                bv = v;
+                low = bv / (1 + 1e-6);
+            }
+        }
+    }
+    return bv;
+}
+
 /* The query pairs in e's alternates (r->pairs_ix), from its pairs'
  * index: pheld[i] gets bit p of each query pair alternate i holds
  * (adjacent); returns the alternates holding any (pheld[] is set for
  * those only).  found, loc, tmask: ix_held's. */
-static uint64_t ix_pairs(const kb *k, const rs_query *r, uint32_t e,
+static inline __attribute__((always_inline))
+uint64_t ix_pairs(const kb *k, const rs_query *r, uint32_t e,
                          uint64_t found, const uint32_t *loc,
                          const uint64_t *tmask, uint64_t *pheld)
 {
@@ -168,6 +250,21 @@ static double pairs_sum(const rs_query *r, uint64_t m)
     for (; m; m &= m - 1)
         g += r->pw[__builtin_ctzll(m)];
     return g;
+}
+
+/* The best pairs' weight among alternates m (pheld: ix_pairs'), every
+ * query weight above 0 (r->qw_pos: each of them holds a query word and
+ * weighs above 0, as ix_best asks). */
+static double ix_pairs_best(const rs_query *r, uint64_t m,
+                            const uint64_t *pheld)
+{
+    double bp = 0;
+    for (; m; m &= m - 1) {
+        double pairs = pairs_sum(r, pheld[__builtin_ctzll(m)]);
+        if (pairs > bp)
+            bp = pairs;
+    }
+    return bp;
 }
 
 /* Best alternate score and pairs of an entry, from the query terms and
@@ -251,6 +348,30 @@ static void ix_best_read(const kb *k, kb_scratch *s, const rs_query *r,
     *best_pairs = bp;
 }
 
+/* kb_rs_score_alts_ix for an entry of many alternates (r->ord_ok,
+ * r->pairs_ix): its alternates visited by their heaviest query term
+ * (ix_best_ord), not each given its weight from the terms' masks.  Out
+ * of line: the other path keeps its registers. */
+static __attribute__((noinline))
+void ix_score_ord(const kb *k, kb_scratch *s, kb_cand *c, const rs_query *r,
+                  uint64_t h)
+{
+    const kb_query *q = r->q;
+    uint32_t e = c->entry, a0 = k->entry_alt_off[e], loc[64];
+    uint64_t pheld[KB_ALTIX_MAX_ALTS], tmask[64], found = 0;
+    size_t na = k->entry_alt_off[e + 1] - a0;
+    uint64_t any = ix_find(k, s, e, h, loc, tmask, &found);
+    if (s->skip_alt >= a0 && s->skip_alt < (long)(a0 + na))
+        any &= ~((uint64_t)1 << (s->skip_alt - a0));
+    uint64_t pany = ix_pairs(k, r, e, found, loc, tmask, pheld);
+    double best = ix_best_ord(k, r, a0, any, tmask, found);
+    double best_pairs = ix_pairs_best(r, any & pany, pheld);
+    s->n_altix++;
+    s->n_altix_ord++;
+    c->alt = (float)best;
+    c->bigram = q->bi_weight > 0 ? (float)(best_pairs / q->bi_weight) : 0;
+}
+
 /* score_alts through the alternates' index (r->ix, entry of at most
  * KB_ALTIX_MAX_ALTS alternates): the query terms each alternate holds
  * come from the entry's distinct terms, its query pairs from the
@@ -266,6 +387,10 @@ void kb_rs_score_alts_ix(const kb *k, kb_scratch *s, kb_cand *c,
     size_t na = k->entry_alt_off[e + 1] - a0;
     uint64_t h = (r->always | c->hold) &
                  (n < 64 ? ((uint64_t)1 << n) - 1 : ~(uint64_t)0);
+    if (r->ord_ok && r->pairs_ix && na >= RS_ORD_ALTS) {
+        ix_score_ord(k, s, c, r, h);
+        return;
+    }
     double ovs[KB_ALTIX_MAX_ALTS];
     uint64_t any = r->pairs_ix
         ? ix_held(k, s, r, e, h, NULL, ovs, loc, tmask, &found)

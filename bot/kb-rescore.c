@@ -58,7 +58,7 @@ static void rs_init(const kb *k, const kb_scratch *s, const kb_query *q,
     r->ix = k->altix_off && !s->no_altix && !s->rescore_all &&
             s->qterms.n <= 64 && q->n_bi <= 64;
     if (r->ix)
-        kb_rs_init_ix(s, r);
+        kb_rs_init_ix(k, s, r);
 }
 
 /* What c's entry holds at most: the weight of the query words it holds
@@ -354,7 +354,7 @@ void kb_rescore(const kb *k, kb_scratch *s, const kb_query *q,
     kb_cand_sort(c, n);
     double top[3] = {-1, -1, -1};
     int all = s->rescore_all;
-    s->n_rescored = s->n_altix = 0;
+    s->n_rescored = s->n_altix = s->n_altix_ord = 0;
     for (size_t i = 0; i < n; i++) {
         double bound = c[i].score, got = 0, held = 0;
         if (alts && (all || bound >= top[2])) {

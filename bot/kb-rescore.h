@@ -12,6 +12,9 @@
 
 #define RS_MEMO_BITS 4
 #define RS_MEMO (1 << RS_MEMO_BITS)   /* cand_held's answers kept */
+/* An entry of this many alternates or more is read by its heaviest query
+ * terms first (kb-rescore-ix.c ix_best_ord) */
+#define RS_ORD_ALTS 16
 
 /* What a query's rescoring reads again and again, worked out once. */
 typedef struct rs_query {
@@ -40,6 +43,11 @@ typedef struct rs_query {
     int pairs_ix;          /* pairs found through the index: exact sums,
                               no pair twice in the query */
     uint64_t self_pairs;   /* terms paired with themselves ("wrap wrap") */
+    /* ord_ok (every weight above 0, a kb of RS_ORD_ALTS alternates an
+     * entry or more on average): ord holds the first 64 query terms,
+     * heaviest first, for kb-rescore-ix.c's ix_best_ord */
+    int ord_ok;
+    uint8_t ord[64];
     /* cand_held's last answer: candidates often hold the same words */
     uint64_t memo_h[RS_MEMO];
     int memo_ok[RS_MEMO];
@@ -76,7 +84,7 @@ static inline double kb_rs_pair_hits(kb_scratch *s, const kb_query *q,
 }
 
 /* r->ix and what reading through the alternates' index needs. */
-void kb_rs_init_ix(const kb_scratch *s, rs_query *r);
+void kb_rs_init_ix(const kb *k, const kb_scratch *s, rs_query *r);
 /* c's best alternate and pairs through the alternates' index (r->ix, an
  * entry of at most KB_ALTIX_MAX_ALTS alternates). */
 void kb_rs_score_alts_ix(const kb *k, kb_scratch *s, kb_cand *c,

@@ -4,7 +4,7 @@
  * matching), case folded, accents stripped, all via utf8proc; tokens are
  * runs of letters and digits.  Nothing here allocates.
  */
-#include "kb-impl.h"
+#include "kb-ascii.h"
 
 #include <libstemmer.h>
 #include <stdlib.h>
@@ -166,9 +166,9 @@ static unsigned char ascii_fold(unsigned char b)
     return b >= 'A' && b <= 'Z' ? (unsigned char)(b + 32) : 0;
 }
 
-/* ASCII byte -> its folded letter or digit, 0 for a separator (what
- * ascii_fold says, as a table for the run loop). */
-static const unsigned char ascii_tab[128] = {
+/* Byte -> its folded ASCII letter or digit, 0 for anything else (what
+ * ascii_fold says, as a table for the run loops; kb-ascii.h). */
+const unsigned char kb_ascii_fold[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -177,7 +177,7 @@ static const unsigned char ascii_tab[128] = {
     112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 0, 0, 0, 0, 0,
     0, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
     112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 0, 0, 0, 0, 0,
-};
+};   /* bytes >= 0x80: 0 */
 
 /* One ASCII byte other than the apostrophe: what tok_fold does with it,
  * without the calls. */
@@ -208,7 +208,7 @@ static size_t tok_run(tok_state *t, const char *text, size_t len, size_t pos)
     int digits = t->digits;
     for (; pos < len; pos++) {
         unsigned char b = (unsigned char)text[pos];
-        unsigned char c = b < 0x80 ? ascii_tab[b] : 0;
+        unsigned char c = kb_ascii_fold[b];
         if (!c || (c <= '9') != digits)
             break;
         if (bl < KB_TOKEN_MAX)
@@ -248,6 +248,26 @@ int kb_text_tokenize(const char *text, size_t len, size_t max_tokens,
     }
     int rc = tok_flush(&t);
     return rc < 0 ? rc : 0;
+}
+
+/* kb_ascii_tokens' caller for kb_text_tokenize_ascii. */
+typedef struct htok_ctx {
+    kb_htok_fn fn;
+    void *ctx;
+} htok_ctx;
+
+static int htok_cb(void *vctx, const char *tok, const kb_atok *t, int digits)
+{
+    const htok_ctx *c = vctx;
+    (void)digits;
+    return c->fn(tok, t->len, t->hash, c->ctx);
+}
+
+int kb_text_tokenize_ascii(const char *text, size_t len, size_t max_tokens,
+                           kb_htok_fn fn, void *ctx)
+{
+    htok_ctx c = {fn, ctx};
+    return kb_ascii_tokens(text, len, max_tokens, htok_cb, &c);
 }
 
 int kb_text_stem(struct sb_stemmer *st, const char *tok, size_t len,

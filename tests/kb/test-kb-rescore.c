@@ -258,6 +258,11 @@ Test(kb_rescore, words_after_the_64th_count_as_the_first_do)
 
 /* ---- the alternates' index (kb-altix.c) ------------------------------- */
 
+/* Candidates check_index saw scored through the index by their heaviest
+ * query term first (kb-rescore-ix.c ix_best_ord: entries of many
+ * alternates). */
+static size_t used_ord;
+
 /* Every question of the file: rescoring through the alternates' index
  * and by reading every alternate (no_altix), the same pruning, give the
  * same candidates bit for bit (entry, BM25F share, alternate and pair
@@ -280,6 +285,7 @@ static size_t check_index(const char *dir, const char *questions, int tsv)
         cr_assert_eq(kb_match(k, rd, line, strlen(line), &b), 0);
         cr_assert_eq(rd->n_altix, 0);
         used += ix->n_altix;
+        used_ord += ix->n_altix_ord;
         n++;
         int same = same_result(&a, &b) && ix->n_cand == rd->n_cand &&
                    ix->n_rescored == rd->n_rescored;
@@ -358,8 +364,10 @@ Test(kb_rescore, the_term_hash_finds_what_a_search_finds_on_a_generated_kb)
 
 Test(kb_rescore, the_index_gives_what_reading_gives_on_the_bundled_kb)
 {
+    used_ord = 0;
     cr_assert_gt(check_index("knowledge", "tests/eval/dev.tsv", 1), 0);
     cr_assert_gt(check_index("knowledge", "tests/eval/chat.tsv", 1), 0);
+    cr_assert_gt(used_ord, 1000);   /* ~25 alternates an entry */
 }
 
 /* Pairs: once, repeated in an alternate, twice in the query (each
