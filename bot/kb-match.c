@@ -198,7 +198,11 @@ static void decide(const kb *k, kb_scratch *s, const query *q,
             suggest(k, s, out);
         return;
     }
-    int close = n > 1 && s2 >= p->close_ratio * s1;
+    /* a best entry put first by function words (kb_fw_tiebreak) is a
+     * close call too: the confidence was read from the one before it,
+     * so it is offered ("did you mean"), never answered outright */
+    int close = n > 1 && (s2 >= p->close_ratio * s1 ||
+                          s->fw_top != c[0].entry);
     if (!close && out->confidence >= p->conf_answer) {
         out->status = KB_ANSWERED;
         out->entry = &k->entries[c[0].entry];

@@ -145,6 +145,35 @@ Test(kb_fwords, no_function_words_no_change)
     }
 }
 
+/* A best entry put first by function words is never answered outright:
+ * its confidence was read from the entry first before the tie-break.
+ * close_ratio above 1 and the confidence thresholds at 0 make every
+ * other question an outright answer. */
+Test(kb_fwords, reordered_best_is_offered_not_answered)
+{
+    const char *q = "when can I start massage";
+    kb_free(k0);
+    kb_free(k1);
+    write_file("matching.json", "{\"fw_bonus\": 0, \"close_ratio\": 2, "
+               "\"conf_answer\": 0, \"conf_ambiguous\": 0}");
+    k0 = load();
+    write_file("matching.json", "{\"close_ratio\": 2, "
+               "\"conf_answer\": 0, \"conf_ambiguous\": 0}");
+    k1 = load();
+    kb_result r0 = match(k0, q), r1 = match(k1, q);
+    cr_assert_eq(r0.status, KB_ANSWERED);
+    cr_assert_str_eq(r0.entry->id, "e0");
+    cr_assert_eq(r1.status, KB_AMBIGUOUS);
+    cr_assert_null(r1.entry);
+    cr_assert_eq(r1.n_suggestions, 2);
+    cr_assert_str_eq(r1.suggestions[0]->id, "e1");
+    cr_assert_str_eq(r1.suggestions[1]->id, "e0");
+    /* not reordered: answered as before */
+    kb_result r2 = match(k1, "how would I start massage");
+    cr_assert_eq(r2.status, KB_ANSWERED);
+    cr_assert_str_eq(r2.entry->id, "e0");
+}
+
 /* Entry e's function words (stems) joined by spaces, in id order. */
 static void words_of(const kb *k, uint32_t e, char *out, size_t cap)
 {
