@@ -23,6 +23,7 @@ typedef struct kb_sword {
 typedef struct kb_stext {
     uint32_t first, n;
     int slow;
+    int fw;                /* its stopwords go to kb_fw_sink (kb-fwords.c) */
 } kb_stext;
 
 /* The texts of one entry, scanned in the order they will be lexed. */

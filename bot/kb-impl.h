@@ -6,6 +6,7 @@
 #define FAQBOT_KB_IMPL_H
 
 #include "kb.h"
+#include "kb-fwords.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -256,6 +257,8 @@ typedef struct kb_params {
     double c_bias, c_score, c_margin, c_cover, c_strong, c_unknown, c_anchor;
     double anchor_df;      /* a core word is in >= this share of entries */
     size_t candidates;     /* entries rescored in full per query */
+    double fw_bonus;       /* function-word tie-break (kb-fwords.c);
+                              0: off */
 } kb_params;
 
 /* kb-sort.c: ascending, in place (Shell sort: short arrays) */
@@ -397,6 +400,7 @@ struct kb {
      * read by each of its query words in turn) */
     uint32_t *altix_hoff;
     uint16_t *altix_htab;
+    kb_fwords fw;          /* function words per entry (kb-fwords.c) */
 
 
     kb_typo typo;
@@ -467,6 +471,7 @@ typedef struct kb_lexout {
     size_t n_words, n_unknown, n_repaired;
     kb_u32buf raw2;        /* KB_LEX_DUAL: the matching reading, raw */
     size_t n_words2, n_unknown2, n_repaired2;
+    kb_fwnote fw;          /* the stopwords dropped (kb-fwords.h) */
 } kb_lexout;
 
 /* Turn text into term ids.  With KB_LEX_INTERN, k is modified (build
@@ -599,6 +604,17 @@ void kb_index_free(kb *k);
 #define KB_ALTIX_MAX_WORDS (1u << 18)
 int kb_altix_build(kb *k);
 void kb_altix_free(kb *k);
+/* kb-fwords.c, while indexing: kb_fw_entry(k, e) before entry e is
+ * lexed (entries in order), kb_fw_sink/kb_fw_take give it the stopword
+ * terms of its questions and title (kb-lex-scan.c), kb_fw_finish the
+ * idf once all are done; each 0, -1 on OOM.  What they allocate (the
+ * masks, the term map) is the kb's: kb_fw_free (from kb_index_free,
+ * idempotent) frees it. */
+int kb_fw_sink(kb *k, uint32_t term);
+int kb_fw_take(kb *k, const kb_lexout *lx);
+int kb_fw_entry(kb *k, uint32_t e);
+int kb_fw_finish(kb *k);
+void kb_fw_free(kb *k);
 
 /* The first slot of term t in an entry's table of n slots (a power of
  * two). */
@@ -766,6 +782,8 @@ struct kb_scratch {
     size_t n_rescored;     /* candidates rescored by the last query */
     kb_features feat;      /* of the last query, for tools and tests */
     size_t n_cand;         /* candidates of the last query, best first */
+    uint32_t fw_top;       /* the first before the function-word tie-break
+                              (kb-fwords.c): the decision reads its cover */
     /* the sizes kb_scratch_ready last made s ready for (a repeat call
      * with the same ones has nothing to grow) */
     size_t ready_terms, ready_entries, ready_cand, ready_groups;

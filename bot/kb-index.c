@@ -210,15 +210,16 @@ static int ix_scan_entry(const kb *k, kb_scan *s, uint32_t e)
     for (size_t i = 0; i < en->n_questions; i++) {
         if (kb_scan_text(s, &k->tokens, en->questions[i]) < 0)
             return -1;
+        s->t[s->n_t - 1].fw = 1;       /* its function words noted */
     }
     for (size_t i = 0; i < en->n_keywords; i++) {
         if (kb_scan_text(s, &k->tokens, en->keywords[i]) < 0)
             return -1;
     }
-    if (kb_scan_text(s, &k->tokens, en->title) < 0 ||
-        kb_scan_text(s, &k->tokens, en->answer) < 0)
+    if (kb_scan_text(s, &k->tokens, en->title) < 0)
         return -1;
-    return 0;
+    s->t[s->n_t - 1].fw = 1;
+    return kb_scan_text(s, &k->tokens, en->answer);
 }
 
 /* The current entry's records into their terms' statistics (slots
@@ -249,7 +250,7 @@ static int ix_entry(kb *k, ix_build *b, uint32_t e)
     float *len = &b->flen[(size_t)e * KB_NFIELDS];
     size_t ti = 0;
     b->n_cur = 0;
-    if (ix_lex_entry(k, b, s, en) < 0)
+    if (kb_fw_entry(k, e) < 0 || ix_lex_entry(k, b, s, en) < 0)
         return -1;
     for (size_t i = 0; i < en->n_questions; i++) {
         if (ix_alt(b, ti++) < 0)
@@ -380,6 +381,8 @@ int kb_index_build(kb *k)
         if (k->lazy_text)
             ix_drop_text(k, e);
     }
+    if (kb_fw_finish(k) < 0)
+        goto done;
     k->k1 = kb_params_k1(&k->params, b.n_alts, ne);
     /* every word is in: the lexicon maps (and the entry ids, complete
      * since loading) shrink before the postings come, so they are not
@@ -424,4 +427,5 @@ void kb_index_free(kb *k)
     free(k->entry_alt_off);
     free(k->term_max);
     kb_altix_free(k);
+    kb_fw_free(k);
 }

@@ -89,7 +89,7 @@ int kb_scan_text(kb_scan *s, const kb_map *tokens, const char *text)
                   sizeof *s->w) < 0)
         return -1;
     kb_stext *t = &s->t[s->n_t++];
-    *t = (kb_stext){(uint32_t)s->n_w, 0, 0};
+    *t = (kb_stext){(uint32_t)s->n_w, 0, 0, 0};
     scan_out o = {s->buf, s->n_buf, s->w + s->n_w, tokens->slots,
                   tokens->cap};
     const unsigned char *p = (const unsigned char *)text;
@@ -167,6 +167,8 @@ static int scan_terms(kb *k, const kb_scan *s, const kb_stext *t,
             __builtin_prefetch(pf + (size_t)(v & ~KB_TOK_STOP) * pf_size, 1);
         o[n] = v;          /* kept unless a stopword, without a branch */
         n += !(v & KB_TOK_STOP);
+        if ((v & KB_TOK_STOP) && t->fw && kb_fw_sink(k, v & ~KB_TOK_STOP) < 0)
+            return -1;     /* kb-fwords.c: the entry's function words */
     }
     out->n = n;
     return 0;
@@ -216,7 +218,8 @@ int kb_scan_lex_all(kb *k, const kb_scan *s, const char *const *texts,
         const kb_stext *t = &s->t[i];
         size_t at = et->n, n;
         if (t->slow) {
-            if (kb_scan_lex(k, s, i, texts[i], tmp) < 0)
+            if (kb_scan_lex(k, s, i, texts[i], tmp) < 0 ||
+                (t->fw && kb_fw_take(k, tmp) < 0))
                 return -1;
         } else {
             if (kb_u32buf_reserve(et, at + t->n) < 0 ||

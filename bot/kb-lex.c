@@ -198,8 +198,10 @@ int lex_tok_dual(lex_ctx *c, const char *tok, size_t len, int found,
     uint32_t vm;
     int want_m = !number;                  /* matching skips numbers */
     if (found) {
-        if (v & KB_TOK_STOP)
+        if (v & KB_TOK_STOP) {
             want_m = 0;                    /* and stopwords */
+            kb_fw_note(&c->out->fw, v & ~KB_TOK_STOP);   /* kb-fwords.c */
+        }
         v &= ~KB_TOK_STOP;
         vm = v;
     } else if (lex_unknown_dual(c, tok, len, want_m, &v, &vm) < 0) {
@@ -224,8 +226,10 @@ int lex_tok(lex_ctx *c, const char *tok, size_t len, int found, uint32_t v,
     if (!(c->flags & KB_LEX_KEEPSTOP) && number)
         return 0;
     if (found) {
-        if ((v & KB_TOK_STOP) && !(c->flags & KB_LEX_KEEPSTOP))
+        if ((v & KB_TOK_STOP) && !(c->flags & KB_LEX_KEEPSTOP)) {
+            kb_fw_note(&c->out->fw, v & ~KB_TOK_STOP);   /* kb-fwords.c */
             return 0;
+        }
         v &= ~KB_TOK_STOP;
     } else if (lex_unknown(c, tok, len, &v) < 0) {
         return -1;
@@ -266,6 +270,7 @@ static int lex_tokens(lex_ctx *c, const char *text, size_t len,
         out->raw.n = out->raw2.n = 0;
         out->n_words = out->n_unknown = out->n_repaired = 0;
         out->n_words2 = out->n_unknown2 = out->n_repaired2 = 0;
+        out->fw.n = 0;
         rc = kb_text_tokenize(text, len, max_tokens, lex_cb, c);
     }
     return rc < 0 ? -1 : 0;
@@ -299,6 +304,7 @@ int kb_lex_run(kb *k, struct sb_stemmer *st, const char *text, size_t len,
     out->raw.n = out->raw2.n = out->terms.n = 0;
     out->n_words = out->n_unknown = out->n_repaired = 0;
     out->n_words2 = out->n_unknown2 = out->n_repaired2 = 0;
+    out->fw.n = 0;
     if ((flags & KB_LEX_DUAL) && ((flags & KB_LEX_INTERN) ||
         (flags & KB_LEX_ALL) != (KB_LEX_KEEPSTOP | KB_LEX_REPAIR |
                                  KB_LEX_SYN | KB_LEX_DUAL)))

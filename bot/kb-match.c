@@ -159,7 +159,7 @@ static int vague(const kb *k, kb_scratch *s)
     if (s->qterms.n != 1 || s->n_cand == 0)
         return 0;
     uint32_t t = s->qterms.v[0];
-    const kb_entry *e = &k->entries[s->cand[0].entry];
+    const kb_entry *e = &k->entries[s->fw_top];   /* as decide's cover */
     for (size_t i = 0; i < e->n_keywords; i++) {
         const char *kw = e->keywords[i];
         if (kb_lex_run((kb *)k, s->stem, kw, strlen(kw), KB_LEX_SYN,
@@ -181,8 +181,8 @@ static void decide(const kb *k, kb_scratch *s, const query *q,
     if (n == 0)
         return;
     double s1 = c[0].score, s2 = n > 1 ? c[1].score : 0, strong;
-    c[0].cover = (float)cover(k, s, c[0].entry, c[0].entry, q->weight,
-                              &strong);
+    c[0].cover = (float)cover(k, s, s->fw_top, s->fw_top, q->weight,
+                              &strong);   /* before the tie-break */
     c[0].strong = (float)strong;
     s->feat = (kb_features){s1, s1 - s2, c[0].cover, c[0].strong,
                             q->weight > 0 ? q->unknown / q->weight : 0,
@@ -198,7 +198,11 @@ static void decide(const kb *k, kb_scratch *s, const query *q,
             suggest(k, s, out);
         return;
     }
-    int close = n > 1 && s2 >= p->close_ratio * s1;
+    /* a best entry put first by function words (kb_fw_tiebreak) is a
+     * close call too: the confidence was read from the one before it,
+     * so it is offered ("did you mean"), never answered outright */
+    int close = n > 1 && (s2 >= p->close_ratio * s1 ||
+                          s->fw_top != c[0].entry);
     if (!close && out->confidence >= p->conf_answer) {
         out->status = KB_ANSWERED;
         out->entry = &k->entries[c[0].entry];
@@ -232,8 +236,10 @@ static int rank(const kb *k, kb_scratch *s, const query *q, int triaged)
                       : UINT32_MAX;
     kb_rescore(k, s, q, tr);
     kb_cand_sort(s->cand, s->n_cand);
-    if (tr == UINT32_MAX)
+    if (tr == UINT32_MAX) {
+        kb_fw_tiebreak(k, s);
         return 1;
+    }
     if (s->n_cand && s->cand[0].entry == tr)
         return 0;
     size_t n = 0;
@@ -242,6 +248,7 @@ static int rank(const kb *k, kb_scratch *s, const query *q, int triaged)
             s->cand[n++] = s->cand[i];
     }
     s->n_cand = n;
+    kb_fw_tiebreak(k, s);
     return 1;
 }
 

@@ -35,4 +35,31 @@ void kb_rescore(const kb *k, kb_scratch *s, const kb_query *q,
 /* Sort candidates by score (highest first), then entry. */
 void kb_cand_sort(kb_cand *c, size_t n);
 
+/* kb-fwords.c: the tie-break among s->cand[0 .. n) (2 <= n <= 3, sorted,
+ * exact scores) by the query's function words, each raised by up to
+ * reach; they change places, each place keeps its score. */
+void kb_fw_reorder(const kb *k, kb_scratch *s, size_t n, double reach);
+
+/* The function-word tie-break (kb-fwords.c) after rank's sort; notes
+ * the first entry before it in s->fw_top (the decision reads its
+ * features).  Not with an alternate left out (lint's kb_match_skip): an
+ * entry's function words include that alternate's, which would vouch
+ * for the question held out.  Inline: most queries' candidates are too
+ * far apart for a bonus of at most fw_bonus x the best score to reorder
+ * them. */
+static inline void kb_fw_tiebreak(const kb *k, kb_scratch *s)
+{
+    const kb_cand *c = s->cand;
+    size_t n = s->n_cand < 3 ? s->n_cand : 3;
+    s->fw_top = n ? c[0].entry : 0;
+    if (n < 2 || s->lex.fw.n == 0 || !(k->params.fw_bonus > 0) ||
+        !k->fw.mask || s->skip_alt >= 0)
+        return;
+    double reach = k->params.fw_bonus * c[0].score;
+    if (c[1].score + reach < c[0].score &&
+        (n < 3 || c[2].score + reach < c[1].score))
+        return;
+    kb_fw_reorder(k, s, n, reach);
+}
+
 #endif /* FAQBOT_KB_QUERY_H */
