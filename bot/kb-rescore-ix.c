@@ -84,17 +84,17 @@ static double alt_pairs(kb_scratch *s, const kb_query *q,
 
 /* Entry e's query terms (bits h of the first 64) and the bitmask of its
  * alternates holding each, from its distinct terms (kb_altix_find):
- * held[i] (held not NULL: inlined for a constant, so each case has its
- * own loops) gets bit b of each term alternate i holds, ov[i] their
- * weight (summed in the terms' order: exact, r->ix); each term found
- * gets its bit in *found, its place among e's terms in loc[b] and its
- * alternates in tmask[b].
+ * held[i] gets bit b of each term alternate i holds, ov[i] their weight
+ * (summed in the terms' order: exact, r->ix); held or ov NULL: not
+ * wanted (inlined for a constant, so each case has its own loops); each
+ * term found gets its bit in *found, its place among e's terms in loc[b]
+ * and its alternates in tmask[b].
  * Returns the alternates holding any (held[], ov[] are set for those
  * only). */
-static inline uint64_t ix_held(const kb *k, const kb_scratch *s,
-                               const rs_query *r, uint32_t e, uint64_t h,
-                               uint64_t *held, double *ov, uint32_t *loc,
-                               uint64_t *tmask, uint64_t *found)
+static inline __attribute__((always_inline))
+uint64_t ix_held(const kb *k, const kb_scratch *s, const rs_query *r,
+                 uint32_t e, uint64_t h, uint64_t *held, double *ov,
+                 uint32_t *loc, uint64_t *tmask, uint64_t *found)
 {
     uint32_t j0 = k->altix_off[e];
     uint64_t any = 0;
@@ -104,10 +104,14 @@ static inline uint64_t ix_held(const kb *k, const kb_scratch *s,
         if (lo == UINT32_MAX)
             continue;
         uint64_t m = k->altix_mask[lo], bit = (uint64_t)1 << b;
-        double w = r->qw[b];
         loc[b] = lo - j0;
         tmask[b] = m;
         *found |= bit;
+        if (!ov) {
+            any |= m;
+            continue;
+        }
+        double w = r->qw[b];
         for (uint64_t f = m & ~any; f; f &= f - 1) {   /* first term */
             unsigned a = (unsigned)__builtin_ctzll(f);
             if (held)
@@ -120,29 +124,6 @@ static inline uint64_t ix_held(const kb *k, const kb_scratch *s,
                 held[a] |= bit;
             ov[a] += w;
         }
-        any |= m;
-    }
-    return any;
-}
-
-/* Entry e's query terms (bits h of the first 64), as ix_held finds them
- * (found, loc, tmask), without the alternates' weights.  Returns the
- * alternates holding any. */
-static inline uint64_t ix_find(const kb *k, const kb_scratch *s, uint32_t e,
-                               uint64_t h, uint32_t *loc, uint64_t *tmask,
-                               uint64_t *found)
-{
-    uint32_t j0 = k->altix_off[e];
-    uint64_t any = 0;
-    for (; h; h &= h - 1) {
-        unsigned b = (unsigned)__builtin_ctzll(h);
-        uint32_t lo = kb_altix_find(k, e, s->qterms.v[b]);
-        if (lo == UINT32_MAX)
-            continue;
-        uint64_t m = k->altix_mask[lo];
-        loc[b] = lo - j0;
-        tmask[b] = m;
-        *found |= (uint64_t)1 << b;
         any |= m;
     }
     return any;
@@ -349,7 +330,8 @@ void ix_score_ord(const kb *k, kb_scratch *s, kb_cand *c, const rs_query *r,
     uint32_t e = c->entry, a0 = k->entry_alt_off[e], loc[64];
     uint64_t pheld[KB_ALTIX_MAX_ALTS], tmask[64], found = 0;
     size_t na = k->entry_alt_off[e + 1] - a0;
-    uint64_t any = ix_find(k, s, e, h, loc, tmask, &found);
+    uint64_t any = ix_held(k, s, r, e, h, NULL, NULL, loc, tmask,
+                           &found);
     if (s->skip_alt >= a0 && s->skip_alt < (long)(a0 + na))
         any &= ~((uint64_t)1 << (s->skip_alt - a0));
     uint64_t pany = ix_pairs(k, r, e, found, loc, tmask, pheld);
