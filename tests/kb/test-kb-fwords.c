@@ -24,12 +24,9 @@ static void write_file(const char *sub, const char *text)
     cr_assert_eq(fclose(f), 0);
 }
 
-/* e0 and e1 hold the same content words in the same places ("start
- * massage", "naive massage start", title "... start massage"); only
- * their function words differ: e0 how, would, i, the, to; e1 when, can,
- * i, of, to; both answers say "so".  The second questions are not plain
- * ASCII ("naïve"): kb_lex_run lexes them at index time. */
-static void make_kb(void)
+/* A fresh kb directory in dir: sources/ with one source "src" (section
+ * "S"), an empty entries/. */
+static void make_dir(void)
 {
     char path[256];
     snprintf(dir, sizeof dir, "/tmp/faqbot-fwords-XXXXXX");
@@ -41,6 +38,16 @@ static void make_kb(void)
     }
     write_file("sources/src.json",
                "{\"id\": \"src\", \"title\": \"T\", \"sections\": [\"S\"]}");
+}
+
+/* e0 and e1 hold the same content words in the same places ("start
+ * massage", "naive massage start", title "... start massage"); only
+ * their function words differ: e0 how, would, i, the, to; e1 when, can,
+ * i, of, to; both answers say "so".  The second questions are not plain
+ * ASCII ("naïve"): kb_lex_run lexes them at index time. */
+static void make_kb(void)
+{
+    make_dir();
     write_file("stopwords.txt", "how\nwould\ni\nto\nwhen\ncan\nthe\nof\nso\n");
     write_file("entries/all.json",
         "{\"entries\": [\n"
@@ -208,17 +215,9 @@ Test(kb_fwords, stored_lists_match_the_questions_and_title)
  * ones and xa, whose ids (53..78) are past the first mask word. */
 static void make_wide_kb(void)
 {
-    char path[256], stop[78 * 3 + 1], q[4][80];
+    char stop[78 * 3 + 1], q[4][80];
     size_t n = 0;
-    snprintf(dir, sizeof dir, "/tmp/faqbot-fwords-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    const char *sub[] = {"sources", "entries"};
-    for (int i = 0; i < 2; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, sub[i]);
-        cr_assert_eq(mkdir(path, 0700), 0);
-    }
-    write_file("sources/src.json",
-               "{\"id\": \"src\", \"title\": \"T\", \"sections\": [\"S\"]}");
+    make_dir();
     for (char a = 'x'; a <= 'z'; a++) {
         for (char b = 'a'; b <= 'z'; b++)
             n += (size_t)snprintf(stop + n, sizeof stop - n, "%c%c\n", a, b);
