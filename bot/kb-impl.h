@@ -172,6 +172,11 @@ typedef struct kb_typo {
      * (kb-typo-del.c); n_del 0 when not built */
     uint64_t *del;
     size_t n_del;
+    /* del_at[b]: the first t->del index whose hash >> del_shift is >= b,
+     * b in [0, 2^(32 - del_shift)] (kb-typo-del.c): a lookup reads one
+     * bucket of two to four keys, no search */
+    uint32_t *del_at;
+    unsigned del_shift;
 } kb_typo;
 
 #define KB_TYPO_DEL_MAX 32768  /* kb-typo-del.c: t->del for this many words */

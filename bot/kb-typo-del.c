@@ -6,7 +6,8 @@
  * deleted are the same.  t->del lists, sorted, each word's 32-bit hash
  * and that of every deletion of it, with the word's number; kb-typo.c
  * looks up tok's and reads the words found (a hash shared by chance
- * only adds a word it then measures).  Built for at most
+ * only adds a word it then measures); t->del_at finds a hash's keys by
+ * its top bits, a bucket of two to four keys.  Built for at most
  * KB_TYPO_DEL_MAX words of up to KB_TYPO_DEL_LEN bytes.
  */
 #include "kb-impl.h"
@@ -54,6 +55,27 @@ static int del_sort(uint64_t *v, size_t n)
     return 0;
 }
 
+/* t->del_at for the sorted t->del: two to four keys a bucket (at least
+ * two buckets).  0, -1 out of memory.  Caller frees with kb_typo_free. */
+static int del_buckets(kb_typo *t)
+{
+    unsigned bits = 1;
+    while (bits < 24 && ((size_t)4 << bits) <= t->n_del)
+        bits++;
+    size_t nb = (size_t)1 << bits;
+    t->del_shift = 32 - bits;
+    t->del_at = malloc((nb + 1) * sizeof *t->del_at);
+    if (!t->del_at)
+        return -1;
+    size_t i = 0;
+    for (size_t b = 0; b <= nb; b++) {
+        while (i < t->n_del && (t->del[i] >> 32 >> t->del_shift) < b)
+            i++;
+        t->del_at[b] = (uint32_t)i;
+    }
+    return 0;
+}
+
 /* t->del for t->words; none (0 keys) past the limits.  0, -1 out of
  * memory.  Caller frees with kb_typo_free. */
 int kb_typo_del_build(kb_typo *t)
@@ -78,15 +100,20 @@ int kb_typo_del_build(kb_typo *t)
             t->del[t->n_del++] = h << 32 | (uint32_t)i;
         }
     }
-    return del_sort(t->del, t->n_del);
+    if (del_sort(t->del, t->n_del) < 0)
+        return -1;
+    return del_buckets(t);
 }
 
 size_t kb_typo_del_find(const kb_typo *t, uint32_t h, size_t *end)
 {
-    uint64_t key = (uint64_t)h << 32;
-    size_t lo = kb_lower_u64(t->del, t->n_del, key), e = lo;
-    while (e < t->n_del && (uint32_t)(t->del[e] >> 32) == h)
-        e++;
-    *end = e;
+    uint32_t b = h >> t->del_shift;
+    size_t lo = t->del_at[b], e = t->del_at[b + 1];
+    while (lo < e && (uint32_t)(t->del[lo] >> 32) < h)
+        lo++;
+    size_t hi = lo;
+    while (hi < e && (uint32_t)(t->del[hi] >> 32) == h)
+        hi++;
+    *end = hi;
     return lo;
 }

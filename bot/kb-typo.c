@@ -18,6 +18,7 @@
  */
 #include "kb-impl.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,10 +86,15 @@ static size_t near_next(const uint32_t *mask, size_t i, size_t end,
     return i;
 }
 
+static pthread_once_t typo_near_once = PTHREAD_ONCE_INIT;
+static void typo_near_init(void);
+
 /* Vocabulary for repair: every non-stopword token seen at build time. */
 int kb_typo_build(kb *k)
 {
     kb_typo *t = &k->typo;
+    if (pthread_once(&typo_near_once, typo_near_init) != 0)
+        return -1;
     t->words = malloc((k->tokens.count + 1) * sizeof *t->words);
     if (!t->words)
         return -1;
@@ -132,6 +138,7 @@ void kb_typo_free(kb_typo *t)
     free(t->mask);
     free(t->start);
     free(t->del);
+    free(t->del_at);
     memset(t, 0, sizeof *t);
 }
 
@@ -172,6 +179,32 @@ static unsigned typo_sub(unsigned char x, unsigned char y)
         return 1;
     if (x >= 'a' && x <= 'z' && y >= 'a' && y <= 'z' &&
         strchr(typo_keys[x - 'a'], y))
+        return 1;
+    return 2;
+}
+
+/* typo_near1[x - 'a'] bit y - 'a': typing letter y for letter x costs 1
+ * (typo_sub), filled once by kb_typo_build before any repair reads it. */
+static uint32_t typo_near1[26];
+
+static void typo_near_init(void)
+{
+    for (unsigned x = 0; x < 26; x++) {
+        for (unsigned y = 0; y < 26; y++) {
+            unsigned char a = (unsigned char)('a' + x);
+            if (typo_sub(a, (unsigned char)('a' + y)) == 1)
+                typo_near1[x] |= (uint32_t)1 << y;
+        }
+    }
+}
+
+/* typo_sub read off typo_near1: only two letters can cost 1. */
+static inline unsigned typo_sub_fast(unsigned char x, unsigned char y)
+{
+    unsigned a = (unsigned)x - 'a', b = (unsigned)y - 'a';
+    if (x == y)
+        return 0;
+    if (a < 26 && b < 26 && ((typo_near1[a] >> b) & 1))
         return 1;
     return 2;
 }
@@ -244,7 +277,7 @@ static unsigned one_edit(const char *a, size_t la, const char *b, size_t lb,
         return (unsigned)(la + lb);
     if (la == 1 && lb == 1) {
         unsigned char x = (unsigned char)a[0], y = (unsigned char)b[0];
-        unsigned d = sub_none ? typo_sub_none(x, y) : typo_sub(x, y);
+        unsigned d = sub_none ? typo_sub_none(x, y) : typo_sub_fast(x, y);
         return d < 2 ? d : 2;
     }
     if (la == 2 && lb == 2 && a[0] == b[1] && a[1] == b[0])
@@ -288,6 +321,36 @@ static void pick(const kb_typo *t, size_t i, unsigned d,
     }
 }
 
+/* 0 when a and b (len bytes each, a[j] != b[j]) are surely more than
+ * one slip apart: a word of the same length one slip away is one
+ * substitution or two adjacent letters swapped, so at any j where they
+ * differ its letter is a cost-1 substitution (none with sub_none) or
+ * half of a swap, whichever deletion found the word. */
+static inline int slip_at(const char *a, const char *b, size_t len,
+                          size_t j, int sub_none)
+{
+    if (!sub_none && typo_sub_fast((unsigned char)a[j],
+                                   (unsigned char)b[j]) == 1)
+        return 1;
+    if (j + 1 < len && a[j] == b[j + 1] && a[j + 1] == b[j])
+        return 1;
+    return j > 0 && a[j] == b[j - 1] && a[j - 1] == b[j];
+}
+
+/* trimmed_cost's answer (budget 1) for a and b of len bytes each that
+ * differ at most at byte j: that byte's substitution; 3 when they
+ * differ elsewhere too (trimmed_cost must decide). */
+static inline unsigned cost_at(const char *a, const char *b, size_t len,
+                               size_t j, int sub_none)
+{
+    for (size_t q = 0; q < len; q++) {
+        if (a[q] != b[q] && q != j)
+            return 3;
+    }
+    unsigned char x = (unsigned char)a[j], y = (unsigned char)b[j];
+    return sub_none ? typo_sub_none(x, y) : typo_sub_fast(x, y);
+}
+
 /* A budget of 1: the words whose hash or a deletion's is tok's or one of
  * its deletions' (kb-typo-del.c), same first byte, length within 1. */
 static const kb_typo_word *best_del(const kb_typo *t, const char *tok,
@@ -295,19 +358,33 @@ static const kb_typo_word *best_del(const kb_typo *t, const char *tok,
 {
     const kb_typo_word *best = NULL;
     unsigned bd = 2;
+    uint32_t pre[KB_TYPO_DEL_LEN + 1];    /* pre[j]: hash of tok[0 .. j) */
+    pre[0] = KB_MAP_HASH0;
+    for (size_t j = 0; j < len; j++)
+        pre[j + 1] = KB_MAP_HASH_STEP(pre[j], tok[j]);
     for (size_t j = 0; j <= len; j++) {          /* j == len: tok itself */
-        if (j > 0 && j < len && tok[j] == tok[j - 1])
+        /* tok without its first byte shares a word's (deletion's) bytes
+         * only with words of another first byte, unless that byte is
+         * doubled (tok's deletions 0 and 1 are then the same) */
+        if (j == 0 ? tok[0] != tok[1] : j < len && tok[j] == tok[j - 1])
             continue;
-        size_t end, i = kb_typo_del_find(t, kb_typo_del_hash(tok, len, j),
-                                         &end);
+        uint32_t h = pre[j];                     /* kb_typo_del_hash's */
+        for (size_t q = j + 1; q < len; q++)
+            h = KB_MAP_HASH_STEP(h, tok[q]);
+        size_t end, i = kb_typo_del_find(t, h, &end);
         for (; i < end; i++) {
             size_t x = (uint32_t)t->del[i];
             const kb_typo_word *w = &t->words[x];
             if (w->s[0] != tok[0] || (size_t)w->len + 1 < len || w->len > len + 1 ||
-                near_next(t->mask, x, x + 1, m, 0) != x)
+                near_next(t->mask, x, x + 1, m, 0) != x ||
+                (w->len == len && j < len && w->s[j] != tok[j] &&
+                 !slip_at(tok, w->s, len, j, sub_none)))
                 continue;
-            pick(t, x, trimmed_cost(tok, len, w->s, w->len, 1, sub_none),
-                 &best, &bd);
+            unsigned d = w->len == len && j < len ?
+                         cost_at(tok, w->s, len, j, sub_none) : 3;
+            if (d > 2)
+                d = trimmed_cost(tok, len, w->s, w->len, 1, sub_none);
+            pick(t, x, d, &best, &bd);
         }
     }
     return best;
