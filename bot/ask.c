@@ -85,19 +85,24 @@ static const char *ask_clean(ask_worker *w, const char *q, size_t len)
     return sbuf_str(&w->clean);
 }
 
-/* The reply of w->out as a JSON string literal, onto b. */
-static int ask_reply_json(ask_worker *w, sbuf *b)
+/* The reply of w->out as a JSON string literal: *s, *len (in w->reply,
+ * or the cache's kept copy). */
+static int ask_reply_json(ask_worker *w, const char **s, size_t *len)
 {
     faqbot_reply r;
+    sbuf_reset(&w->reply);
     if (w->cache)
-        return reply_cache_json(w->cache, &w->out, b);
+        return reply_cache_view(w->cache, &w->out, &w->reply, s, len);
     sbuf_reset(&w->plain);
     if (router_render(w->env, w->k, &w->out) < 0)
         return -1;
     router_reply_view(&w->out, &r);
-    if (reply_render_plain(&r, &w->plain) < 0)
+    if (reply_render_plain(&r, &w->plain) < 0 ||
+        jsonw_str(&w->reply, sbuf_str(&w->plain)) < 0 || w->reply.oom)
         return -1;
-    return jsonw_str(b, sbuf_str(&w->plain));
+    *s = w->reply.s;
+    *len = w->reply.len;
+    return 0;
 }
 
 /* The reply is rendered before the status and entry are written: an
@@ -106,8 +111,9 @@ static int ask_reply_json(ask_worker *w, sbuf *b)
 static int ask_json(ask_worker *w, sbuf *b)
 {
     const route_out *o = &w->out;
-    sbuf_reset(&w->reply);
-    if (ask_reply_json(w, &w->reply) < 0 || w->reply.oom)
+    const char *reply;
+    size_t reply_len;
+    if (ask_reply_json(w, &reply, &reply_len) < 0)
         return -1;
     const kb_entry *e = o->kind == FAQBOT_REPLY_COMMAND ? NULL : o->res.entry;
     SBUF_LIT(b, "{\"status\":");
@@ -133,7 +139,7 @@ static int ask_json(ask_worker *w, sbuf *b)
     else
         SBUF_LIT(b, "null");
     SBUF_LIT(b, ",\"reply\":");
-    sbuf_addn(b, w->reply.s, w->reply.len);
+    sbuf_addn(b, reply, reply_len);
     return SBUF_LIT(b, "}\n");
 }
 

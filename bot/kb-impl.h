@@ -232,6 +232,11 @@ typedef struct kb_pindex {
      * each once, are one_gid[one_off[t] .. one_off[t + 1]); at[] then
      * holds only the longer phrases */
     uint32_t *one_off, *one_gid;
+    /* n_groups: bit r set when triage rule r (r < 64) has the group among
+     * its "all"/"any" groups; a scan ORs those of the groups it finds
+     * (kb_phrase_scan), and a rule can match only if one of its groups
+     * was found (it needs at least one) */
+    uint64_t *rmask;
 } kb_pindex;
 
 /* ---- tuning (kb-params.c) --------------------------------------------- */
@@ -326,6 +331,9 @@ struct kb {
                               citation entries citing it alone share */
     double t_read, t_index;    /* kb_load_times() */
     unsigned features;
+    unsigned long long serial;  /* distinct for each kb made in this
+                                   process (kb_new): per-scratch caches
+                                   key on it, never on the address */
     const char *language;
     kb_params params;
     double k1;             /* BM25 k1 of this kb (kb_params_k1) */
@@ -432,6 +440,10 @@ struct kb {
      * kb_triage_clauses asks first); NULL with no rule */
     uint32_t *age_watch;
     size_t n_age_veto;
+    /* the same two lists as masks of the rules below 64 (bit r: rule r),
+     * and where each list's rules from 64 on start (read in full) */
+    uint64_t age_mask, veto_mask;
+    size_t age_hi, veto_hi;
 };
 
 /* First posting of term t whose entry is >= h << post_shift
@@ -674,7 +686,7 @@ const char *kb_triage_rule(const kb *k, kb_scratch *s, const char *text,
 int kb_trule_met(const kb_trule *r, const uint8_t *hit);
 /* 1 if a clause rule (scope not "message") matched on the last scan but
  * its veto silenced it: then kb_triage_clauses reads each clause. */
-int kb_triage_vetoed(const kb *k, const uint8_t *hit);
+int kb_triage_vetoed(const kb *k, const kb_scratch *s);
 /* After kb_triage_scan(text) found no rule: the first rule firing on one
  * clause of text alone (a veto elsewhere silenced it), or NULL; s holds
  * the whole text's scan again on return.  *err = -1 on OOM. */
@@ -694,8 +706,10 @@ int kb_trule_age_ok(const kb_trule *r, const kb_scratch *s);
 /* Build k->phr once triage and offtopic are loaded.  0, -1 on OOM. */
 int kb_phrase_index(kb *k);
 /* hit[gid] = 1 for each group with a phrase occurring in t[0..n), else 0;
- * hit has k->phr.n_groups bytes. */
-void kb_phrase_scan(const kb *k, const uint32_t *t, size_t n, uint8_t *hit);
+ * hit has k->phr.n_groups bytes.  Returns the OR of the found groups'
+ * phr.rmask: the rules below 64 that may match. */
+uint64_t kb_phrase_scan(const kb *k, const uint32_t *t, size_t n,
+                        uint8_t *hit);
 
 /* ---- off-topic phrases (kb-offtopic.c) -------------------------------- */
 
@@ -741,6 +755,14 @@ typedef struct kb_cand {
     uint32_t hold;         /* kb_acc.hold: the query terms it holds */
 } kb_cand;
 
+/* vague()'s answer for one (entry, one-term query) pair (kb-match.c):
+ * does some keyword of the entry read as just that term?  entry1 is the
+ * entry + 1, 0 for an empty slot. */
+typedef struct kb_vslot {
+    uint32_t entry1, term, vague;
+} kb_vslot;
+#define KB_VAGUE_SLOTS 1024
+
 /* What the confidence model sees of one query (see kb_params). */
 typedef struct kb_features {
     double score, margin, cover, strong, unknown;
@@ -775,6 +797,8 @@ struct kb_scratch {
     size_t cap_top;
     kb_lexout lex;
     uint8_t *ghit;         /* per phrase group: found (kb_triage_scan) */
+    uint64_t rcand;        /* of that scan: the rules below 64 with a
+                              group found (kb_phrase_scan's mask) */
     size_t cap_ghit;
     long skip_alt;         /* lint: alternate ignored in scoring, or -1 */
     int rescore_all;       /* tests: rescore every candidate (no bound) */
@@ -789,6 +813,14 @@ struct kb_scratch {
     size_t n_cand;         /* candidates of the last query, best first */
     uint32_t fw_top;       /* the first before the function-word tie-break
                               (kb-fwords.c): the decision reads its cover */
+    /* vague()'s answers, direct-mapped by (entry, term), for the kb
+     * whose serial is vague_kb (0: none yet); no_vague_cache (tests)
+     * reads the keywords every time; n_vague_lex counts the keyword
+     * readings made (tests) */
+    unsigned long long vague_kb;
+    kb_vslot vague[KB_VAGUE_SLOTS];
+    int no_vague_cache;
+    size_t n_vague_lex;
     /* the sizes kb_scratch_ready last made s ready for (a repeat call
      * with the same ones has nothing to grow) */
     size_t ready_terms, ready_entries, ready_cand, ready_groups;

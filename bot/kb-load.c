@@ -6,6 +6,7 @@
 #include "kb-impl.h"
 
 #include <dirent.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <libstemmer.h>
 #include <stdio.h>
@@ -127,11 +128,15 @@ oom:
     return NULL;
 }
 
+/* The last kb serial given (kb_new); 0 is never one. */
+static atomic_ullong kb_serials;
+
 static kb *kb_new(unsigned features)
 {
     kb *k = calloc(1, sizeof *k);
     if (!k)
         return NULL;
+    k->serial = atomic_fetch_add(&kb_serials, 1) + 1;
     kb_arena_init(&k->arena);
     kb_arena_init(&k->text);
     k->lazy_text = (features & KB_LOAD_LAZY_TEXT) != 0;

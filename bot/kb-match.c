@@ -150,25 +150,49 @@ static double anchor_share(const kb *k, const query *q)
     return (double)q->anchors / 2.0;
 }
 
+/* Does some keyword of entry e read (KB_LEX_SYN) as just term t?  1
+ * yes, 0 no, -1 when a keyword could not be read.  Uses s->lex, which
+ * the query no longer needs once its terms are marked. */
+static int keyword_is(const kb *k, kb_scratch *s, uint32_t e, uint32_t t)
+{
+    const kb_entry *en = &k->entries[e];
+    for (size_t i = 0; i < en->n_keywords; i++) {
+        const char *kw = en->keywords[i];
+        s->n_vague_lex++;
+        if (kb_lex_run((kb *)k, s->stem, kw, strlen(kw), KB_LEX_SYN,
+                       KB_QUERY_MAX_TOKENS, &s->lex) < 0)
+            return -1;
+        if (s->lex.terms.n == 1 && s->lex.terms.v[0] == t)
+            return 1;
+    }
+    return 0;
+}
+
 /* A question whose only known word is not, by itself, a keyword of the
  * best entry ("what time is it": session-length has "time of day";
- * "baby", "help") names no topic and is not answered outright.  Uses
- * s->lex, which the query no longer needs once its terms are marked. */
+ * "baby", "help") names no topic and is not answered outright.  The
+ * answer for (entry, word) is kept in s->vague for this kb (a keyword
+ * that could not be read: not vague, and nothing kept). */
 static int vague(const kb *k, kb_scratch *s)
 {
     if (s->qterms.n != 1 || s->n_cand == 0)
         return 0;
-    uint32_t t = s->qterms.v[0];
-    const kb_entry *e = &k->entries[s->fw_top];   /* as decide's cover */
-    for (size_t i = 0; i < e->n_keywords; i++) {
-        const char *kw = e->keywords[i];
-        if (kb_lex_run((kb *)k, s->stem, kw, strlen(kw), KB_LEX_SYN,
-                       KB_QUERY_MAX_TOKENS, &s->lex) < 0)
-            return 0;
-        if (s->lex.terms.n == 1 && s->lex.terms.v[0] == t)
-            return 0;
+    uint32_t t = s->qterms.v[0], e = s->fw_top;   /* as decide's cover */
+    if (s->no_vague_cache)
+        return keyword_is(k, s, e, t) == 0;
+    if (s->vague_kb != k->serial) {
+        memset(s->vague, 0, sizeof s->vague);
+        s->vague_kb = k->serial;
     }
-    return 1;
+    uint32_t h = (e * 0x9e3779b1u ^ t * 0x85ebca6bu) >> 22;
+    kb_vslot *v = &s->vague[h % KB_VAGUE_SLOTS];
+    if (v->entry1 == e + 1 && v->term == t)
+        return (int)v->vague;
+    int is = keyword_is(k, s, e, t);
+    if (is < 0)
+        return 0;
+    *v = (kb_vslot){e + 1, t, (uint32_t)!is};
+    return !is;
 }
 
 /* Confidence and decision from the sorted candidates. */

@@ -115,6 +115,21 @@ out:
     return rc;
 }
 
+/* x->rmask: each group's rules below 64 (arena).  0, -1 on OOM. */
+static int phrase_rmask(kb *k)
+{
+    kb_pindex *x = &k->phr;
+    x->rmask = kb_arena_alloc(&k->arena, (x->n_groups + 1) * sizeof *x->rmask);
+    if (!x->rmask)
+        return -1;
+    memset(x->rmask, 0, (x->n_groups + 1) * sizeof *x->rmask);
+    for (size_t r = 0; r < k->n_rules && r < 64; r++) {
+        for (size_t g = 0; g < k->rules[r].n_all; g++)
+            x->rmask[k->rules[r].all[g].gid] |= (uint64_t)1 << r;
+    }
+    return 0;
+}
+
 /* Build k->phr (arena) once triage and offtopic phrases are loaded.
  * 0, -1 on OOM. */
 int kb_phrase_index(kb *k)
@@ -137,7 +152,7 @@ int kb_phrase_index(kb *k)
     x->off[0] = 0;
     for (size_t t = 0; t < x->n_first; t++)
         pstart_sort(x->at + x->off[t], x->off[t + 1] - x->off[t]);
-    return phrase_split(k);
+    return phrase_split(k) < 0 || phrase_rmask(k) < 0 ? -1 : 0;
 }
 
 /* 1 if p's terms after the second follow at t[1..n), t[-1] being its
@@ -172,15 +187,19 @@ static const kb_pstart *pstart_find(const kb_pstart *ps,
 /* The groups of a term's one-term phrases are set; its longer phrases
  * are found by their second term (kb_pstart.second, sorted), so only
  * those whose second term follows are read. */
-void kb_phrase_scan(const kb *k, const uint32_t *t, size_t n, uint8_t *hit)
+uint64_t kb_phrase_scan(const kb *k, const uint32_t *t, size_t n,
+                        uint8_t *hit)
 {
     const kb_pindex *x = &k->phr;
+    uint64_t m = 0;
     memset(hit, 0, x->n_groups);
     for (size_t i = 0; i < n; i++) {
         if (t[i] >= x->n_first)
             continue;   /* KB_TERM_NONE, or no phrase starts with it */
-        for (uint32_t j = x->one_off[t[i]]; j < x->one_off[t[i] + 1]; j++)
+        for (uint32_t j = x->one_off[t[i]]; j < x->one_off[t[i] + 1]; j++) {
             hit[x->one_gid[j]] = 1;
+            m |= x->rmask[x->one_gid[j]];
+        }
         const kb_pstart *ps = x->at + x->off[t[i]];
         const kb_pstart *end = x->at + x->off[t[i] + 1];
         if (i + 1 == n || ps == end)
@@ -188,8 +207,11 @@ void kb_phrase_scan(const kb *k, const uint32_t *t, size_t n, uint8_t *hit)
         uint32_t next = t[i + 1];
         for (ps = pstart_find(ps, end, next); ps < end && ps->second == next;
              ps++) {
-            if (!hit[ps->gid] && phrase_rest(ps->p, t + i + 1, n - i - 1))
+            if (!hit[ps->gid] && phrase_rest(ps->p, t + i + 1, n - i - 1)) {
                 hit[ps->gid] = 1;
+                m |= x->rmask[ps->gid];
+            }
         }
     }
+    return m;
 }

@@ -10,13 +10,24 @@
  */
 #include "kb-impl.h"
 
+static int clause_fires(const kb_trule *r, const kb_scratch *s)
+{
+    return !r->whole && !s->ghit[r->none.gid] && kb_trule_met(r, s->ghit) &&
+           kb_trule_age_ok(r, s);
+}
+
+/* The first rule firing on the last scan (a clause's), or NULL: of those
+ * below 64 only the ones with a group found (s->rcand), in order. */
 static const char *clause_rule(const kb *k, const kb_scratch *s)
 {
-    for (size_t i = 0; i < k->n_rules; i++) {
-        const kb_trule *r = &k->rules[i];
-        if (!r->whole && !s->ghit[r->none.gid] && kb_trule_met(r, s->ghit) &&
-            kb_trule_age_ok(r, s))
+    for (uint64_t m = s->rcand; m; m &= m - 1) {
+        const kb_trule *r = &k->rules[__builtin_ctzll(m)];
+        if (clause_fires(r, s))
             return r->id;
+    }
+    for (size_t i = 64; i < k->n_rules; i++) {
+        if (clause_fires(&k->rules[i], s))
+            return k->rules[i].id;
     }
     return NULL;
 }
@@ -39,7 +50,7 @@ static size_t clause_len(const char *t, size_t n)
 const char *kb_triage_clauses(const kb *k, kb_scratch *s, const char *text,
                               size_t len, int *err)
 {
-    if (!text || !kb_triage_vetoed(k, s->ghit))
+    if (!text || !kb_triage_vetoed(k, s))
         return NULL;
     const char *rule = NULL;
     long age = s->age_days;   /* the message's, not the clause's */

@@ -166,8 +166,24 @@ static int tr_file(kb *k, const char *dir, kb_diag *d)
     return rc;
 }
 
+/* The masks of k->age_watch's two lists (rules below 64) and where
+ * their rules from 64 on start. */
+static void age_masks(kb *k)
+{
+    const uint32_t *w = k->age_watch;
+    size_t na = k->n_age_rules, nv = k->n_age_veto;
+    k->age_mask = k->veto_mask = 0;
+    k->age_hi = k->veto_hi = 0;
+    for (; k->age_hi < na && w[k->age_hi] < 64; k->age_hi++)
+        k->age_mask |= (uint64_t)1 << w[k->age_hi];
+    for (k->veto_hi = na; k->veto_hi < na + nv && w[k->veto_hi] < 64;
+         k->veto_hi++)
+        k->veto_mask |= (uint64_t)1 << w[k->veto_hi];
+}
+
 /* k->age_watch: the age rules, then the clause rules with a veto (the
- * rules age_may_matter and kb_triage_vetoed read).  0, -1 on OOM. */
+ * rules age_may_matter and kb_triage_vetoed read), each in rule order.
+ * 0, -1 on OOM. */
 static int age_watch(kb *k)
 {
     size_t n = 0;
@@ -188,6 +204,7 @@ static int age_watch(kb *k)
             k->age_watch[n++] = (uint32_t)i;
     }
     k->n_age_veto = n - k->n_age_rules;
+    age_masks(k);
     return 0;
 }
 
@@ -230,30 +247,42 @@ static int rule_fires(const kb_trule *r, const uint8_t *hit)
     return kb_trule_met(r, hit) && !hit[r->none.gid];
 }
 
-/* Whether the last scan's hits (hit) can make a stated age matter: a
- * rule with "max_age_days" whose groups matched (named_rule reads the
+/* Whether the last scan's hits (s->ghit) can make a stated age matter:
+ * a rule with "max_age_days" whose groups matched (named_rule reads the
  * age only then), or a clause rule that matched but was vetoed (then
  * kb_triage_clauses reads each clause with the message's age, after
  * the same kb_triage_vetoed test; a rule with no veto phrase has no
  * veto).
- * The rules to read are listed at load (k->age_watch).  A scan for
- * matching alone (kb_match's off-topic phrases) or with no such rule
- * reads no age. */
-static int age_may_matter(const kb *k, const uint8_t *hit)
+ * The rules to read are listed at load (k->age_watch); of those below
+ * 64 only the ones with a group found (s->rcand).  A scan for matching
+ * alone (kb_match's off-topic phrases) or with no such rule reads no
+ * age. */
+static int age_may_matter(const kb *k, const kb_scratch *s)
 {
-    for (size_t i = 0; i < k->n_age_rules; i++) {
-        if (kb_trule_met(&k->rules[k->age_watch[i]], hit))
+    for (uint64_t m = s->rcand & k->age_mask; m; m &= m - 1) {
+        if (kb_trule_met(&k->rules[__builtin_ctzll(m)], s->ghit))
             return 1;
     }
-    return kb_triage_vetoed(k, hit);
+    for (size_t i = k->age_hi; i < k->n_age_rules; i++) {
+        if (kb_trule_met(&k->rules[k->age_watch[i]], s->ghit))
+            return 1;
+    }
+    return kb_triage_vetoed(k, s);
 }
 
-int kb_triage_vetoed(const kb *k, const uint8_t *hit)
+static int vetoed_rule(const kb_trule *r, const uint8_t *hit)
 {
-    const uint32_t *veto = k->age_watch + k->n_age_rules;
-    for (size_t i = 0; i < k->n_age_veto; i++) {
-        const kb_trule *r = &k->rules[veto[i]];
-        if (hit[r->none.gid] && kb_trule_met(r, hit))
+    return hit[r->none.gid] && kb_trule_met(r, hit);
+}
+
+int kb_triage_vetoed(const kb *k, const kb_scratch *s)
+{
+    for (uint64_t m = s->rcand & k->veto_mask; m; m &= m - 1) {
+        if (vetoed_rule(&k->rules[__builtin_ctzll(m)], s->ghit))
+            return 1;
+    }
+    for (size_t i = k->veto_hi; i < k->n_age_rules + k->n_age_veto; i++) {
+        if (vetoed_rule(&k->rules[k->age_watch[i]], s->ghit))
             return 1;
     }
     return 0;
@@ -269,9 +298,9 @@ int kb_triage_scan_ex(const kb *k, kb_scratch *s, const char *text,
                        KB_LEX_DUAL,
                    KB_QUERY_MAX_TOKENS, &s->lex) < 0)
         return -1;
-    kb_phrase_scan(k, s->lex.terms.v, s->lex.terms.n, s->ghit);
+    s->rcand = kb_phrase_scan(k, s->lex.terms.v, s->lex.terms.n, s->ghit);
     /* with no age rule, no age changes a result (kb_trule_age_ok) */
-    s->age_days = age && k->n_age_rules && age_may_matter(k, s->ghit)
+    s->age_days = age && k->n_age_rules && age_may_matter(k, s)
                       ? kb_age_days(text, len) : -1;
     return 0;
 }
@@ -281,10 +310,16 @@ int kb_triage_scan(const kb *k, kb_scratch *s, const char *text, size_t len)
     return kb_triage_scan_ex(k, s, text, len, 1);
 }
 
-/* The first rule firing by name on the last scan, or NULL. */
+/* The first rule firing by name on the last scan, or NULL: of those
+ * below 64 only the ones with a group found (s->rcand), in order. */
 static const char *named_rule(const kb *k, const kb_scratch *s)
 {
-    for (size_t i = 0; i < k->n_rules; i++) {
+    for (uint64_t m = s->rcand; m; m &= m - 1) {
+        const kb_trule *r = &k->rules[__builtin_ctzll(m)];
+        if (rule_fires(r, s->ghit) && kb_trule_age_ok(r, s))
+            return r->id;
+    }
+    for (size_t i = 64; i < k->n_rules; i++) {
         if (rule_fires(&k->rules[i], s->ghit) &&
             kb_trule_age_ok(&k->rules[i], s))
             return k->rules[i].id;

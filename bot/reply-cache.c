@@ -100,6 +100,24 @@ static int cache_render(reply_cache *c, route_out *o, sbuf *out)
     return jsonw_str(out, sbuf_str(&c->plain));
 }
 
+int reply_cache_view(reply_cache *c, route_out *o, sbuf *tmp,
+                     const char **s, size_t *len)
+{
+    reply_slot *sl = cache_slot(c, o);
+    if (sl && sl->s) {
+        c->hits++;
+        *s = sl->s;
+        *len = sl->len;
+        return 0;
+    }
+    size_t start = tmp->len;
+    if (reply_cache_json(c, o, tmp) < 0 || tmp->oom)
+        return -1;
+    *s = tmp->s + start;
+    *len = tmp->len - start;
+    return 0;
+}
+
 int reply_cache_json(reply_cache *c, route_out *o, sbuf *out)
 {
     reply_slot *sl = cache_slot(c, o);

@@ -32,6 +32,13 @@ int reply_cache_reset(reply_cache *c, const kb *k, const router_env *env);
  * OOM. */
 int reply_cache_json(reply_cache *c, route_out *o, sbuf *out);
 
+/* reply_cache_json without a copy of a kept reply: *s and *len are set
+ * to the kept bytes (valid until c is reset or freed), or, for a reply
+ * rendered now, to what was appended to tmp (valid until tmp changes).
+ * 0, or -1 on OOM. */
+int reply_cache_view(reply_cache *c, route_out *o, sbuf *tmp,
+                     const char **s, size_t *len);
+
 /* Replies rendered so far, and replies served from the cache. */
 void reply_cache_counts(const reply_cache *c, size_t *rendered,
                         size_t *hits);

@@ -40,9 +40,9 @@ static int sbuf_grow(sbuf *b, size_t extra)
     return 0;
 }
 
-int sbuf_addn(sbuf *b, const char *s, size_t n)
+int sbuf_addn_grow(sbuf *b, const char *s, size_t n)
 {
-    if ((b->oom || b->len + n + 1 > b->cap) && sbuf_grow(b, n) < 0)
+    if (sbuf_grow(b, n) < 0)
         return -1;
     memcpy(b->s + b->len, s, n);
     b->len += n;
