@@ -232,11 +232,13 @@ typedef struct kb_pindex {
      * each once, are one_gid[one_off[t] .. one_off[t + 1]); at[] then
      * holds only the longer phrases */
     uint32_t *one_off, *one_gid;
-    /* n_groups: bit r set when triage rule r (r < 64) has the group among
-     * its "all"/"any" groups; a scan ORs those of the groups it finds
-     * (kb_phrase_scan), and a rule can match only if one of its groups
-     * was found (it needs at least one) */
-    uint64_t *rmask;
+    /* n_groups: bit r set when the group is a key group of triage rule r
+     * (r < 64): for a rule needing every group, one of them (the one of
+     * fewest phrases), for an "at_least" rule each; a rule can match
+     * only if a key group of its was found, so a scan ORs the masks of
+     * the groups it finds (kb_phrase_scan); vmask: bit r set when the
+     * group is rule r's "none" group */
+    uint64_t *rmask, *vmask;
 } kb_pindex;
 
 /* ---- tuning (kb-params.c) --------------------------------------------- */
@@ -707,9 +709,10 @@ int kb_trule_age_ok(const kb_trule *r, const kb_scratch *s);
 int kb_phrase_index(kb *k);
 /* hit[gid] = 1 for each group with a phrase occurring in t[0..n), else 0;
  * hit has k->phr.n_groups bytes.  Returns the OR of the found groups'
- * phr.rmask: the rules below 64 that may match. */
+ * phr.rmask (the rules below 64 that may match), and that of their
+ * phr.vmask in *veto (the rules below 64 whose veto was found). */
 uint64_t kb_phrase_scan(const kb *k, const uint32_t *t, size_t n,
-                        uint8_t *hit);
+                        uint8_t *hit, uint64_t *veto);
 
 /* ---- off-topic phrases (kb-offtopic.c) -------------------------------- */
 
@@ -798,7 +801,8 @@ struct kb_scratch {
     kb_lexout lex;
     uint8_t *ghit;         /* per phrase group: found (kb_triage_scan) */
     uint64_t rcand;        /* of that scan: the rules below 64 with a
-                              group found (kb_phrase_scan's mask) */
+                              key group found (kb_phrase_scan's mask) */
+    uint64_t vcand;        /* ... and those whose veto was found */
     size_t cap_ghit;
     long skip_alt;         /* lint: alternate ignored in scoring, or -1 */
     int rescore_all;       /* tests: rescore every candidate (no bound) */

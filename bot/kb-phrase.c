@@ -115,17 +115,38 @@ out:
     return rc;
 }
 
-/* x->rmask: each group's rules below 64 (arena).  0, -1 on OOM. */
+/* The key group of rule r for phr.rmask: of a rule needing every
+ * group, the one of fewest phrases (the first of those). */
+static size_t key_group(const kb_trule *r)
+{
+    size_t best = 0;
+    for (size_t g = 1; g < r->n_all; g++) {
+        if (r->all[g].n < r->all[best].n)
+            best = g;
+    }
+    return best;
+}
+
+/* x->rmask and x->vmask for the rules below 64 (arena).  0, -1 on
+ * OOM. */
 static int phrase_rmask(kb *k)
 {
     kb_pindex *x = &k->phr;
-    x->rmask = kb_arena_alloc(&k->arena, (x->n_groups + 1) * sizeof *x->rmask);
-    if (!x->rmask)
+    size_t size = (x->n_groups + 1) * sizeof *x->rmask;
+    x->rmask = kb_arena_alloc(&k->arena, size);
+    x->vmask = kb_arena_alloc(&k->arena, size);
+    if (!x->rmask || !x->vmask)
         return -1;
-    memset(x->rmask, 0, (x->n_groups + 1) * sizeof *x->rmask);
+    memset(x->rmask, 0, size);
+    memset(x->vmask, 0, size);
     for (size_t r = 0; r < k->n_rules && r < 64; r++) {
-        for (size_t g = 0; g < k->rules[r].n_all; g++)
-            x->rmask[k->rules[r].all[g].gid] |= (uint64_t)1 << r;
+        const kb_trule *ru = &k->rules[r];
+        uint64_t bit = (uint64_t)1 << r;
+        for (size_t g = 0; g < ru->n_all; g++) {
+            if (ru->need < ru->n_all || g == key_group(ru))
+                x->rmask[ru->all[g].gid] |= bit;
+        }
+        x->vmask[ru->none.gid] |= bit;
     }
     return 0;
 }
@@ -188,10 +209,10 @@ static const kb_pstart *pstart_find(const kb_pstart *ps,
  * are found by their second term (kb_pstart.second, sorted), so only
  * those whose second term follows are read. */
 uint64_t kb_phrase_scan(const kb *k, const uint32_t *t, size_t n,
-                        uint8_t *hit)
+                        uint8_t *hit, uint64_t *veto)
 {
     const kb_pindex *x = &k->phr;
-    uint64_t m = 0;
+    uint64_t m = 0, v = 0;
     memset(hit, 0, x->n_groups);
     for (size_t i = 0; i < n; i++) {
         if (t[i] >= x->n_first)
@@ -199,6 +220,7 @@ uint64_t kb_phrase_scan(const kb *k, const uint32_t *t, size_t n,
         for (uint32_t j = x->one_off[t[i]]; j < x->one_off[t[i] + 1]; j++) {
             hit[x->one_gid[j]] = 1;
             m |= x->rmask[x->one_gid[j]];
+            v |= x->vmask[x->one_gid[j]];
         }
         const kb_pstart *ps = x->at + x->off[t[i]];
         const kb_pstart *end = x->at + x->off[t[i] + 1];
@@ -210,8 +232,10 @@ uint64_t kb_phrase_scan(const kb *k, const uint32_t *t, size_t n,
             if (!hit[ps->gid] && phrase_rest(ps->p, t + i + 1, n - i - 1)) {
                 hit[ps->gid] = 1;
                 m |= x->rmask[ps->gid];
+                v |= x->vmask[ps->gid];
             }
         }
     }
+    *veto = v;
     return m;
 }

@@ -17,10 +17,11 @@ static int clause_fires(const kb_trule *r, const kb_scratch *s)
 }
 
 /* The first rule firing on the last scan (a clause's), or NULL: of those
- * below 64 only the ones with a group found (s->rcand), in order. */
+ * below 64 only the ones with a key group found (s->rcand) and no veto
+ * found (s->vcand), in order. */
 static const char *clause_rule(const kb *k, const kb_scratch *s)
 {
-    for (uint64_t m = s->rcand; m; m &= m - 1) {
+    for (uint64_t m = s->rcand & ~s->vcand; m; m &= m - 1) {
         const kb_trule *r = &k->rules[__builtin_ctzll(m)];
         if (clause_fires(r, s))
             return r->id;

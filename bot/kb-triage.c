@@ -254,7 +254,8 @@ static int rule_fires(const kb_trule *r, const uint8_t *hit)
  * the same kb_triage_vetoed test; a rule with no veto phrase has no
  * veto).
  * The rules to read are listed at load (k->age_watch); of those below
- * 64 only the ones with a group found (s->rcand).  A scan for matching
+ * 64 only the ones with a key group found (s->rcand; a vetoed one also
+ * with its veto found, s->vcand).  A scan for matching
  * alone (kb_match's off-topic phrases) or with no such rule reads no
  * age. */
 static int age_may_matter(const kb *k, const kb_scratch *s)
@@ -277,7 +278,7 @@ static int vetoed_rule(const kb_trule *r, const uint8_t *hit)
 
 int kb_triage_vetoed(const kb *k, const kb_scratch *s)
 {
-    for (uint64_t m = s->rcand & k->veto_mask; m; m &= m - 1) {
+    for (uint64_t m = s->rcand & s->vcand & k->veto_mask; m; m &= m - 1) {
         if (vetoed_rule(&k->rules[__builtin_ctzll(m)], s->ghit))
             return 1;
     }
@@ -298,7 +299,8 @@ int kb_triage_scan_ex(const kb *k, kb_scratch *s, const char *text,
                        KB_LEX_DUAL,
                    KB_QUERY_MAX_TOKENS, &s->lex) < 0)
         return -1;
-    s->rcand = kb_phrase_scan(k, s->lex.terms.v, s->lex.terms.n, s->ghit);
+    s->rcand = kb_phrase_scan(k, s->lex.terms.v, s->lex.terms.n, s->ghit,
+                              &s->vcand);
     /* with no age rule, no age changes a result (kb_trule_age_ok) */
     s->age_days = age && k->n_age_rules && age_may_matter(k, s)
                       ? kb_age_days(text, len) : -1;
@@ -311,10 +313,11 @@ int kb_triage_scan(const kb *k, kb_scratch *s, const char *text, size_t len)
 }
 
 /* The first rule firing by name on the last scan, or NULL: of those
- * below 64 only the ones with a group found (s->rcand), in order. */
+ * below 64 only the ones with a key group found (s->rcand) and no veto
+ * found (s->vcand), in order. */
 static const char *named_rule(const kb *k, const kb_scratch *s)
 {
-    for (uint64_t m = s->rcand; m; m &= m - 1) {
+    for (uint64_t m = s->rcand & ~s->vcand; m; m &= m - 1) {
         const kb_trule *r = &k->rules[__builtin_ctzll(m)];
         if (rule_fires(r, s->ghit) && kb_trule_age_ok(r, s))
             return r->id;

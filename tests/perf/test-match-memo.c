@@ -199,7 +199,8 @@ Test(match_memo, vague_generated_kbs_in_turn)
 
 /* 80 rules r0..r79 (two groups each, "wXa" and "wXb"; a veto "wXc" on
  * the even ones; r75 also reads whole messages only), rule 67 the same
- * groups as rule 2 without a veto, rule 70 for babies up to 30 days. */
+ * groups as rule 2 without a veto, rule 70 for babies up to 30 days;
+ * r9 and r69 need two of three groups (a, b and a third word). */
 static void write_triage(void)
 {
     size_t cap = 80 * 200 + 256, len = 0;
@@ -213,6 +214,14 @@ static void write_triage(void)
         word(a, sizeof a, 100 + 3 * g);
         word(b, sizeof b, 101 + 3 * g);
         word(c, sizeof c, 102 + 3 * g);
+        if (r == 9 || r == 69) {   /* two of three groups, any two */
+            char d[8];
+            word(d, sizeof d, 400 + r);
+            len += (size_t)snprintf(t + len, cap - len,
+                ", {\"id\": \"r%u\", \"any\": [[\"%s\"], [\"%s\"], "
+                "[\"%s\"]], \"at_least\": 2}\n", r, a, b, d);
+            continue;
+        }
         len += (size_t)snprintf(t + len, cap - len,
             "%s {\"id\": \"r%u\", \"all\": [[\"%s\"], [\"%s\"]]%s%s%s%s%s}\n",
             r ? "," : "", r, a, b, r % 2 == 0 ? ", \"none\": [\"" : "",
@@ -283,6 +292,18 @@ Test(match_memo, triage_past_64_rules)
         snprintf(q, sizeof q, "%s, %s", rq(q2, sizeof q2, even[i], "ab", " "),
                  rq(q2 + 64, 64, even[i], "c", " "));
         want(k, s, q, id);
+    }
+    /* two of three: any two, whichever group comes first */
+    unsigned two[] = {9, 69};
+    for (size_t i = 0; i < 2; i++) {
+        char id[8], d[8];
+        snprintf(id, sizeof id, "r%u", two[i]);
+        word(d, sizeof d, 400 + two[i]);
+        snprintf(q, sizeof q, "%s %s", rq(q2, sizeof q2, two[i], "b", " "), d);
+        want(k, s, q, id);
+        snprintf(q, sizeof q, "%s %s", d, rq(q2, sizeof q2, two[i], "a", " "));
+        want(k, s, q, id);
+        want(k, s, d, NULL);
     }
     /* rule order: the first firing wins, below and past 64 */
     snprintf(q, sizeof q, "%s %s", rq(q2, sizeof q2, 72, "ab", " "),
