@@ -239,6 +239,9 @@ typedef struct kb_pindex {
      * the groups it finds (kb_phrase_scan); vmask: bit r set when the
      * group is rule r's "none" group */
     uint64_t *rmask, *vmask;
+    /* n_first: the OR of rmask (one_rm) and of vmask (one_vm) over the
+     * groups of term t's one-term phrases (one_gid's) */
+    uint64_t *one_rm, *one_vm;
 } kb_pindex;
 
 /* ---- tuning (kb-params.c) --------------------------------------------- */

@@ -127,8 +127,8 @@ static size_t key_group(const kb_trule *r)
     return best;
 }
 
-/* x->rmask and x->vmask for the rules below 64 (arena).  0, -1 on
- * OOM. */
+/* x->rmask and x->vmask for the rules below 64, and their ORs by term
+ * (one_rm, one_vm; arena).  0, -1 on OOM. */
 static int phrase_rmask(kb *k)
 {
     kb_pindex *x = &k->phr;
@@ -147,6 +147,20 @@ static int phrase_rmask(kb *k)
                 x->rmask[ru->all[g].gid] |= bit;
         }
         x->vmask[ru->none.gid] |= bit;
+    }
+    size_t nf = (x->n_first + 1) * sizeof *x->one_rm;
+    x->one_rm = kb_arena_alloc(&k->arena, nf);
+    x->one_vm = kb_arena_alloc(&k->arena, nf);
+    if (!x->one_rm || !x->one_vm)
+        return -1;
+    for (size_t t = 0; t < x->n_first; t++) {
+        uint64_t m = 0, v = 0;
+        for (uint32_t j = x->one_off[t]; j < x->one_off[t + 1]; j++) {
+            m |= x->rmask[x->one_gid[j]];
+            v |= x->vmask[x->one_gid[j]];
+        }
+        x->one_rm[t] = m;
+        x->one_vm[t] = v;
     }
     return 0;
 }
@@ -217,11 +231,10 @@ uint64_t kb_phrase_scan(const kb *k, const uint32_t *t, size_t n,
     for (size_t i = 0; i < n; i++) {
         if (t[i] >= x->n_first)
             continue;   /* KB_TERM_NONE, or no phrase starts with it */
-        for (uint32_t j = x->one_off[t[i]]; j < x->one_off[t[i] + 1]; j++) {
+        for (uint32_t j = x->one_off[t[i]]; j < x->one_off[t[i] + 1]; j++)
             hit[x->one_gid[j]] = 1;
-            m |= x->rmask[x->one_gid[j]];
-            v |= x->vmask[x->one_gid[j]];
-        }
+        m |= x->one_rm[t[i]];
+        v |= x->one_vm[t[i]];
         const kb_pstart *ps = x->at + x->off[t[i]];
         const kb_pstart *end = x->at + x->off[t[i] + 1];
         if (i + 1 == n || ps == end)
