@@ -11,34 +11,9 @@
 #include <sys/stat.h>
 
 #include "kb-impl.h"
+#include "kbdir.h"
 
 static char dir[64];
-
-static void write_file(const char *sub, const char *text)
-{
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, sub);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    cr_assert_geq(fputs(text, f), 0);
-    cr_assert_eq(fclose(f), 0);
-}
-
-/* A fresh kb directory in dir: sources/ with one source "src" (section
- * "S"), an empty entries/. */
-static void make_dir(void)
-{
-    char path[256];
-    snprintf(dir, sizeof dir, "/tmp/faqbot-fwords-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    const char *sub[] = {"sources", "entries"};
-    for (int i = 0; i < 2; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, sub[i]);
-        cr_assert_eq(mkdir(path, 0700), 0);
-    }
-    write_file("sources/src.json",
-               "{\"id\": \"src\", \"title\": \"T\", \"sections\": [\"S\"]}");
-}
 
 /* e0 and e1 hold the same content words in the same places ("start
  * massage", "naive massage start", title "... start massage"); only
@@ -47,9 +22,10 @@ static void make_dir(void)
  * ASCII ("naïve"): kb_lex_run lexes them at index time. */
 static void make_kb(void)
 {
-    make_dir();
-    write_file("stopwords.txt", "how\nwould\ni\nto\nwhen\ncan\nthe\nof\nso\n");
-    write_file("entries/all.json",
+    kbdir_make(dir, sizeof dir, "fwords");
+    kbdir_write(dir, "stopwords.txt",
+                "how\nwould\ni\nto\nwhen\ncan\nthe\nof\nso\n");
+    kbdir_write(dir, "entries/all.json",
         "{\"entries\": [\n"
         " {\"id\": \"e0\", \"title\": \"How to start massage\",\n"
         "  \"questions\": [\"how would I start massage\",\n"
@@ -64,23 +40,6 @@ static void make_kb(void)
         "]}\n");
 }
 
-static void drop_kb(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
-}
-
-static kb *load(void)
-{
-    kb_diag diag;
-    kb_diag_init(&diag);
-    kb *k = kb_load(dir, &diag);
-    cr_assert_not_null(k, "%zu errors", diag.errors);
-    kb_diag_free(&diag);
-    return k;
-}
-
 /* k0: fw_bonus 0 (no tie-break), k1: the default. */
 static kb *k0, *k1;
 static kb_scratch *s;
@@ -88,9 +47,9 @@ static kb_scratch *s;
 static void setup(void)
 {
     make_kb();
-    k1 = load();
-    write_file("matching.json", "{\"fw_bonus\": 0}");
-    k0 = load();
+    k1 = kbdir_load(dir);
+    kbdir_write(dir, "matching.json", "{\"fw_bonus\": 0}");
+    k0 = kbdir_load(dir);
     s = kb_scratch_new();
     cr_assert_not_null(s);
 }
@@ -100,7 +59,7 @@ static void teardown(void)
     kb_scratch_free(s);
     kb_free(k0);
     kb_free(k1);
-    drop_kb();
+    kbdir_drop(dir);
 }
 
 static kb_result match(const kb *k, const char *q)
@@ -161,12 +120,13 @@ Test(kb_fwords, reordered_best_is_offered_not_answered)
     const char *q = "when can I start massage";
     kb_free(k0);
     kb_free(k1);
-    write_file("matching.json", "{\"fw_bonus\": 0, \"close_ratio\": 2, "
-               "\"conf_answer\": 0, \"conf_ambiguous\": 0}");
-    k0 = load();
-    write_file("matching.json", "{\"close_ratio\": 2, "
-               "\"conf_answer\": 0, \"conf_ambiguous\": 0}");
-    k1 = load();
+    kbdir_write(dir, "matching.json",
+                "{\"fw_bonus\": 0, \"close_ratio\": 2, "
+                "\"conf_answer\": 0, \"conf_ambiguous\": 0}");
+    k0 = kbdir_load(dir);
+    kbdir_write(dir, "matching.json", "{\"close_ratio\": 2, "
+                "\"conf_answer\": 0, \"conf_ambiguous\": 0}");
+    k1 = kbdir_load(dir);
     kb_result r0 = match(k0, q), r1 = match(k1, q);
     cr_assert_eq(r0.status, KB_ANSWERED);
     cr_assert_str_eq(r0.entry->id, "e0");
@@ -217,12 +177,12 @@ static void make_wide_kb(void)
 {
     char stop[78 * 3 + 1], q[4][80];
     size_t n = 0;
-    make_dir();
+    kbdir_make(dir, sizeof dir, "fwords");
     for (char a = 'x'; a <= 'z'; a++) {
         for (char b = 'a'; b <= 'z'; b++)
             n += (size_t)snprintf(stop + n, sizeof stop - n, "%c%c\n", a, b);
     }
-    write_file("stopwords.txt", stop);
+    kbdir_write(dir, "stopwords.txt", stop);
     for (int i = 0; i < 4; i++) {   /* 13 x / y words each, in order */
         size_t len = 0;
         for (int j = 0; j < 13; j++) {
@@ -248,15 +208,15 @@ static void make_wide_kb(void)
         "  \"answer\": \"Gentle.\",\n"
         "  \"citations\": [{\"source\": \"src\", \"section\": \"S\"}]}\n"
         "]}\n", q[0], q[1], q[2], q[3]);
-    write_file("entries/all.json", all);
+    kbdir_write(dir, "entries/all.json", all);
 }
 
 static void setup_wide(void)
 {
     make_wide_kb();
-    k1 = load();
-    write_file("matching.json", "{\"fw_bonus\": 0}");
-    k0 = load();
+    k1 = kbdir_load(dir);
+    kbdir_write(dir, "matching.json", "{\"fw_bonus\": 0}");
+    k0 = kbdir_load(dir);
     s = kb_scratch_new();
     cr_assert_not_null(s);
 }

@@ -12,6 +12,7 @@
  *     rule order, vetoes, clauses and a stated age.
  */
 #include "kb-impl.h"
+#include "../kb/kbdir.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -20,47 +21,6 @@
 #include <sys/stat.h>
 
 static char dir[64];
-
-static void write_file(const char *name, const char *text)
-{
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f, "%s", path);
-    cr_assert_eq(fputs(text, f) >= 0, 1);
-    cr_assert_eq(fclose(f), 0);
-}
-
-static void make_dir(void)
-{
-    char path[256];
-    snprintf(dir, sizeof dir, "/tmp/faqbot-memo-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    const char *sub[] = {"sources", "entries"};
-    for (int i = 0; i < 2; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, sub[i]);
-        cr_assert_eq(mkdir(path, 0700), 0);
-    }
-    write_file("sources/src.json",
-               "{\"id\": \"src\", \"title\": \"T\", \"sections\": [\"S\"]}");
-}
-
-static void drop_dir(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
-}
-
-static kb *load(const char *d)
-{
-    kb_diag diag;
-    kb_diag_init(&diag);
-    kb *k = kb_load(d, &diag);
-    cr_assert_not_null(k, "%s: %zu errors", d, diag.errors);
-    kb_diag_free(&diag);
-    return k;
-}
 
 /* A word of the generated kbs: w + two letters of i + x. */
 static void word(char *out, size_t n, unsigned i)
@@ -97,7 +57,7 @@ static void write_entries(size_t n, unsigned seed)
             w[2], w[3]);
     }
     snprintf(all + len, cap - len, "]}\n");
-    write_file("entries/all.json", all);
+    kbdir_write(dir, "entries/all.json", all);
     free(all);
 }
 
@@ -156,7 +116,7 @@ static size_t vague_pass(const kb *k, kb_scratch *s)
 
 Test(match_memo, vague_bundled_kb)
 {
-    kb *k = load("knowledge"), *k2 = load("knowledge");
+    kb *k = kbdir_load("knowledge"), *k2 = kbdir_load("knowledge");
     kb_scratch *s = kb_scratch_new();
     cr_assert_not_null(s);
     cr_assert_neq(k->serial, k2->serial);
@@ -173,13 +133,13 @@ Test(match_memo, vague_bundled_kb)
 Test(match_memo, vague_generated_kbs_in_turn)
 {
     char d1[64], d2[64];
-    make_dir();
+    kbdir_make(dir, sizeof dir, "memo");
     write_entries(400, 0);
-    kb *k1 = load(dir);
+    kb *k1 = kbdir_load(dir);
     snprintf(d1, sizeof d1, "%s", dir);
-    make_dir();
+    kbdir_make(dir, sizeof dir, "memo");
     write_entries(400, 3);
-    kb *k2 = load(dir);
+    kb *k2 = kbdir_load(dir);
     snprintf(d2, sizeof d2, "%s", dir);
     cr_assert_eq(k1->n_entries, k2->n_entries);
     kb_scratch *s = kb_scratch_new();
@@ -192,9 +152,9 @@ Test(match_memo, vague_generated_kbs_in_turn)
     kb_free(k1);
     kb_free(k2);
     snprintf(dir, sizeof dir, "%s", d1);
-    drop_dir();
+    kbdir_drop(dir);
     snprintf(dir, sizeof dir, "%s", d2);
-    drop_dir();
+    kbdir_drop(dir);
 }
 
 /* 80 rules r0..r79 (two groups each, "wXa" and "wXb"; a veto "wXc" on
@@ -230,7 +190,7 @@ static void write_triage(void)
             r == 70 ? ", \"max_age_days\": 30" : "");
     }
     snprintf(t + len, cap - len, "]}\n");
-    write_file("triage.json", t);
+    kbdir_write(dir, "triage.json", t);
     free(t);
 }
 
@@ -266,10 +226,10 @@ static void want(const kb *k, kb_scratch *s, const char *q, const char *id)
 
 Test(match_memo, triage_past_64_rules)
 {
-    make_dir();
+    kbdir_make(dir, sizeof dir, "memo");
     write_entries(20, 0);
     write_triage();
-    kb *k = load(dir);
+    kb *k = kbdir_load(dir);
     cr_assert_eq(k->n_rules, 80);
     kb_scratch *s = kb_scratch_new();
     cr_assert_not_null(s);
@@ -328,5 +288,5 @@ Test(match_memo, triage_past_64_rules)
     want(k, s, q, "r70");
     kb_scratch_free(s);
     kb_free(k);
-    drop_dir();
+    kbdir_drop(dir);
 }
