@@ -496,6 +496,15 @@ typedef struct kb_lexout {
     kb_fwnote fw;          /* the stopwords dropped (kb-fwords.h) */
 } kb_lexout;
 
+/* o emptied for a new reading (its buffers kept). */
+static inline void kb_lexout_reset(kb_lexout *o)
+{
+    o->terms.n = o->raw.n = o->raw2.n = 0;
+    o->n_words = o->n_unknown = o->n_repaired = 0;
+    o->n_words2 = o->n_unknown2 = o->n_repaired2 = 0;
+    o->fw.n = 0;
+}
+
 /* Turn text into term ids.  With KB_LEX_INTERN, k is modified (build
  * time only); otherwise k is only read.  out is reset first.  0, -1 OOM. */
 int kb_lex_run(kb *k, struct sb_stemmer *st, const char *text, size_t len,

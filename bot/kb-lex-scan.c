@@ -182,9 +182,7 @@ int kb_scan_lex(kb *k, const kb_scan *s, size_t i, const char *text,
     if (t->slow)
         return kb_lex_run(k, k->stem, text, strlen(text), flags, (size_t)-1,
                           out);
-    out->raw.n = out->raw2.n = out->terms.n = 0;
-    out->n_words = out->n_unknown = out->n_repaired = 0;
-    out->n_words2 = out->n_unknown2 = out->n_repaired2 = 0;
+    kb_lexout_reset(out);
     if (kb_u32buf_reserve(&out->raw, t->n) < 0 ||
         scan_terms(k, s, t, &out->raw, NULL, 0) < 0)
         return -1;

@@ -266,11 +266,7 @@ static int lex_tokens(lex_ctx *c, const char *text, size_t len,
     if (!(c->flags & (KB_LEX_INTERN | KB_LEX_GENERAL)))
         rc = kb_ascii_tokens(text, len, max_tokens, lex_atok, c);
     if (rc == KB_TEXT_SLOW) {
-        kb_lexout *out = c->out;
-        out->raw.n = out->raw2.n = 0;
-        out->n_words = out->n_unknown = out->n_repaired = 0;
-        out->n_words2 = out->n_unknown2 = out->n_repaired2 = 0;
-        out->fw.n = 0;
+        kb_lexout_reset(c->out);
         rc = kb_text_tokenize(text, len, max_tokens, lex_cb, c);
     }
     return rc < 0 ? -1 : 0;
@@ -301,10 +297,7 @@ int kb_lex_finish(const kb *k, unsigned flags, kb_lexout *out)
 int kb_lex_run(kb *k, struct sb_stemmer *st, const char *text, size_t len,
                unsigned flags, size_t max_tokens, kb_lexout *out)
 {
-    out->raw.n = out->raw2.n = out->terms.n = 0;
-    out->n_words = out->n_unknown = out->n_repaired = 0;
-    out->n_words2 = out->n_unknown2 = out->n_repaired2 = 0;
-    out->fw.n = 0;
+    kb_lexout_reset(out);
     if ((flags & KB_LEX_DUAL) && ((flags & KB_LEX_INTERN) ||
         (flags & KB_LEX_ALL) != (KB_LEX_KEEPSTOP | KB_LEX_REPAIR |
                                  KB_LEX_SYN | KB_LEX_DUAL)))
