@@ -3,11 +3,13 @@
  * against (tests/perf/test-typo-fast.c, tests/kb/test-kb-typo-del.c): a
  * full optimal-string-alignment table with kb_typo_cost's substitution
  * costs, no trimming and no early exit; a plain search of every word of
- * the same first letter; and the slips a test makes of a word.
+ * the same first letter; the check that both repair paths pick what it
+ * picks; and the slips a test makes of a word.
  */
 #ifndef FAQBOT_TESTS_TYPO_REF_H
 #define FAQBOT_TESTS_TYPO_REF_H
 
+#include <criterion/criterion.h>
 #include <string.h>
 
 #include "kb-impl.h"
@@ -72,6 +74,23 @@ static inline const kb_typo_word *ref_best(const kb_typo *t,
         }
     }
     return best;
+}
+
+/* kb_typo_best of buf[0 .. n) with the deletions' index (t) and without
+ * it (walk: t with n_del 0) both pick what ref_best picks; returns that
+ * word, NULL for none. */
+static inline const kb_typo_word *ref_agree(const kb_typo *t,
+                                            const kb_typo *walk,
+                                            const char *buf, size_t n)
+{
+    const kb_typo_word *a = kb_typo_best(t, buf, n);
+    const kb_typo_word *b = ref_best(t, buf, n);
+    const kb_typo_word *c = kb_typo_best(walk, buf, n);
+    cr_assert_eq(a, b, "\"%.*s\": %s vs %s", (int)n, buf,
+                 a ? a->s : "-", b ? b->s : "-");
+    cr_assert_eq(c, b, "walk \"%.*s\": %s vs %s", (int)n, buf,
+                 c ? c->s : "-", b ? b->s : "-");
+    return a;
 }
 
 /* Slip `kind` at position j of w into buf, an inserted or replacing
