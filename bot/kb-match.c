@@ -87,15 +87,37 @@ float entry_impact(const kb *k, uint32_t t, uint32_t e)
 
 /* ---- confidence and decision ----------------------------------------- */
 
+int kb_cover_lookup;
+
 /* Share of the query weight that entry a (or b, unless b is a) contains,
- * and the best impact among the words a contains. */
+ * and the best impact among the words a contains.  hold: the holds of a
+ * and b (kb_cand.hold), or NULL.  With every impact above 0
+ * (k->imp_pos), bit i of a candidate's hold is set exactly when its
+ * entry contains query word i, for i < 32 and term_max above 0 (a
+ * cursor of kb_topk: every posting of it was added to each entry still
+ * listed); such a word is looked up only when contained and its
+ * term_max (the highest of its impacts) is above strong (else it cannot
+ * raise strong).  The same sum, in the same order, and the same maximum. */
 static double cover(const kb *k, const kb_scratch *s, uint32_t a, uint32_t b,
-                    double qweight, double *strong)
+                    const uint32_t *hold, double qweight, double *strong)
 {
     double got = 0;
     *strong = 0;
+    if (!k->imp_pos || kb_cover_lookup)
+        hold = NULL;
+    uint32_t ha = hold ? hold[0] : 0, hab = hold ? hold[0] | hold[1] : 0;
     for (size_t i = 0; i < s->qterms.n; i++) {
         uint32_t t = s->qterms.v[i];
+        if (hold && i < 32 && k->term_max[t] > 0) {
+            if (hab >> i & 1)
+                got += k->qw[t];
+            if ((ha >> i & 1) && k->term_max[t] > *strong) {
+                float imp = entry_impact(k, t, a);
+                if (imp > *strong)
+                    *strong = imp;
+            }
+            continue;
+        }
         float imp = entry_impact(k, t, a);
         if (imp > *strong)
             *strong = imp;
@@ -105,6 +127,19 @@ static double cover(const kb *k, const kb_scratch *s, uint32_t a, uint32_t b,
     if (k->idf_max > 0)
         *strong /= k->idf_max;
     return qweight > 0 ? got / qweight : 0;
+}
+
+/* The hold of candidate entry e among the first n of s (kb_cand.hold),
+ * into *h; 0 when e is not there. */
+static int hold_of(const kb_scratch *s, size_t n, uint32_t e, uint32_t *h)
+{
+    for (size_t i = 0; i < n && i < s->n_cand; i++) {
+        if (s->cand[i].entry == e) {
+            *h = s->cand[i].hold;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* The calibrated confidence: a logistic model over a few features of
@@ -124,7 +159,9 @@ static int pair_confident(const kb *k, const kb_scratch *s, const query *q)
     const kb_cand *c = s->cand;
     kb_features f = s->feat;
     double strong;
-    f.cover = cover(k, s, c[0].entry, c[1].entry, q->weight, &strong);
+    uint32_t hold[2] = {c[0].hold, c[1].hold};
+    f.cover = cover(k, s, c[0].entry, c[1].entry, hold, q->weight,
+                    &strong);
     f.margin = c[1].score - (s->n_cand > 2 ? c[2].score : 0);
     return confidence(&k->params, &f) >= k->params.conf_answer;
 }
@@ -205,7 +242,11 @@ static void decide(const kb *k, kb_scratch *s, const query *q,
     if (n == 0)
         return;
     double s1 = c[0].score, s2 = n > 1 ? c[1].score : 0, strong;
-    c[0].cover = (float)cover(k, s, s->fw_top, s->fw_top, q->weight,
+    uint32_t hold[2] = {0, 0};
+    int held = hold_of(s, 3, s->fw_top, &hold[0]);   /* kb_fw_tiebreak */
+    hold[1] = hold[0];
+    c[0].cover = (float)cover(k, s, s->fw_top, s->fw_top,
+                              held ? hold : NULL, q->weight,
                               &strong);   /* before the tie-break */
     c[0].strong = (float)strong;
     s->feat = (kb_features){s1, s1 - s2, c[0].cover, c[0].strong,

@@ -21,6 +21,10 @@ typedef struct kb_query {
     uint64_t pair_filter;
 } kb_query;
 
+/* Tests: set, kb-match.c's cover() looks every query word up rather
+ * than reading the candidates' holds (kb_cand.hold); 0 by default. */
+extern int kb_cover_lookup;
+
 static inline unsigned kb_pair_bit(uint32_t slot_a, uint32_t slot_b)
 {
     return (slot_a * 11u + slot_b) & 63u;
