@@ -219,7 +219,16 @@ static void score_alts(const kb *k, kb_scratch *s, kb_cand *c,
     c->bigram = q->bi_weight > 0 ? (float)(best_pairs / q->bi_weight) : 0;
 }
 
-/* c's score; got and held_pairs: cand_held's. */
+/* Whether scoring c (score_candidate, KB_FEAT_ALTS) reads cand_held's
+ * answer: the alternates' index with its pairs (r->pairs_ix) does not. */
+static inline int held_read(const kb *k, const rs_query *r, const kb_cand *c)
+{
+    return !r->ix || !r->pairs_ix ||
+           k->entry_alt_off[c->entry + 1] - k->entry_alt_off[c->entry] >
+               KB_ALTIX_MAX_ALTS;
+}
+
+/* c's score; got and held_pairs: cand_held's (any, when !held_read). */
 static void score_candidate(const kb *k, kb_scratch *s, kb_cand *c,
                             const rs_query *r, double got, double held_pairs)
 {
@@ -325,18 +334,16 @@ static double alts_bound(const kb *k, uint32_t e, double got, double W)
 }
 
 /* Highest score c can get: its alternates hold at most the query words
- * its entry holds (got; tight: each alternate at most its own weight
- * too, alts_bound), and only the query pairs whose two words it holds
- * (held_pairs).  A hair above, for rounding. */
+ * its entry holds (got), each at most its own weight too (alts_bound),
+ * and only the query pairs whose two words it holds (held_pairs).  A
+ * hair above, for rounding. */
 static double cand_bound(const kb *k, const kb_cand *c, const rs_query *r,
-                         double got, double held_pairs, int tight,
-                         double mix)
+                         double got, double held_pairs, double mix)
 {
     const kb_params *p = &k->params;
     const kb_query *q = r->q;
     int pairs = q->bi_weight > 0;
-    double alt = tight ? alts_bound(k, c->entry, got, q->weight)
-                       : got / q->weight;
+    double alt = alts_bound(k, c->entry, got, q->weight);
     double bi = pairs ? held_pairs / q->bi_weight : 0;
     double v = p->mix_alt * (alt < 1 ? alt : 1) +
                p->mix_bm25 * c->bm25 / q->weight +
@@ -344,11 +351,13 @@ static double cand_bound(const kb *k, const kb_cand *c, const rs_query *r,
     return v / mix * (1 + 1e-6) + 1e-9;
 }
 
-/* Highest bound first.  Once a candidate's bound is below the third best
- * score so far, it is not rescored (its score stays under that bound,
- * below every rescored one that matters); the loose bound orders them,
- * the tight one is worked out for those the loose one lets through
- * once three are scored.
+/* Highest BM25F first (its share of the score is the largest, so the
+ * best three come about first).  Once three are scored, a candidate
+ * whose bound (cand_bound) is below the third best score so far is
+ * not rescored: its score stays under that bound, below every rescored
+ * one that matters.  The order only decides how many are rescored; the
+ * best three are exact in any order (a pruned one's score, half its
+ * bound, only orders it among those after them).
  * Entry `except` is rescored but not counted among the three. */
 void kb_rescore(const kb *k, kb_scratch *s, const kb_query *q,
                 uint32_t except)
@@ -361,12 +370,6 @@ void kb_rescore(const kb *k, kb_scratch *s, const kb_query *q,
     double mix = p->mix_alt + p->mix_bm25 + (pairs ? p->mix_bigram : 0);
     rs_query r;
     rs_init(k, s, q, &r);
-    for (size_t i = 0; i < n; i++) {  /* the bound, in score for the sort */
-        double got, held;
-        cand_held(&r, &c[i], &got, &held);
-        c[i].score = alts ? (float)cand_bound(k, &c[i], &r, got, held, 0, mix)
-                          : (float)(c[i].bm25 / q->weight) * 2;
-    }
     /* kb_topk leaves a min-heap, about lowest first: reversed, the sort
      * below has far less to move */
     for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
@@ -374,22 +377,25 @@ void kb_rescore(const kb *k, kb_scratch *s, const kb_query *q,
         c[i] = c[j - 1];
         c[j - 1] = t;
     }
+    for (size_t i = 0; i < n; i++)
+        c[i].score = c[i].bm25;
     kb_cand_sort(c, n);
     double top[3] = {-1, -1, -1};
     int all = s->rescore_all;
     s->n_rescored = s->n_altix = s->n_altix_ord = 0;
     for (size_t i = 0; i < n; i++) {
-        double bound = c[i].score, got = 0, held = 0;
-        if (alts && (all || bound >= top[2])) {
+        double got = 0, held = 0;
+        int bound = !all && top[2] >= 0;
+        if (alts && (bound || held_read(k, &r, &c[i])))
             cand_held(&r, &c[i], &got, &held);
-            /* the tight bound, once it may prune (three are scored) */
-            if (!all && top[2] >= 0)
-                bound = cand_bound(k, &c[i], &r, got, held, 1, mix);
-        }
-        if (bound < top[2] && !all) {
-            c[i].bm25 = (float)(c[i].bm25 / q->weight);
-            c[i].score = (float)(bound * 0.5);   /* not a contender */
-            continue;
+        if (bound) {
+            double b = alts ? cand_bound(k, &c[i], &r, got, held, mix)
+                            : (float)(c[i].bm25 / q->weight) * 2;
+            if (b < top[2]) {
+                c[i].bm25 = (float)(c[i].bm25 / q->weight);
+                c[i].score = (float)(b * 0.5);   /* not a contender */
+                continue;
+            }
         }
         score_candidate(k, s, &c[i], &r, got, held);
         s->n_rescored++;
