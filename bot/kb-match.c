@@ -95,9 +95,11 @@ int kb_cover_lookup;
  * (k->imp_pos), bit i of a candidate's hold is set exactly when its
  * entry contains query word i, for i < 32 and term_max above 0 (a
  * cursor of kb_topk: every posting of it was added to each entry still
- * listed); such a word is looked up only when contained and its
- * term_max (the highest of its impacts) is above strong (else it cannot
- * raise strong).  The same sum, in the same order, and the same maximum. */
+ * listed).  Those words' share comes from the bits; their best impact
+ * from the held cursors (s->cur, highest term_max first, then one of
+ * max 0), looked up until a term_max is at or below the best so far
+ * (no later one can raise it).  The same sum, in the same order, and
+ * the same maximum. */
 static double cover(const kb *k, const kb_scratch *s, uint32_t a, uint32_t b,
                     const uint32_t *hold, double qweight, double *strong)
 {
@@ -105,17 +107,19 @@ static double cover(const kb *k, const kb_scratch *s, uint32_t a, uint32_t b,
     *strong = 0;
     if (!k->imp_pos || kb_cover_lookup)
         hold = NULL;
-    uint32_t ha = hold ? hold[0] : 0, hab = hold ? hold[0] | hold[1] : 0;
+    uint32_t hab = hold ? hold[0] | hold[1] : 0;
+    for (const kb_cursor *c = s->cur; hold && c->max > *strong; c++) {
+        if (hold[0] & c->bit) {
+            float imp = entry_impact(k, c->t, a);
+            if (imp > *strong)
+                *strong = imp;
+        }
+    }
     for (size_t i = 0; i < s->qterms.n; i++) {
         uint32_t t = s->qterms.v[i];
         if (hold && i < 32 && k->term_max[t] > 0) {
             if (hab >> i & 1)
                 got += k->qw[t];
-            if ((ha >> i & 1) && k->term_max[t] > *strong) {
-                float imp = entry_impact(k, t, a);
-                if (imp > *strong)
-                    *strong = imp;
-            }
             continue;
         }
         float imp = entry_impact(k, t, a);

@@ -54,8 +54,9 @@ static uint32_t gallop(const kb *k, uint32_t from, uint32_t end, uint16_t low)
     return lo;
 }
 
-/* Cursors for the query terms by decreasing highest impact; ub[i] = the
- * highest impacts of cursors i..n-1 summed (ub[n] = 0). */
+/* Cursors for the query terms by decreasing highest impact, then one of
+ * max 0 (kb-match.c's cover reads them up to it); ub[i] = the highest
+ * impacts of cursors i..n-1 summed (ub[n] = 0). */
 static size_t topk_cursors(const kb *k, kb_scratch *s)
 {
     size_t n = 0;
@@ -72,6 +73,7 @@ static size_t topk_cursors(const kb *k, kb_scratch *s)
         }
         s->cur[j] = c;
     }
+    s->cur[n] = (kb_cursor){0, 0, 0, 0, 0};
     double sum = 0;
     s->ub[n] = 0;
     for (size_t i = n; i-- > 0;) {
