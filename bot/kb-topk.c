@@ -362,11 +362,17 @@ static int worth_a_cut(const kb_scratch *s, size_t from, size_t n, size_t nt)
 size_t kb_topk(const kb *k, kb_scratch *s)
 {
     size_t n = topk_cursors(k, s), cap = k->params.candidates, nt = 0, i = 0;
+    /* done: the highest impacts of cursors 0..i summed in their order,
+     * as a float like each acc: no acc is above it (each adds at most
+     * those, in that order, and a rounded sum does not fall when a term
+     * grows), so while done < rest no k-th best reaches rest */
+    float done = 0;
     /* every entry of a term gets in while new entries can still win */
     for (; i < n; i++) {
         add_all(k, s, &s->cur[i], &nt, i == 0);
         float rest = s->ub[i + 1];
-        if (nt >= cap && worth_a_cut(s, i + 1, n, nt)) {
+        done += s->cur[i].max;
+        if (nt >= cap && !(done < rest) && worth_a_cut(s, i + 1, n, nt)) {
             float theta = kth_best(s, nt, cap, rest);
             if (theta >= rest) {
                 nt = prune(s, nt, theta, rest);
