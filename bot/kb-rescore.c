@@ -338,12 +338,14 @@ static double alts_bound(const kb *k, uint32_t e, double got, double W)
  * and only the query pairs whose two words it holds (held_pairs).  A
  * hair above, for rounding. */
 static double cand_bound(const kb *k, const kb_cand *c, const rs_query *r,
-                         double got, double held_pairs, double mix)
+                         double got, double held_pairs, int tight,
+                         double mix)
 {
     const kb_params *p = &k->params;
     const kb_query *q = r->q;
     int pairs = q->bi_weight > 0;
-    double alt = alts_bound(k, c->entry, got, q->weight);
+    double alt = tight ? alts_bound(k, c->entry, got, q->weight)
+                       : got / q->weight;
     double bi = pairs ? held_pairs / q->bi_weight : 0;
     double v = p->mix_alt * (alt < 1 ? alt : 1) +
                p->mix_bm25 * c->bm25 / q->weight +
@@ -389,8 +391,10 @@ void kb_rescore(const kb *k, kb_scratch *s, const kb_query *q,
         if (alts && (bound || held_read(k, &r, &c[i])))
             cand_held(&r, &c[i], &got, &held);
         if (bound) {
-            double b = alts ? cand_bound(k, &c[i], &r, got, held, mix)
+            double b = alts ? cand_bound(k, &c[i], &r, got, held, 0, mix)
                             : (float)(c[i].bm25 / q->weight) * 2;
+            if (alts && b >= top[2])
+                b = cand_bound(k, &c[i], &r, got, held, 1, mix);
             if (b < top[2]) {
                 c[i].bm25 = (float)(c[i].bm25 / q->weight);
                 c[i].score = (float)(b * 0.5);   /* not a contender */
