@@ -562,6 +562,10 @@ void kb_syn_free(kb_syn *s);
 /* ---- typo ------------------------------------------------------------- */
 
 int kb_typo_build(kb *k);
+/* kb_typo_build in two steps: the words of tokens (freq 0; reads tokens,
+ * writes t only), then their freq from cf (kb-typo.c). */
+int kb_typo_words(kb_typo *t, const kb_map *tokens);
+void kb_typo_freq(kb_typo *t, const uint32_t *cf);
 /* Best vocabulary word for tok (edit distance 1, or 2 at 8+ chars), its
  * term id, or KB_TERM_NONE. */
 uint32_t kb_typo_repair(const kb_typo *t, const char *tok, size_t len);
@@ -627,6 +631,11 @@ int kb_params_load(kb *k, const char *dir, kb_diag *d);
 /* ---- index ------------------------------------------------------------ */
 
 int kb_index_build(kb *k);
+/* Set (tests) before a load: kb_index_build does all its work in this
+ * thread (the typo index's words, the impacts' and the alternates'
+ * second halves: kb-index.c, kb-index-post.c), not some in a second
+ * one; the index is the same either way. */
+extern int kb_index_inline;
 void kb_index_free(kb *k);
 /* kb-altix.c: the alternates' index, built when the kb's alternates
  * hold at most KB_ALTIX_MAX_WORDS words (after kb_index_build's

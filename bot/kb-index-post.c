@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 size_t kb_ix_tab_len = 4096;   /* field lengths below this: a table row */
 #define IX_TAB_TF 16       /* frequencies 0..15: a code's nibbles */
@@ -313,19 +314,31 @@ static float ix_post_impact(const kb *k, const ix_ptf *pt, const float *flen,
     return ix_impact(k, t, tf, &flen[(size_t)e * KB_NFIELDS], n->avg);
 }
 
-/* Step 2: every posting's impact, term after term, from its frequencies
- * and its entry's field lengths (flen: KB_NFIELDS an entry); the codes
- * are given back as they are read.  k->imp_pos: whether all are above
- * 0; k->qw[t]: each term's question weight. */
-static void ix_impacts(kb *k, ix_ptf *pt, const float *flen,
-                       const ix_norms *n)
+/* Terms [t0, t1) of step 2 (ix_impacts), giving their codes back as
+ * they are read (from gone, a page boundary, on); pos: whether all
+ * their impacts are above 0.  Writes post_imp, term_max and qw of its
+ * terms and its own pages of the codes only. */
+typedef struct ix_imp_part {
+    kb *k;
+    const ix_ptf *pt;
+    const float *flen;
+    const ix_norms *n;
+    uint32_t t0, t1;
+    size_t gone;
+    int pos;
+} ix_imp_part;
+
+static void *ix_impacts_part(void *arg)
 {
-    k->imp_pos = 1;
-    for (uint32_t t = 0; t < k->n_terms; t++) {
+    ix_imp_part *w = arg;
+    kb *k = w->k;
+    const ix_norms *n = w->n;
+    w->pos = 1;
+    for (uint32_t t = w->t0; t < w->t1; t++) {
         double sum = 0;    /* the impacts in posting order, as a reader
                               summing them would */
         float top = k->term_max[t];
-        ix_pages_give(pt->tf, &pt->gone, k->post_off[t]);
+        ix_pages_give(w->pt->tf, &w->gone, k->post_off[t]);
         for (uint32_t h = 0; h < k->n_seg; h++) {
             uint32_t a = kb_post_seg(k, t, h), z = kb_post_seg(k, t, h + 1);
             for (uint32_t p = a; p < z; p++) {
@@ -333,16 +346,47 @@ static void ix_impacts(kb *k, ix_ptf *pt, const float *flen,
                 if (p + IX_AHEAD1 < z)   /* rare terms: entries far apart */
                     __builtin_prefetch(&n->row[(size_t)(h << k->post_shift |
                         k->post_lo[p + IX_AHEAD1]) * KB_NFIELDS]);
-                float imp = ix_post_impact(k, pt, flen, n, t, p, e);
+                float imp = ix_post_impact(k, w->pt, w->flen, n, t, p, e);
                 k->post_imp[p] = imp;
                 sum += imp;
-                k->imp_pos &= imp > 0;
+                w->pos &= imp > 0;
                 top = imp > top ? imp : top;   /* no branch */
             }
         }
         k->term_max[t] = top;
         k->qw[t] = ix_qweight(k, t, sum);
     }
+    return NULL;
+}
+
+/* Step 2: every posting's impact, term after term, from its frequencies
+ * and its entry's field lengths (flen: KB_NFIELDS an entry); the codes
+ * are given back as they are read.  Each term's are its own, so for a
+ * large kb the terms are split in two halves by postings, the second
+ * done in a second thread (ix_both), which gives back its own pages
+ * (from the first whole one); what is left of the codes goes at the
+ * end, from the first half's last page given on.  k->imp_pos: whether
+ * all are above 0; k->qw[t]: each term's question weight. */
+static void ix_impacts(kb *k, ix_ptf *pt, const float *flen,
+                       const ix_norms *n)
+{
+    uint32_t nt = (uint32_t)k->n_terms, mid = nt, np = k->post_off[nt];
+    long ps = sysconf(_SC_PAGESIZE);
+    if (np >= kb_index_par_min && ps > 0) {
+        mid = 0;
+        while (mid < nt && k->post_off[mid] < np / 2)
+            mid++;
+    }
+    size_t gone_b = mid < nt ? ((size_t)k->post_off[mid] + (size_t)ps - 1) /
+                               (size_t)ps * (size_t)ps : 0;
+    ix_imp_part a = {k, pt, flen, n, 0, mid, pt->gone, 1};
+    ix_imp_part b = {k, pt, flen, n, mid, nt, gone_b, 1};
+    if (mid < nt)
+        ix_both(ix_impacts_part, &a, &b);
+    else
+        ix_impacts_part(&a);
+    pt->gone = a.gone;     /* ix_pages_free: the rest, holes and all */
+    k->imp_pos = a.pos & b.pos;
 }
 
 /* The postings in two steps, so that the build's records (5 bytes a

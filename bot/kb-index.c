@@ -15,10 +15,12 @@
 #include "kb-build.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define IX_RANK_MAX 16   /* alternates of up to this many terms: rank sort */
+#define IX_ALT_MAX (KB_QUERY_MAX_TOKENS * KB_SYN_MAX)   /* terms kept of one */
 
 #ifdef IX_PHASES   /* measuring: phase CPU times on stderr */
 #include <stdio.h>
@@ -63,7 +65,6 @@ typedef struct ix_build {
     kb_u32buf alt_terms;
     kb_alt *alts;
     size_t n_alts, cap_alts;
-    uint32_t uniq[KB_QUERY_MAX_TOKENS * KB_SYN_MAX];
 } ix_build;
 
 /* b->tt for n_terms terms (mapped pages: its slack takes no memory, and
@@ -179,8 +180,8 @@ static int ix_alt(ix_build *b, size_t ti)
 {
     const uint32_t *t = b->et.v + b->et_off[ti];
     size_t n = b->et_off[ti + 1] - b->et_off[ti];
-    if (n > sizeof b->uniq / sizeof b->uniq[0])
-        n = sizeof b->uniq / sizeof b->uniq[0];
+    if (n > IX_ALT_MAX)
+        n = IX_ALT_MAX;
     if (kb_grow((void **)&b->alts, &b->cap_alts, b->n_alts + 1,
              sizeof *b->alts) < 0 ||
         kb_u32buf_reserve(&b->alt_terms, b->alt_terms.n + n) < 0)
@@ -313,8 +314,38 @@ static int ix_stats(kb *k, ix_build *b)
     return 0;
 }
 
-/* Hand the alternates over to k, with their weight mass (each distinct
- * term once). */
+/* Alternates [a0, a1) of k: each one's weight mass (each distinct term
+ * once).  Writes their weight only. */
+typedef struct ix_wpart {
+    kb *k;
+    size_t a0, a1;
+} ix_wpart;
+
+static void *ix_alt_weights(void *arg)
+{
+    const ix_wpart *w = arg;
+    kb *k = w->k;
+    uint32_t uniq[IX_ALT_MAX];
+    for (size_t a = w->a0; a < w->a1; a++) {
+        kb_alt *al = &k->alts[a];
+        if (al->n <= IX_RANK_MAX) {
+            u32_rank_sort(k->alt_terms + al->off, al->n, uniq);
+        } else {
+            memcpy(uniq, k->alt_terms + al->off, al->n * sizeof *uniq);
+            kb_sort_u32(uniq, al->n);
+        }
+        double sum = 0;
+        for (uint32_t i = 0; i < al->n; i++) {
+            if (i == 0 || uniq[i - 1] != uniq[i])
+                sum += k->qw[uniq[i]];
+        }
+        al->weight = (float)sum;
+    }
+    return NULL;
+}
+
+/* Hand the alternates over to k, with their weight mass: in two halves,
+ * the second in a second thread (ix_both) for a large kb. */
 static void ix_adopt(kb *k, ix_build *b)
 {
     k->alts = b->alts;
@@ -322,21 +353,14 @@ static void ix_adopt(kb *k, ix_build *b)
     k->alt_terms = b->alt_terms.v;
     b->alts = NULL;
     b->alt_terms.v = NULL;
-    for (size_t a = 0; a < k->n_alts; a++) {
-        kb_alt *al = &k->alts[a];
-        if (al->n <= IX_RANK_MAX) {
-            u32_rank_sort(k->alt_terms + al->off, al->n, b->uniq);
-        } else {
-            memcpy(b->uniq, k->alt_terms + al->off, al->n * sizeof *b->uniq);
-            kb_sort_u32(b->uniq, al->n);
-        }
-        double w = 0;
-        for (uint32_t i = 0; i < al->n; i++) {
-            if (i == 0 || b->uniq[i - 1] != b->uniq[i])
-                w += k->qw[b->uniq[i]];
-        }
-        al->weight = (float)w;
-    }
+    size_t mid = k->n_alts, words = b->alt_terms.n;
+    if (words >= kb_index_par_min)
+        mid = k->n_alts / 2;
+    ix_wpart lo = {k, 0, mid}, hi = {k, mid, k->n_alts};
+    if (mid < k->n_alts)
+        ix_both(ix_alt_weights, &lo, &hi);
+    else
+        ix_alt_weights(&lo);
 }
 
 /* Lazy-text mode, entry e indexed: its questions and answer are dropped
@@ -356,9 +380,89 @@ static void ix_drop_text(kb *k, uint32_t e)
                                     every block: only when one is done */
 }
 
+int kb_index_inline = 0;
+size_t kb_index_par_min = (size_t)1 << 16;
+
+void ix_both(void *(*fn)(void *), void *a, void *b)
+{
+    pthread_t th;
+    if (kb_index_inline || pthread_create(&th, NULL, fn, b) != 0) {
+        fn(a);
+        fn(b);
+        return;
+    }
+    fn(a);
+    (void)pthread_join(th, NULL);   /* a joinable thread of ours */
+}
+
+/* The side job, once pass 1 has seen every word and the maps are
+ * compacted: the typo index's words (kb_typo_words; their frequencies
+ * set after the join, from cf), built in a second thread while this
+ * one writes the statistics, postings and alternates.  It reads
+ * k->tokens and the key arena and writes k->typo only; the main path
+ * neither reads k->typo nor writes the others until the join, which is
+ * the barrier before anyone reads k->typo.  So the index is the same,
+ * bit for bit, whatever the scheduling, and the same as in line
+ * (kb_index_inline set, or no thread to be had).  The maps' compaction
+ * stays here: in the thread, its step-wise munmap slowed the postings'
+ * page faults more than it saved (tests/kb/README.md, build10). */
+typedef struct ix_side {
+    kb *k;
+    pthread_t th;
+    int started, rc;
+} ix_side;
+
+/* The maps of k compacted: every word is in, so they shrink before
+ * the postings come (in line, they are not at their growth slack at the
+ * peak).  0, -1 on OOM. */
+static int ix_compact(kb *k)
+{
+    return kb_map_compact(&k->tokens) < 0 || kb_map_compact(&k->terms) < 0 ||
+           kb_map_compact(&k->entry_ids) < 0 ? -1 : 0;
+}
+
+static void *ix_side_run(void *arg)
+{
+    ix_side *s = arg;
+    s->rc = kb_typo_words(&s->k->typo, &s->k->tokens);
+    return NULL;
+}
+
+/* The maps compacted, then the side job started in a second thread; in
+ * line (s->started 0: by ix_side_join) when kb_index_inline is set or
+ * no thread can be made.  0, -1 on OOM. */
+static int ix_side_start(ix_side *s, kb *k)
+{
+    s->k = k;
+    s->rc = 0;
+    if (ix_compact(k) < 0)
+        return -1;
+    s->started = !kb_index_inline &&
+                 pthread_create(&s->th, NULL, ix_side_run, s) == 0;
+    return 0;
+}
+
+/* The side job done (joined, or its typo words made here), the words'
+ * frequencies from k->cf (when the build got that far: ok).  Returns
+ * its rc, or ok's. */
+static int ix_side_join(ix_side *s, int ok)
+{
+    if (s->started) {
+        (void)pthread_join(s->th, NULL);   /* a joinable thread of ours */
+        s->started = 0;
+    } else if (ok && s->rc == 0) {
+        s->rc = kb_typo_words(&s->k->typo, &s->k->tokens);
+    }
+    if (!ok || s->rc < 0)
+        return -1;
+    kb_typo_freq(&s->k->typo, s->k->cf);
+    return 0;
+}
+
 /* Build every index structure; -1 on OOM (k is then freed by caller). */
 int kb_index_build(kb *k)
 {
+    ix_side side = {0};
     ix_build b = {0};
 #ifdef IX_PHASES
     double ph[8] = {0};
@@ -384,19 +488,16 @@ int kb_index_build(kb *k)
     if (kb_fw_finish(k) < 0)
         goto done;
     k->k1 = kb_params_k1(&k->params, b.n_alts, ne);
-    /* every word is in: the lexicon maps (and the entry ids, complete
-     * since loading) shrink before the postings come, so they are not
-     * at their growth slack at the peak */
     IX_PH(1);
-    if (kb_map_compact(&k->tokens) < 0 || kb_map_compact(&k->terms) < 0 ||
-        kb_map_compact(&k->entry_ids) < 0 || (IX_PH(2), ix_stats(k, &b)) < 0 ||
+    if (ix_side_start(&side, k) < 0 || (IX_PH(2), ix_stats(k, &b)) < 0 ||
         (IX_PH(3), ix_postings(k, &b.recs, b.rec_off, b.flen)) < 0)
         goto done;
     IX_PH(4);
     ix_adopt(k, &b);
-    ix_build_free(&b);     /* the records go before the typo index comes */
+    ix_build_free(&b);     /* in line, the records go before the typo
+                              index comes */
     IX_PH(5);
-    rc = kb_altix_build(k) < 0 ? -1 : kb_typo_build(k);
+    rc = ix_side_join(&side, kb_altix_build(k) == 0);
 #ifdef IX_PHASES
     IX_PH(6);
     fprintf(stderr, "phases ms: pass1 %.0f compact %.0f stats %.0f "
@@ -408,6 +509,7 @@ int kb_index_build(kb *k)
     k->cf = NULL;
     return rc;
 done:
+    (void)ix_side_join(&side, 0);   /* the thread joined, if any */
     ix_build_free(&b);
     return rc;
 }

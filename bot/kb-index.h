@@ -114,6 +114,14 @@ void ix_recs_free(ix_recs *r);
  * summed from per-length tables (kb-index-post.c), the others the long
  * way: the same floats either way (tests set 0 to compare). */
 extern size_t kb_ix_tab_len;
+/* kb-index.c: fn(a) in this thread and fn(b) in a second one, both
+ * done on return; both here, a then b, when kb_index_inline is set or
+ * no thread can be had.  fn(a) and fn(b) must not write what the other
+ * reads or writes (the join is the barrier). */
+void ix_both(void *(*fn)(void *), void *a, void *b);
+/* Postings below which ix_both is not worth a thread (tests set 0). */
+extern size_t kb_index_par_min;
+
 /* The postings (kb-index-post.c) from every entry's records (rec_off:
  * n_entries + 1) and field lengths (flen: KB_NFIELDS an entry), once
  * df and idf are known, and each term's question weight (k->qw); the

@@ -89,25 +89,24 @@ static size_t near_next(const uint32_t *mask, size_t i, size_t end,
 static pthread_once_t typo_near_once = PTHREAD_ONCE_INIT;
 static void typo_near_init(void);
 
-/* Vocabulary for repair: every non-stopword token seen at build time. */
-int kb_typo_build(kb *k)
+/* Vocabulary for repair: every non-stopword token of tokens, each
+ * word's freq 0 (kb_typo_freq sets them: nothing here reads them).
+ * Reads tokens and writes t only, so kb-index.c may run it beside the
+ * postings.  0, -1 on OOM; caller frees with kb_typo_free. */
+int kb_typo_words(kb_typo *t, const kb_map *tokens)
 {
-    kb_typo *t = &k->typo;
     if (pthread_once(&typo_near_once, typo_near_init) != 0)
         return -1;
-    t->words = malloc((k->tokens.count + 1) * sizeof *t->words);
+    t->words = malloc((tokens->count + 1) * sizeof *t->words);
     if (!t->words)
         return -1;
     t->n = 0;
-    for (size_t i = 0; i < k->tokens.cap; i++) {
-        const kb_map_slot *sl = &k->tokens.slots[i];
+    for (size_t i = 0; i < tokens->cap; i++) {
+        const kb_map_slot *sl = &tokens->slots[i];
         if (!sl->key || (sl->val & KB_TOK_STOP) || sl->len < 3 ||
             sl->len > KB_TOKEN_MAX)
             continue;
-        uint32_t term = sl->val, cf = k->cf ? k->cf[term] : 0;
-        t->words[t->n++] = (kb_typo_word){
-            sl->key, term, sl->len,
-            cf < KB_TYPO_FREQ_MAX ? cf : KB_TYPO_FREQ_MAX};
+        t->words[t->n++] = (kb_typo_word){sl->key, sl->val, sl->len, 0};
     }
     if (t->n)
         qsort(t->words, t->n, sizeof *t->words, word_cmp);
@@ -130,6 +129,25 @@ int kb_typo_build(kb *k)
         }
     }
     return kb_typo_del_build(t);
+}
+
+/* Each word's freq: its term's frequency cf[term], capped. */
+void kb_typo_freq(kb_typo *t, const uint32_t *cf)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        uint32_t f = cf[t->words[i].term];
+        t->words[i].freq = f < KB_TYPO_FREQ_MAX ? f : KB_TYPO_FREQ_MAX;
+    }
+}
+
+/* kb_typo_words of k's tokens, freq from k->cf (0 without it). */
+int kb_typo_build(kb *k)
+{
+    if (kb_typo_words(&k->typo, &k->tokens) < 0)
+        return -1;
+    if (k->cf)
+        kb_typo_freq(&k->typo, k->cf);
+    return 0;
 }
 
 void kb_typo_free(kb_typo *t)

@@ -292,3 +292,82 @@ Test(kb_load, impact_tables_give_the_long_way)
         kb_free(b);
     }
 }
+
+/* The typo index of a, b equal: words (bytes, term, length,
+ * frequency), masks, starts, deletion keys and buckets. */
+static void typo_same(const kb_typo *a, const kb_typo *b, const char *dir)
+{
+    cr_assert_eq(a->n, b->n, "%s", dir);
+    cr_assert_gt(a->n, 0, "%s", dir);
+    size_t with_freq = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        const kb_typo_word *x = &a->words[i], *y = &b->words[i];
+        cr_assert_str_eq(x->s, y->s, "%s: word %zu", dir, i);
+        cr_assert_eq(x->term, y->term, "%s: %s", dir, x->s);
+        cr_assert_eq(x->len, y->len, "%s: %s", dir, x->s);
+        cr_assert_eq(x->freq, y->freq, "%s: %s", dir, x->s);
+        with_freq += x->freq > 0;
+    }
+    cr_assert_gt(with_freq, a->n / 4, "%s: frequencies set", dir);
+    cr_assert_eq(memcmp(a->mask, b->mask, a->n * sizeof *a->mask), 0);
+    cr_assert_eq(memcmp(a->start, b->start,
+                        256 * (KB_TOKEN_MAX + 2) * sizeof *a->start), 0);
+    cr_assert_eq(a->n_del, b->n_del, "%s", dir);
+    cr_assert_gt(a->n_del, a->n, "%s: deletions indexed", dir);
+    cr_assert_eq(memcmp(a->del, b->del, a->n_del * sizeof *a->del), 0);
+    cr_assert_eq(a->del_shift, b->del_shift);
+    size_t nb = ((size_t)1 << (32 - a->del_shift)) + 1;
+    cr_assert_eq(memcmp(a->del_at, b->del_at, nb * sizeof *a->del_at), 0);
+}
+
+/* The rest of a and b equal: statistics, postings, impacts, question
+ * and alternates' weights. */
+static void index_same(const kb *a, const kb *b, const char *dir)
+{
+    size_t nt = a->n_terms, np = a->post_off[nt];
+    cr_assert_eq(b->n_terms, nt, "%s", dir);
+    cr_assert_eq(memcmp(a->df, b->df, nt * sizeof *a->df), 0, "%s", dir);
+    cr_assert_eq(memcmp(a->post_off, b->post_off,
+                        (nt + 1) * sizeof *a->post_off), 0, "%s", dir);
+    cr_assert_eq(memcmp(a->post_lo, b->post_lo, np * sizeof *a->post_lo), 0);
+    cr_assert_eq(memcmp(a->post_imp, b->post_imp, np * sizeof *a->post_imp),
+                 0, "%s", dir);
+    cr_assert_eq(memcmp(a->term_max, b->term_max, nt * sizeof *a->term_max),
+                 0, "%s", dir);
+    cr_assert_eq(memcmp(a->qw, b->qw, nt * sizeof *a->qw), 0, "%s", dir);
+    cr_assert_eq(a->imp_pos, b->imp_pos, "%s", dir);
+    cr_assert_eq(a->n_alts, b->n_alts, "%s", dir);
+    cr_assert_gt(a->n_alts, 1, "%s", dir);
+    for (size_t i = 0; i < a->n_alts; i++)
+        cr_assert_eq(memcmp(&a->alts[i], &b->alts[i], sizeof a->alts[i]), 0,
+                     "%s: alternate %zu", dir, i);
+}
+
+/* kb_index_build's work beside the main thread (the typo index; the
+ * impacts' and alternates' second halves, forced for these small kbs
+ * with kb_index_par_min 0) gives the same index as all of it in line
+ * (kb_index_inline). */
+Test(kb_load, index_same_in_line_or_beside)
+{
+    const char *dirs[] = {FIX "good", "knowledge"};
+    size_t keep = kb_index_par_min;
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        kb_index_inline = 1;
+        kb *a = kb_load(dirs[i], &d);
+        kb_index_inline = 0;
+        kb_index_par_min = 0;
+        kb *b = kb_load(dirs[i], &d);
+        kb_index_par_min = keep;
+        kb *c = kb_load(dirs[i], &d);
+        cr_assert_not_null(a);
+        cr_assert_not_null(b);
+        cr_assert_not_null(c);
+        typo_same(&a->typo, &b->typo, dirs[i]);
+        typo_same(&a->typo, &c->typo, dirs[i]);
+        index_same(a, b, dirs[i]);
+        index_same(a, c, dirs[i]);
+        kb_free(a);
+        kb_free(b);
+        kb_free(c);
+    }
+}
