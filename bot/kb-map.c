@@ -16,6 +16,7 @@
 #define MAP_MIN_CAP 64
 #define MAP_GIVE_STEP (256u * 1024u)   /* old slots given back at a time */
 #define KB_MAP_SPARSE 65536            /* kb_map_compact: 3 MB of slots */
+#define MAP_AHEAD 16                   /* map_resize: keys fetched ahead */
 
 /* FNV-1a, 32 bit: short keys, good enough spread. */
 uint32_t kb_map_hash(const char *s, size_t len)
@@ -170,6 +171,10 @@ static int map_resize(kb_map *m, size_t cap)
     m->cap = cap;
     for (size_t i = 0; i < oldcap; i++) {
         const kb_map_slot *o = &old[i];
+        /* a long key is hashed from the arena, in insertion order where
+         * the slots are in hash order: each a miss, fetched ahead */
+        if (i + MAP_AHEAD < oldcap && old[i + MAP_AHEAD].len > 8)
+            __builtin_prefetch(old[i + MAP_AHEAD].key);
         if (o->key) {
             /* a key of up to 8 bytes is all in its prefix: hashed from
              * there, without a trip to the arena */
