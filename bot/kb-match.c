@@ -27,26 +27,33 @@ static void query_pairs(const kb *k, kb_scratch *s, query *q)
     q->pair_filter = 0;
     if (!(k->features & KB_FEAT_BIGRAMS))
         return;
+    const uint32_t *v = lx->terms.v, *mark = s->qmark;
+    uint64_t *qbi = s->qbi, filter = 0;
+    float *qbi_w = s->qbi_w;
+    size_t n = 0;
+    double bw = 0;
     for (size_t i = 0; i + 1 < lx->terms.n; i++) {
-        uint32_t a = lx->terms.v[i], b = lx->terms.v[i + 1];
+        uint32_t a = v[i], b = v[i + 1];
         if (a == KB_TERM_NONE || b == KB_TERM_NONE || !k->df[a] || !k->df[b])
             continue;
         float w = k->qw[a] < k->qw[b] ? k->qw[a] : k->qw[b];
-        s->qbi[q->n_bi] = (uint64_t)a << 32 | b;
-        s->qbi_w[q->n_bi++] = w;
-        q->bi_weight += w;
-        q->pair_filter |= (uint64_t)1 << kb_pair_bit(s->qmark[a], s->qmark[b]);
+        qbi[n] = (uint64_t)a << 32 | b;
+        qbi_w[n++] = w;
+        bw += w;
+        filter |= (uint64_t)1 << kb_pair_bit(mark[a], mark[b]);
     }
+    q->n_bi = n;
+    q->bi_weight = bw;
+    q->pair_filter = filter;
 }
 
 /* Query terms: unique, known to some entry, marked in s->qmark. */
 static void query_terms(const kb *k, kb_scratch *s, query *q)
 {
     const kb_lexout *lx = &s->lex;
-    size_t unknown = lx->n_unknown;
-    s->qterms.n = 0;
-    q->weight = 0;
-    q->anchors = 0;
+    size_t unknown = lx->n_unknown, n = 0, anchors = 0;
+    uint32_t *qt = s->qterms.v, *mark = s->qmark;
+    double weight = 0, adf = k->params.anchor_df * (double)k->n_entries;
     for (size_t i = 0; i < lx->terms.n; i++) {
         uint32_t t = lx->terms.v[i];
         if (t == KB_TERM_NONE)
@@ -59,13 +66,16 @@ static void query_terms(const kb *k, kb_scratch *s, query *q)
                 unknown++;
             continue;
         }
-        if (s->qmark[t])
+        if (mark[t])
             continue;
-        s->qterms.v[s->qterms.n++] = t;
-        s->qmark[t] = (uint32_t)s->qterms.n;
-        q->weight += k->qw[t];
-        q->anchors += k->df[t] >= k->params.anchor_df * (double)k->n_entries;
+        qt[n++] = t;
+        mark[t] = (uint32_t)n;
+        weight += k->qw[t];
+        anchors += k->df[t] >= adf;
     }
+    s->qterms.n = n;
+    q->weight = weight;
+    q->anchors = anchors;
     q->n_unknown = unknown;
     q->unknown = (double)unknown * k->params.unknown_weight * k->idf_max;
     q->weight += q->unknown;
@@ -93,9 +103,9 @@ int kb_cover_lookup;
  * and the best impact among the words a contains.  hold: the holds of a
  * and b (kb_cand.hold), or NULL.  With every impact above 0
  * (k->imp_pos), bit i of a candidate's hold is set exactly when its
- * entry contains query word i, for i < 32 and term_max above 0 (a
- * cursor of kb_topk: every posting of it was added to each entry still
- * listed).  Those words' share comes from the bits; their best impact
+ * entry contains query word i, for i < 32 (a cursor of kb_topk: every
+ * posting of it was added to each entry still listed).  Those words'
+ * share comes from the bits; their best impact
  * from the held cursors (s->cur, highest term_max first, then one of
  * max 0), looked up until a term_max is at or below the best so far
  * (no later one can raise it).  The same sum, in the same order, and
@@ -115,13 +125,12 @@ static double cover(const kb *k, const kb_scratch *s, uint32_t a, uint32_t b,
                 *strong = imp;
         }
     }
-    for (size_t i = 0; i < s->qterms.n; i++) {
+    /* the first 32 words held, in their order (each has a posting, of
+     * impact above 0, so a cursor: df[t] > 0 is its postings' count) */
+    for (uint32_t m = hab; m; m &= m - 1)
+        got += k->qw[s->qterms.v[__builtin_ctz(m)]];
+    for (size_t i = hold ? 32 : 0; i < s->qterms.n; i++) {
         uint32_t t = s->qterms.v[i];
-        if (hold && i < 32 && k->term_max[t] > 0) {
-            if (hab >> i & 1)
-                got += k->qw[t];
-            continue;
-        }
         float imp = entry_impact(k, t, a);
         if (imp > *strong)
             *strong = imp;
