@@ -30,9 +30,10 @@ static inline unsigned kb_pair_bit(uint32_t slot_a, uint32_t slot_b)
     return (slot_a * 11u + slot_b) & 63u;
 }
 
-/* Rescore s->cand[0 .. s->n_cand) for q, highest BM25F first; only the
- * best three scores (entry `except` not counted among them) are exact,
- * the others are below them.  Leaves the candidates unsorted. */
+/* Rescore s->cand[0 .. s->n_cand) for q in kb_topk's order (highest
+ * BM25F first, then entry); only the best three scores (entry `except`
+ * not counted among them) are exact, the others are below them.  Leaves
+ * the candidates unsorted. */
 void kb_rescore(const kb *k, kb_scratch *s, const kb_query *q,
                 uint32_t except);
 

@@ -372,16 +372,7 @@ void kb_rescore(const kb *k, kb_scratch *s, const kb_query *q,
     double mix = p->mix_alt + p->mix_bm25 + (pairs ? p->mix_bigram : 0);
     rs_query r;
     rs_init(k, s, q, &r);
-    /* kb_topk leaves a min-heap, about lowest first: reversed, the sort
-     * below has far less to move */
-    for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
-        kb_cand t = c[i];
-        c[i] = c[j - 1];
-        c[j - 1] = t;
-    }
-    for (size_t i = 0; i < n; i++)
-        c[i].score = c[i].bm25;
-    kb_cand_sort(c, n);
+    /* kb_topk leaves them by BM25F, highest first (then entry) */
     double top[3] = {-1, -1, -1};
     int all = s->rescore_all;
     s->n_rescored = s->n_altix = s->n_altix_ord = 0;

@@ -279,7 +279,27 @@ static size_t prune(kb_scratch *s, size_t nt, float theta, float rest)
     return m;
 }
 
-/* The best cap listed entries into s->cand (heap order), acc back to
+/* a after b in kb_cand_sort's order (score, highest first, then entry). */
+static inline int top_after(kb_top a, kb_top b)
+{
+    return a.v < b.v || (a.v == b.v && a.entry > b.entry);
+}
+
+/* h[0 .. n) from last to first in kb_cand_sort's order: insertion, as a
+ * min-heap is about in that order already (8-byte moves). */
+static void top_sort(kb_top *h, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        kb_top x = h[i];
+        size_t j = i;
+        for (; j > 0 && top_after(x, h[j - 1]); j--)
+            h[j] = h[j - 1];
+        h[j] = x;
+    }
+}
+
+/* The best cap listed entries into s->cand, highest BM25F first (then
+ * entry: kb_cand_sort's order, which kb_rescore reads them in), acc back to
  * all zero: a min-heap of (score, entry) in s->top, filled first (each
  * entry sifted up), then an entry above the least replaces it (sifted
  * down); an entry equal to the least is not taken, so which of equal
@@ -337,10 +357,11 @@ static size_t collect(kb_scratch *s, size_t nt, size_t cap)
         h[j] = (kb_top){v, e};
         floor = h[0].v;
     }
+    top_sort(h, nh);
     for (size_t i = 0; i < nh; i++) {
         uint32_t e = h[i].entry;
-        s->cand[i] = (kb_cand){.entry = e, .bm25 = h[i].v,
-                               .hold = acc[e].hold};
+        s->cand[nh - 1 - i] = (kb_cand){.entry = e, .bm25 = h[i].v,
+                                        .hold = acc[e].hold};
         acc[e] = (kb_acc){0, 0};
     }
     return nh;
@@ -357,8 +378,8 @@ static int worth_a_cut(const kb_scratch *s, size_t from, size_t n, size_t nt)
     return left >= 2 * (uint64_t)nt;
 }
 
-/* The best params.candidates entries into s->cand (unordered, bm25 =
- * raw BM25F score); returns how many. */
+/* The best params.candidates entries into s->cand, highest BM25F first
+ * (then entry), bm25 = raw BM25F score; returns how many. */
 size_t kb_topk(const kb *k, kb_scratch *s)
 {
     size_t n = topk_cursors(k, s), cap = k->params.candidates, nt = 0, i = 0;

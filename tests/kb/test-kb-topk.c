@@ -45,7 +45,8 @@ static int desc(const void *a, const void *b)
     return x < y ? 1 : x > y ? -1 : 0;
 }
 
-/* 1 if kb_topk's entries are the best ones (up to float rounding). */
+/* 1 if kb_topk's entries are the best ones (up to float rounding), in
+ * order. */
 static int topk_exact(const kb *k, kb_scratch *s, const char *q, float *acc,
                       float *sorted)
 {
@@ -77,6 +78,13 @@ static int topk_exact(const kb *k, kb_scratch *s, const char *q, float *acc,
         if (v < sorted[n - 1] - 1e-4f || v - s->cand[i].bm25 > 1e-4f ||
             s->cand[i].bm25 - v > 1e-4f)
             ok = 0;
+        /* highest BM25F first, then entry (kb_rescore's order) */
+        if (i > 0 && !(s->cand[i - 1].bm25 > s->cand[i].bm25 ||
+                       (s->cand[i - 1].bm25 == s->cand[i].bm25 &&
+                        s->cand[i - 1].entry < s->cand[i].entry))) {
+            cr_log_error("candidate %zu out of order", i);
+            ok = 0;
+        }
         if (s->cand[i].hold != held(k, s, s->cand[i].entry)) {
             cr_log_error("entry %u holds %#x, marked %#x", s->cand[i].entry,
                          held(k, s, s->cand[i].entry), s->cand[i].hold);
