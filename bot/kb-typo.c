@@ -202,7 +202,7 @@ static unsigned typo_sub(unsigned char x, unsigned char y)
 }
 
 /* typo_near1[x - 'a'] bit y - 'a': typing letter y for letter x costs 1
- * (typo_sub), filled once by kb_typo_build before any repair reads it. */
+ * (typo_sub), filled once by kb_typo_words before any repair reads it. */
 static uint32_t typo_near1[26];
 
 static void typo_near_init(void)
