@@ -314,31 +314,36 @@ static float ix_post_impact(const kb *k, const ix_ptf *pt, const float *flen,
     return ix_impact(k, t, tf, &flen[(size_t)e * KB_NFIELDS], n->avg);
 }
 
-/* Terms [t0, t1) of step 2 (ix_impacts), giving their codes back as
- * they are read (from gone, a page boundary, on); pos: whether all
- * their impacts are above 0.  Writes post_imp, term_max and qw of its
- * terms and its own pages of the codes only. */
-typedef struct ix_imp_part {
+/* Step 2's job: chunk c is terms [tb[c], tb[c + 1]); pos[c]: whether
+ * all their impacts are above 0. */
+typedef struct ix_imp_job {
     kb *k;
     const ix_ptf *pt;
     const float *flen;
     const ix_norms *n;
-    uint32_t t0, t1;
-    size_t gone;
-    int pos;
-} ix_imp_part;
+    size_t page;
+    uint32_t tb[IX_CHUNKS + 1];
+    int pos[IX_CHUNKS];
+} ix_imp_job;
 
-static void *ix_impacts_part(void *arg)
+/* Chunk c of step 2: its terms' impacts, their codes given back as
+ * they are read (the whole pages inside the chunk's postings: a page
+ * shared with the next or previous chunk stays for ix_pages_free).
+ * Writes post_imp, term_max and qw of its terms, pos[c] and its own
+ * pages of the codes only. */
+static void ix_impacts_chunk(void *arg, size_t c)
 {
-    ix_imp_part *w = arg;
-    kb *k = w->k;
-    const ix_norms *n = w->n;
-    w->pos = 1;
-    for (uint32_t t = w->t0; t < w->t1; t++) {
+    ix_imp_job *j = arg;
+    kb *k = j->k;
+    const ix_norms *n = j->n;
+    size_t pg = j->page, hi = k->post_off[j->tb[c + 1]];
+    size_t gone = ((size_t)k->post_off[j->tb[c]] + pg - 1) / pg * pg;
+    int pos = 1;
+    for (uint32_t t = j->tb[c]; t < j->tb[c + 1]; t++) {
         double sum = 0;    /* the impacts in posting order, as a reader
                               summing them would */
         float top = k->term_max[t];
-        ix_pages_give(w->pt->tf, &w->gone, k->post_off[t]);
+        ix_pages_give(j->pt->tf, &gone, k->post_off[t]);
         for (uint32_t h = 0; h < k->n_seg; h++) {
             uint32_t a = kb_post_seg(k, t, h), z = kb_post_seg(k, t, h + 1);
             for (uint32_t p = a; p < z; p++) {
@@ -346,47 +351,50 @@ static void *ix_impacts_part(void *arg)
                 if (p + IX_AHEAD1 < z)   /* rare terms: entries far apart */
                     __builtin_prefetch(&n->row[(size_t)(h << k->post_shift |
                         k->post_lo[p + IX_AHEAD1]) * KB_NFIELDS]);
-                float imp = ix_post_impact(k, w->pt, w->flen, n, t, p, e);
+                float imp = ix_post_impact(k, j->pt, j->flen, n, t, p, e);
                 k->post_imp[p] = imp;
                 sum += imp;
-                w->pos &= imp > 0;
+                pos &= imp > 0;
                 top = imp > top ? imp : top;   /* no branch */
             }
         }
         k->term_max[t] = top;
         k->qw[t] = ix_qweight(k, t, sum);
     }
-    return NULL;
+    if (hi / pg * pg > gone)
+        ix_pages_free(j->pt->tf, gone, hi / pg * pg);
+    j->pos[c] = pos;
 }
 
 /* Step 2: every posting's impact, term after term, from its frequencies
  * and its entry's field lengths (flen: KB_NFIELDS an entry); the codes
  * are given back as they are read.  Each term's are its own, so for a
- * large kb the terms are split in two halves by postings, the second
- * done in a second thread (ix_both), which gives back its own pages
- * (from the first whole one); what is left of the codes goes at the
- * end, from the first half's last page given on.  k->imp_pos: whether
- * all are above 0; k->qw[t]: each term's question weight. */
+ * large kb the terms are cut into IX_CHUNKS chunks of about as many
+ * postings, shared with a second thread (ix_share).  k->imp_pos:
+ * whether all are above 0; k->qw[t]: each term's question weight. */
 static void ix_impacts(kb *k, ix_ptf *pt, const float *flen,
                        const ix_norms *n)
 {
-    uint32_t nt = (uint32_t)k->n_terms, mid = nt, np = k->post_off[nt];
+    uint32_t nt = (uint32_t)k->n_terms, np = k->post_off[nt];
     long ps = sysconf(_SC_PAGESIZE);
-    if (np >= kb_index_par_min && ps > 0) {
-        mid = 0;
-        while (mid < nt && k->post_off[mid] < np / 2)
-            mid++;
+    ix_imp_job j = {k, pt, flen, n, ps > 0 ? (size_t)ps : 4096, {0}, {0}};
+    size_t nc = np >= kb_index_par_min && nt >= IX_CHUNKS ? IX_CHUNKS : 1;
+    uint32_t t = 0;
+    for (size_t c = 1; c < nc; c++) {
+        uint64_t at = (uint64_t)np * c / nc;
+        while (t < nt && k->post_off[t] < at)
+            t++;
+        j.tb[c] = t;
     }
-    size_t gone_b = mid < nt ? ((size_t)k->post_off[mid] + (size_t)ps - 1) /
-                               (size_t)ps * (size_t)ps : 0;
-    ix_imp_part a = {k, pt, flen, n, 0, mid, pt->gone, 1};
-    ix_imp_part b = {k, pt, flen, n, mid, nt, gone_b, 1};
-    if (mid < nt)
-        ix_both(ix_impacts_part, &a, &b);
+    j.tb[nc] = nt;
+    if (nc > 1)
+        ix_share(ix_impacts_chunk, &j, nc);
     else
-        ix_impacts_part(&a);
-    pt->gone = a.gone;     /* ix_pages_free: the rest, holes and all */
-    k->imp_pos = a.pos & b.pos;
+        ix_impacts_chunk(&j, 0);
+    k->imp_pos = 1;
+    for (size_t c = 0; c < nc; c++)
+        k->imp_pos &= j.pos[c];
+    pt->gone = 0;          /* ix_pages_free: the rest, holes and all */
 }
 
 /* The postings in two steps, so that the build's records (5 bytes a

@@ -16,6 +16,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -314,19 +315,21 @@ static int ix_stats(kb *k, ix_build *b)
     return 0;
 }
 
-/* Alternates [a0, a1) of k: each one's weight mass (each distinct term
- * once).  Writes their weight only. */
-typedef struct ix_wpart {
+/* The alternates of k in chunks of per. */
+typedef struct ix_wjob {
     kb *k;
-    size_t a0, a1;
-} ix_wpart;
+    size_t per;
+} ix_wjob;
 
-static void *ix_alt_weights(void *arg)
+/* Chunk c's alternates: each one's weight mass (each distinct term
+ * once).  Writes their weight only. */
+static void ix_alt_weights(void *arg, size_t c)
 {
-    const ix_wpart *w = arg;
+    const ix_wjob *w = arg;
     kb *k = w->k;
     uint32_t uniq[IX_ALT_MAX];
-    for (size_t a = w->a0; a < w->a1; a++) {
+    size_t a1 = (c + 1) * w->per < k->n_alts ? (c + 1) * w->per : k->n_alts;
+    for (size_t a = c * w->per; a < a1; a++) {
         kb_alt *al = &k->alts[a];
         if (al->n <= IX_RANK_MAX) {
             u32_rank_sort(k->alt_terms + al->off, al->n, uniq);
@@ -341,11 +344,10 @@ static void *ix_alt_weights(void *arg)
         }
         al->weight = (float)sum;
     }
-    return NULL;
 }
 
-/* Hand the alternates over to k, with their weight mass: in two halves,
- * the second in a second thread (ix_both) for a large kb. */
+/* Hand the alternates over to k, with their weight mass: in chunks
+ * shared with a second thread (ix_share) for a large kb. */
 static void ix_adopt(kb *k, ix_build *b)
 {
     k->alts = b->alts;
@@ -353,14 +355,13 @@ static void ix_adopt(kb *k, ix_build *b)
     k->alt_terms = b->alt_terms.v;
     b->alts = NULL;
     b->alt_terms.v = NULL;
-    size_t mid = k->n_alts, words = b->alt_terms.n;
-    if (words >= kb_index_par_min)
-        mid = k->n_alts / 2;
-    ix_wpart lo = {k, 0, mid}, hi = {k, mid, k->n_alts};
-    if (mid < k->n_alts)
-        ix_both(ix_alt_weights, &lo, &hi);
-    else
-        ix_alt_weights(&lo);
+    ix_wjob w = {k, k->n_alts};
+    if (b->alt_terms.n >= kb_index_par_min && k->n_alts >= IX_CHUNKS) {
+        w.per = (k->n_alts + IX_CHUNKS - 1) / IX_CHUNKS;
+        ix_share(ix_alt_weights, &w, IX_CHUNKS);
+    } else {
+        ix_alt_weights(&w, 0);
+    }
 }
 
 /* Lazy-text mode, entry e indexed: its questions and answer are dropped
@@ -383,16 +384,36 @@ static void ix_drop_text(kb *k, uint32_t e)
 int kb_index_inline = 0;
 size_t kb_index_par_min = (size_t)1 << 16;
 
-void ix_both(void *(*fn)(void *), void *a, void *b)
+/* One ix_share job: its chunks taken in turn through next. */
+typedef struct ix_share_job {
+    void (*fn)(void *, size_t);
+    void *arg;
+    size_t n;
+    atomic_size_t next;
+} ix_share_job;
+
+static void ix_share_take(ix_share_job *j)
 {
+    size_t c;
+    while ((c = atomic_fetch_add(&j->next, 1)) < j->n)
+        j->fn(j->arg, c);
+}
+
+static void *ix_share_run(void *j)
+{
+    ix_share_take(j);
+    return NULL;
+}
+
+void ix_share(void (*fn)(void *, size_t), void *arg, size_t n)
+{
+    ix_share_job j = {fn, arg, n, 0};
     pthread_t th;
-    if (kb_index_inline || pthread_create(&th, NULL, fn, b) != 0) {
-        fn(a);
-        fn(b);
-        return;
-    }
-    fn(a);
-    (void)pthread_join(th, NULL);   /* a joinable thread of ours */
+    int started = !kb_index_inline && n > 1 &&
+                  pthread_create(&th, NULL, ix_share_run, &j) == 0;
+    ix_share_take(&j);
+    if (started)
+        (void)pthread_join(th, NULL);   /* a joinable thread of ours */
 }
 
 /* The side job, once pass 1 has seen every word and the maps are

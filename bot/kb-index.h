@@ -114,12 +114,17 @@ void ix_recs_free(ix_recs *r);
  * summed from per-length tables (kb-index-post.c), the others the long
  * way: the same floats either way (tests set 0 to compare). */
 extern size_t kb_ix_tab_len;
-/* kb-index.c: fn(a) in this thread and fn(b) in a second one, both
- * done on return; both here, a then b, when kb_index_inline is set or
- * no thread can be had.  fn(a) and fn(b) must not write what the other
- * reads or writes (the join is the barrier). */
-void ix_both(void *(*fn)(void *), void *a, void *b);
-/* Postings below which ix_both is not worth a thread (tests set 0). */
+/* kb-index.c: fn(arg, c) for every chunk c in [0, n), shared by this
+ * thread and a second one: each takes the next chunk not yet taken (a
+ * second thread that gets no core leaves them all to this one), so
+ * which thread does which chunk varies, and no chunk may write what
+ * another reads or writes; all done on return (the join is the
+ * barrier).  All here when kb_index_inline is set or no thread can be
+ * had. */
+void ix_share(void (*fn)(void *, size_t), void *arg, size_t n);
+#define IX_CHUNKS 16       /* chunks a job is cut into for ix_share */
+/* Postings (alternates' words) below which ix_share is not worth a
+ * thread (tests set 0). */
 extern size_t kb_index_par_min;
 
 /* The postings (kb-index-post.c) from every entry's records (rec_off:
