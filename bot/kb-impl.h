@@ -852,7 +852,8 @@ struct kb_scratch {
 };
 
 /* The best params.candidates entries by BM25F for the marked query
- * terms, into s->cand (unordered); returns how many. */
+ * terms, into s->cand, highest BM25F first, then by entry (kb_rescore
+ * relies on that order; test-kb-topk checks it); returns how many. */
 size_t kb_topk(const kb *k, kb_scratch *s);
 
 /* Make s ready for k: sizes, stemmer.  0, -1 on OOM. */
