@@ -561,9 +561,9 @@ void kb_syn_free(kb_syn *s);
 
 /* ---- typo ------------------------------------------------------------- */
 
-int kb_typo_build(kb *k);
-/* kb_typo_build in two steps: the words of tokens (freq 0; reads tokens,
- * writes t only), then their freq from cf (kb-typo.c). */
+/* The typo index in two steps (kb_index_build runs the first beside the
+ * postings): the words of tokens (freq 0; reads tokens, writes t only),
+ * then their freq from cf (kb-typo.c). */
 int kb_typo_words(kb_typo *t, const kb_map *tokens);
 void kb_typo_freq(kb_typo *t, const uint32_t *cf);
 /* Best vocabulary word for tok (edit distance 1, or 2 at 8+ chars), its

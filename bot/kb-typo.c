@@ -140,16 +140,6 @@ void kb_typo_freq(kb_typo *t, const uint32_t *cf)
     }
 }
 
-/* kb_typo_words of k's tokens, freq from k->cf (0 without it). */
-int kb_typo_build(kb *k)
-{
-    if (kb_typo_words(&k->typo, &k->tokens) < 0)
-        return -1;
-    if (k->cf)
-        kb_typo_freq(&k->typo, k->cf);
-    return 0;
-}
-
 void kb_typo_free(kb_typo *t)
 {
     free(t->words);
