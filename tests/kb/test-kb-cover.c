@@ -11,22 +11,10 @@
 #include <unistd.h>
 
 #include "kb-query.h"
+#include "result-same.h"
 
 typedef int (*ask_fn)(const kb *, kb_scratch *, const char *, size_t,
                       kb_result *);
-
-static int same_result(const kb_result *a, const kb_result *b)
-{
-    if (a->status != b->status || a->entry != b->entry ||
-        a->score != b->score || a->confidence != b->confidence ||
-        a->best != b->best || a->n_suggestions != b->n_suggestions)
-        return 0;
-    for (size_t i = 0; i < a->n_suggestions; i++) {
-        if (a->suggestions[i] != b->suggestions[i])
-            return 0;
-    }
-    return 1;
-}
 
 static int same_features(const kb_features *a, const kb_features *b)
 {
@@ -48,7 +36,7 @@ static int same_answer(const kb *k, kb_scratch *held, kb_scratch *look,
     cr_assert_eq(ask(k, look, q, strlen(q), &b), 0);
     kb_cover_lookup = 0;
     *used += held->n_cand > 0;
-    if (same_result(&a, &b) && same_features(&held->feat, &look->feat))
+    if (result_same(&a, &b) && same_features(&held->feat, &look->feat))
         return 1;
     cr_log_error("differs: \"%s\"", q);
     return 0;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "kb-impl.h"
+#include "result-same.h"
 
 #define PAIRS "tests/kb/fixtures/pairs"
 
@@ -45,19 +46,6 @@ Test(kb_rescore, a_repeated_pair_counts_once)
     cr_assert_null(cand_of(k, s, "bath"));
     kb_scratch_free(s);
     kb_free(k);
-}
-
-static int same_result(const kb_result *a, const kb_result *b)
-{
-    if (a->status != b->status || a->entry != b->entry ||
-        a->score != b->score || a->confidence != b->confidence ||
-        a->best != b->best || a->n_suggestions != b->n_suggestions)
-        return 0;
-    for (size_t i = 0; i < a->n_suggestions; i++) {
-        if (a->suggestions[i] != b->suggestions[i])
-            return 0;
-    }
-    return 1;
 }
 
 /* The next question of f into line (its first column when tsv), past
@@ -99,7 +87,7 @@ static size_t check_file_with(const char *dir, const char *questions,
         cr_assert_geq(all->n_rescored, all->n_cand);
         skipped += pruned->n_rescored < pruned->n_cand;
         n++;
-        if (!same_result(&a, &b)) {
+        if (!result_same(&a, &b)) {
             bad++;
             cr_log_error("differs: \"%s\"", line);
         }
@@ -238,7 +226,7 @@ Test(kb_rescore, words_after_the_64th_count_as_the_first_do)
         kb_result a, b;
         cr_assert_eq(kb_match(k, s, q, strlen(q), &a), 0);
         cr_assert_eq(kb_match(k, all, q, strlen(q), &b), 0);
-        cr_assert(same_result(&a, &b), "late %d", late);
+        cr_assert(result_same(&a, &b), "late %d", late);
         const kb_cand *c = cand_of(k, all, "key");
         cr_assert_not_null(c);
         alt[late] = c->alt;
@@ -287,7 +275,7 @@ static size_t check_index(const char *dir, const char *questions, int tsv)
         used += ix->n_altix;
         used_ord += ix->n_altix_ord;
         n++;
-        int same = same_result(&a, &b) && ix->n_cand == rd->n_cand &&
+        int same = result_same(&a, &b) && ix->n_cand == rd->n_cand &&
                    ix->n_rescored == rd->n_rescored;
         for (size_t i = 0; same && i < ix->n_cand; i++) {
             const kb_cand *x = &ix->cand[i], *y = &rd->cand[i];
@@ -415,7 +403,7 @@ Test(kb_rescore, topk_without_the_impact_check_gives_the_same)
         cr_assert_eq(kb_match(k, s, line, strlen(line), &a), 0);
         k->imp_pos = 0;
         cr_assert_eq(kb_match(k, t, line, strlen(line), &b), 0);
-        cr_assert(same_result(&a, &b), "\"%s\"", line);
+        cr_assert(result_same(&a, &b), "\"%s\"", line);
         cr_assert_eq(s->n_cand, t->n_cand);
         for (size_t i = 0; i < s->n_cand; i++)
             cr_assert(s->cand[i].entry == t->cand[i].entry &&

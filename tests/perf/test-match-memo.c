@@ -13,6 +13,7 @@
  */
 #include "kb-impl.h"
 #include "../kb/kbdir.h"
+#include "../kb/result-same.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -61,19 +62,6 @@ static void write_entries(size_t n, unsigned seed)
     free(all);
 }
 
-static int same_result(const kb_result *a, const kb_result *b)
-{
-    if (a->status != b->status || a->entry != b->entry ||
-        a->best != b->best || a->confidence != b->confidence ||
-        a->score != b->score || a->n_suggestions != b->n_suggestions)
-        return 0;
-    for (size_t i = 0; i < a->n_suggestions; i++) {
-        if (a->suggestions[i] != b->suggestions[i])
-            return 0;
-    }
-    return 1;
-}
-
 /* Every one-word question of k's entries' titles and keywords, and each
  * keyword whole, through s (kept answers) and through a scratch reading
  * the keywords each time: the same results.  Returns the keyword
@@ -97,12 +85,12 @@ static size_t vague_pass(const kb *k, kb_scratch *s)
                 kb_result a, b, c;
                 cr_assert_eq(kb_match(k, s, q, strlen(q), &a), 0);
                 cr_assert_eq(kb_match(k, ref, q, strlen(q), &b), 0);
-                cr_assert(same_result(&a, &b), "\"%s\" (entry %s)", q,
+                cr_assert(result_same(&a, &b), "\"%s\" (entry %s)", q,
                           en->id);
                 /* asked again at once: the answer just kept */
                 size_t n = s->n_vague_lex;
                 cr_assert_eq(kb_match(k, s, q, strlen(q), &c), 0);
-                cr_assert(same_result(&a, &c), "\"%s\" again", q);
+                cr_assert(result_same(&a, &c), "\"%s\" again", q);
                 cr_assert_eq(s->n_vague_lex, n, "\"%s\" read again", q);
                 asked++;
             }
