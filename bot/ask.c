@@ -105,6 +105,25 @@ static int ask_reply_json(ask_worker *w, const char **s, size_t *len)
     return 0;
 }
 
+/* The line's start up to the entry: the common kinds' status as
+ * literals (the names router_status_name gives), the rest through
+ * jsonw_str. */
+static void ask_status(sbuf *b, const route_out *o)
+{
+#define ASK_START(name) "{\"status\":\"" name "\",\"entry\":"
+    switch (o->kind) {
+    case FAQBOT_REPLY_ANSWER: SBUF_LIT(b, ASK_START("answered")); break;
+    case FAQBOT_REPLY_AMBIGUOUS: SBUF_LIT(b, ASK_START("ambiguous")); break;
+    case FAQBOT_REPLY_NO_ANSWER: SBUF_LIT(b, ASK_START("no_answer")); break;
+    case FAQBOT_REPLY_URGENT: SBUF_LIT(b, ASK_START("urgent")); break;
+    default:
+        SBUF_LIT(b, "{\"status\":");
+        jsonw_str(b, router_status_name(o));
+        SBUF_LIT(b, ",\"entry\":");
+    }
+#undef ASK_START
+}
+
 /* The reply is rendered before the status and entry are written: an
  * answer that cannot be read back from disk turns into "no_answer" then,
  * and the line must say so. */
@@ -116,9 +135,7 @@ static int ask_json(ask_worker *w, sbuf *b)
     if (ask_reply_json(w, &reply, &reply_len) < 0)
         return -1;
     const kb_entry *e = o->kind == FAQBOT_REPLY_COMMAND ? NULL : o->res.entry;
-    SBUF_LIT(b, "{\"status\":");
-    jsonw_str(b, router_status_name(o));
-    SBUF_LIT(b, ",\"entry\":");
+    ask_status(b, o);
     if (e)
         jsonw_str(b, e->id);
     else
@@ -133,12 +150,13 @@ static int ask_json(ask_worker *w, sbuf *b)
             SBUF_LIT(b, ",");
         jsonw_str(b, o->sugg[i].entry_id);
     }
-    SBUF_LIT(b, "],\"triage_rule\":");
-    if (o->kind == FAQBOT_REPLY_URGENT && o->res.triage_rule)
+    if (o->kind == FAQBOT_REPLY_URGENT && o->res.triage_rule) {
+        SBUF_LIT(b, "],\"triage_rule\":");
         jsonw_str(b, o->res.triage_rule);
-    else
-        SBUF_LIT(b, "null");
-    SBUF_LIT(b, ",\"reply\":");
+        SBUF_LIT(b, ",\"reply\":");
+    } else {
+        SBUF_LIT(b, "],\"triage_rule\":null,\"reply\":");
+    }
     sbuf_addn(b, reply, reply_len);
     return SBUF_LIT(b, "}\n");
 }

@@ -39,12 +39,21 @@ int jsonw_str(sbuf *b, const char *s)
     size_t n = strlen(s), i = 0, run = 0;
     sbuf_addn(b, "\"", 1);
     while (i < n) {
+        uint64_t w;
         if (n - i >= 8) {   /* 8 plain bytes at once: most of a reply */
-            uint64_t w;
             memcpy(&w, s + i, sizeof w);
             if (!jsonw_special8(w)) {
                 i += 8;
                 continue;
+            }
+        } else if (n >= 8) {
+            /* the last 8 bytes, the tail among them: when none needs
+             * escaping, the tail is plain (the bytes before i are
+             * handled already) */
+            memcpy(&w, s + n - 8, sizeof w);
+            if (!jsonw_special8(w)) {
+                i = n;
+                break;
             }
         }
         unsigned char c = (unsigned char)s[i];
@@ -70,14 +79,20 @@ int jsonw_fixed4(sbuf *b, double v)
     double x = v * 10000.0;
     if (signbit(v) || !(x < 1e7))
         return sbuf_addf(b, "%.4f", v);
-    double r = floor(x + 0.5);
+    /* floor(x + 0.5): x + 0.5 is positive and below 2^53 */
+    uint64_t u = (uint64_t)(x + 0.5);
+    double r = (double)u;
     if (x - (r - 0.5) <= 1e-6 || (r + 0.5) - x <= 1e-6)
         return sbuf_addf(b, "%.4f", v);
     char buf[24], *p = buf + sizeof buf;
-    uint64_t u = (uint64_t)r;
-    for (int i = 0; i < 4; i++, u /= 10)
-        *--p = (char)('0' + u % 10);
-    *--p = '.';
+    unsigned f = (unsigned)(u % 10000), f2 = f / 100, f1 = f % 100;
+    u /= 10000;
+    p -= 5;
+    p[0] = '.';
+    p[1] = (char)('0' + f2 / 10);
+    p[2] = (char)('0' + f2 % 10);
+    p[3] = (char)('0' + f1 / 10);
+    p[4] = (char)('0' + f1 % 10);
     do {
         *--p = (char)('0' + u % 10);
         u /= 10;

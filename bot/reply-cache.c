@@ -4,6 +4,7 @@
 #include "jsonw.h"
 #include "reply.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,15 @@ typedef struct reply_slot {
     size_t len;
 } reply_slot;
 
+/* A "did you mean" reply: its suggestions' entry indexes + 1 (0 past
+ * n), then the reply (direct-mapped by the key's hash: a slot taken by
+ * another key is rendered into afresh). */
+#define AMB_SLOTS 1024
+typedef struct amb_slot {
+    uint32_t key[KB_MAX_SUGGESTIONS];
+    reply_slot r;
+} amb_slot;
+
 /* slot[2 * i] answers entry i, slot[2 * i + 1] is its urgent reply,
  * slot[2 * n] the "no answer" text. */
 struct reply_cache {
@@ -19,6 +29,7 @@ struct reply_cache {
     const router_env *env;
     reply_slot *slot;
     size_t n_slots;
+    amb_slot *amb;         /* AMB_SLOTS, from the first "did you mean" */
     sbuf plain;            /* reply_render_plain's text, reused */
     size_t rendered, hits;
 };
@@ -30,6 +41,12 @@ static void cache_clear(reply_cache *c)
     free(c->slot);
     c->slot = NULL;
     c->n_slots = 0;
+    if (c->amb) {
+        for (size_t i = 0; i < AMB_SLOTS; i++)
+            free(c->amb[i].r.s);
+        free(c->amb);
+        c->amb = NULL;
+    }
 }
 
 int reply_cache_reset(reply_cache *c, const kb *k, const router_env *env)
@@ -71,17 +88,59 @@ void reply_cache_free(reply_cache *c)
 
 /* The slot that keeps o's reply, or NULL when o's reply is not kept
  * (a command, a "did you mean", an entry not of c's kb). */
+/* The index of entry e of c's kb, or SIZE_MAX when e is not one. */
+static size_t entry_index(const reply_cache *c, const kb_entry *e)
+{
+    const kb_entry *first = kb_entry_at(c->k, 0);
+    if (!first || !e || e < first)
+        return SIZE_MAX;
+    size_t i = (size_t)(e - first);
+    if (i >= kb_entry_count(c->k) || kb_entry_at(c->k, i) != e)
+        return SIZE_MAX;
+    return i;
+}
+
+/* The slot of a "did you mean" reply not rendered yet (o as
+ * decide_from_result leaves it: text, citation, notice and related topics
+ * empty, the suggestions those of o->res), its key set; NULL when o is
+ * not one or the slots cannot be had. */
+static reply_slot *amb_slot_of(reply_cache *c, const route_out *o)
+{
+    uint32_t key[KB_MAX_SUGGESTIONS] = {0}, h = 2166136261u;
+    if (!o->pending || o->text.len || o->citation.len || o->notice ||
+        o->n_related || o->res.entry || o->n_sugg != o->res.n_suggestions ||
+        o->n_sugg > KB_MAX_SUGGESTIONS)
+        return NULL;
+    for (size_t i = 0; i < o->n_sugg; i++) {
+        const kb_entry *e = o->res.suggestions[i];
+        size_t x = entry_index(c, e);
+        if (x >= UINT32_MAX || o->sugg[i].entry_id != e->id ||
+            o->sugg[i].title != e->title)
+            return NULL;
+        key[i] = (uint32_t)x + 1;
+        h = (h ^ key[i]) * 16777619u;
+    }
+    if (!c->amb && !(c->amb = calloc(AMB_SLOTS, sizeof *c->amb)))
+        return NULL;
+    amb_slot *a = &c->amb[(h ^ h >> 15) % AMB_SLOTS];
+    if (memcmp(a->key, key, sizeof key) != 0) {
+        free(a->r.s);   /* another reply's slot: taken over */
+        a->r.s = NULL;
+        memcpy(a->key, key, sizeof key);
+    }
+    return &a->r;
+}
+
 static reply_slot *cache_slot(reply_cache *c, const route_out *o)
 {
     if (o->kind == FAQBOT_REPLY_NO_ANSWER)
         return &c->slot[c->n_slots - 1];
+    if (o->kind == FAQBOT_REPLY_AMBIGUOUS)
+        return amb_slot_of(c, o);
     if (o->kind != FAQBOT_REPLY_ANSWER && o->kind != FAQBOT_REPLY_URGENT)
         return NULL;
-    const kb_entry *first = kb_entry_at(c->k, 0), *e = o->res.entry;
-    if (!first || !e || e < first)
-        return NULL;
-    size_t i = (size_t)(e - first);
-    if (i >= kb_entry_count(c->k) || kb_entry_at(c->k, i) != e)
+    size_t i = entry_index(c, o->res.entry);
+    if (i == SIZE_MAX)
         return NULL;
     return &c->slot[2 * i + (o->kind == FAQBOT_REPLY_URGENT)];
 }
@@ -126,12 +185,15 @@ int reply_cache_json(reply_cache *c, route_out *o, sbuf *out)
         return sbuf_addn(out, sl->s, sl->len);
     }
     size_t start = out->len;
+    int kind = o->kind;
     if (cache_render(c, o, out) < 0)
         return -1;
     /* keep a copy, unless rendering changed the reply's kind (an answer
      * that could not be read back from disk is not kept: the file may be
-     * put right); without memory, just render next time */
-    if (sl && cache_slot(c, o) == sl) {
+     * put right; a "did you mean" keeps its kind); without memory, just
+     * render next time */
+    if (sl && (kind == FAQBOT_REPLY_AMBIGUOUS ? o->kind == kind
+                                               : cache_slot(c, o) == sl)) {
         size_t len = out->len - start;
         sl->s = malloc(len);
         if (sl->s) {

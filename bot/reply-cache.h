@@ -3,7 +3,9 @@
  * number): an answer, an urgent reply, the "no answer" text with the
  * topic list.  `faqbot ask --json/--batch` renders each once, as the JSON
  * string literal of reply_render_plain's text, and copies it afterwards.
- * A "did you mean" reply (its suggestions vary) is rendered every time.
+ * A "did you mean" reply is kept by its suggestions (1,024 slots,
+ * direct-mapped: a slot another set of suggestions takes is rendered
+ * into afresh).
  *
  * A cache serves one kb and one router_env at a time: reply_cache_reset
  * when either changes (a reload), before the old kb is freed.  Not

@@ -283,7 +283,7 @@ static const char *strip_bang_faq(const char *t)
 {
     while (isspace((unsigned char)*t))
         t++;
-    if (strncasecmp(t, "!faq", 4) == 0 &&
+    if (t[0] == '!' && strncasecmp(t, "!faq", 4) == 0 &&
         (t[4] == '\0' || isspace((unsigned char)t[4]) || t[4] == ':')) {
         t += 4 + (t[4] == ':');
         while (isspace((unsigned char)*t))

@@ -105,6 +105,54 @@ Test(jsonw, fixed4_odd_values_go_to_printf)
 /* Every score and confidence a question can get lies in [0, 1]: a dense
  * sweep, every half-step tie k/20000 and its neighbours, and a million
  * pseudo-random doubles (fixed seed) over [0, 1000). */
+/* The byte at a time writer: the reference for str(). */
+static void str_ref(const char *s, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    *out++ = '"';
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            *out++ = '\\';
+            *out++ = (char)c;
+        } else if (c == '\n') {
+            *out++ = '\\';
+            *out++ = 'n';
+        } else if (c < 0x20) {
+            out += sprintf(out, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+        } else {
+            *out++ = (char)c;
+        }
+    }
+    *out++ = '"';
+    *out = '\0';
+}
+
+Test(jsonw, every_length_with_specials_anywhere)
+{
+    /* lengths 1-24: the 8-byte steps, the tail read as the last 8 bytes
+     * (overlapping bytes already written, plain or escaped) and the byte
+     * loop; none, one or two specials at every pair of positions */
+    const char specials[] = {'"', '\\', '\n', 0x01};
+    for (size_t n = 1; n <= 24; n++) {
+        for (size_t p1 = 0; p1 <= n; p1++) {
+            for (size_t p2 = p1; p2 <= n; p2++) {
+                char in[25], want[25 * 6 + 3];
+                for (size_t i = 0; i < n; i++)
+                    in[i] = (char)('a' + i % 26);
+                in[n] = '\0';
+                if (p1 < n)
+                    in[p1] = specials[(p1 + n) % 4];
+                if (p2 < n)
+                    in[p2] = specials[(p2 * 3 + n) % 4];
+                str_ref(in, want);
+                cr_assert_str_eq(str(in), want, "n %zu at %zu, %zu", n, p1,
+                                 p2);
+            }
+        }
+    }
+}
+
 Test(jsonw, fixed4_matches_printf_everywhere)
 {
     for (int k = 0; k <= 20000; k++) {

@@ -1,7 +1,8 @@
 /* test-reply-cache.c - bot/reply-cache.c: a reply served from the cache
  * is byte for byte the one rendered afresh (router_route,
- * router_reply_view, reply_render_plain, jsonw_str), on the dev set, and
- * after a reload to a knowledge base whose answers differ. */
+ * router_reply_view, reply_render_plain, jsonw_str), on the dev set,
+ * for every "did you mean" list of the bundled kb's entries, and after a
+ * reload to a knowledge base whose answers differ. */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -83,7 +84,7 @@ Test(reply_cache, dev_set_cached_equals_fresh, .init = setup, .fini = teardown)
     FILE *f = fopen("tests/eval/dev.tsv", "r");
     cr_assert_not_null(f);
     char line[4096];
-    size_t n = 0, fresh_only = 0, kinds[8] = {0};
+    size_t n = 0, commands = 0, kinds[8] = {0};
     while (fgets(line, sizeof line, f)) {
         if (line[0] == '#' || line[0] == '\n')
             continue;
@@ -93,21 +94,101 @@ Test(reply_cache, dev_set_cached_equals_fresh, .init = setup, .fini = teardown)
             if (pass == 0) {
                 n++;
                 kinds[kind & 7]++;
-                fresh_only += kind == FAQBOT_REPLY_AMBIGUOUS ||
-                              kind == FAQBOT_REPLY_COMMAND;
+                commands += kind == FAQBOT_REPLY_COMMAND;
             }
         }
     }
     fclose(f);
     size_t rendered, hits;
     reply_cache_counts(c, &rendered, &hits);
-    /* the dev set has answers, urgent replies and "no answer"s */
+    /* the dev set has answers, urgent replies, "did you mean"s and "no
+     * answer"s */
     cr_assert_gt(kinds[FAQBOT_REPLY_ANSWER], 0);
+    cr_assert_gt(kinds[FAQBOT_REPLY_AMBIGUOUS], 0);
     cr_assert_gt(kinds[FAQBOT_REPLY_URGENT], 0);
     cr_assert_gt(kinds[FAQBOT_REPLY_NO_ANSWER], 0);
-    /* the second pass renders only what is never kept */
+    /* the second pass renders only what is never kept: commands */
     cr_assert_eq(rendered + hits, 2 * n);
-    cr_assert_geq(hits, n - fresh_only);
+    cr_assert_geq(hits, n - commands);
+    reply_cache_free(c);
+    kb_free(k);
+}
+
+/* o as router_decide leaves a "did you mean" of entries ix[0..n-1] of
+ * k. */
+static void set_ambiguous(const kb *k, const size_t *ix, size_t n)
+{
+    router_env env = {"112", NULL};
+    cr_assert_eq(router_decide(&env, k, s, "", kb_entry_at(k, 0)->id, &o), 0);
+    o.kind = FAQBOT_REPLY_AMBIGUOUS;
+    o.res.status = KB_AMBIGUOUS;
+    o.res.entry = NULL;
+    o.notice = NULL;
+    o.n_sugg = o.res.n_suggestions = n;
+    for (size_t i = 0; i < n; i++) {
+        const kb_entry *e = kb_entry_at(k, ix[i]);
+        o.res.suggestions[i] = e;
+        o.sugg[i] = (faqbot_suggestion){e->id, e->title};
+    }
+}
+
+/* The suggestions ix[0..n-1] rendered afresh and through c agree; 1 when
+ * c served them from a kept copy. */
+static int ambiguous_same(reply_cache *c, const kb *k, const size_t *ix,
+                          size_t n)
+{
+    router_env env = {"112", NULL};
+    faqbot_reply r;
+    set_ambiguous(k, ix, n);
+    sbuf_reset(&fresh);
+    sbuf_reset(&plain);
+    cr_assert_eq(router_render(&env, k, &o), 0);
+    router_reply_view(&o, &r);
+    cr_assert_eq(reply_render_plain(&r, &plain), 0);
+    cr_assert_eq(jsonw_str(&fresh, sbuf_str(&plain)), 0);
+    set_ambiguous(k, ix, n);
+    size_t rendered, hits, hits2;
+    reply_cache_counts(c, &rendered, &hits);
+    sbuf_reset(&cached);
+    cr_assert_eq(reply_cache_json(c, &o, &cached), 0);
+    cr_assert_str_eq(sbuf_str(&cached), sbuf_str(&fresh), "%zu: %zu %zu %zu",
+                     n, ix[0], n > 1 ? ix[1] : 0, n > 2 ? ix[2] : 0);
+    reply_cache_counts(c, &rendered, &hits2);
+    return hits2 > hits;
+}
+
+Test(reply_cache, every_suggestion_list_cached_equals_fresh, .init = setup,
+     .fini = teardown)
+{
+    router_env env = {"112", NULL};
+    kb *k = kb_load("knowledge", NULL);
+    cr_assert_not_null(k);
+    reply_cache *c = reply_cache_new(k, &env);
+    cr_assert_not_null(c);
+    size_t ne = kb_entry_count(k), lists = 0, taken = 0;
+    cr_assert_geq(ne, 12);
+    /* every list of 1-3 distinct entries, twice: far more lists than
+     * slots, so slots are taken over by other lists (rendered afresh);
+     * each list asked right again is served from its slot */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t a = 0; a < ne; a++) {
+            for (size_t b = 0; b <= ne; b++) {
+                for (size_t d = 0; d <= ne; d++) {
+                    size_t ix[3] = {a, b, d};
+                    size_t n = b == ne ? 1 : d == ne ? 2 : 3;
+                    if ((b == ne && d != ne) || (n > 1 && b == a) ||
+                        (n > 2 && (d == a || d == b)))
+                        continue;
+                    lists += pass == 0;
+                    taken += !ambiguous_same(c, k, ix, n);
+                    cr_assert_eq(ambiguous_same(c, k, ix, n), 1);
+                }
+            }
+        }
+    }
+    cr_assert_eq(lists, ne + ne * (ne - 1) + ne * (ne - 1) * (ne - 2));
+    /* in the same order, a list's slot holds another list by its turn */
+    cr_assert_eq(taken, 2 * lists);
     reply_cache_free(c);
     kb_free(k);
 }
