@@ -849,6 +849,10 @@ struct kb_scratch {
     /* the sizes kb_scratch_ready last made s ready for (a repeat call
      * with the same ones has nothing to grow) */
     size_t ready_terms, ready_entries, ready_cand, ready_groups;
+    /* the kb (serial) and its language string kb_scratch_ready last
+     * readied for: the same two need no strcmp of the language */
+    unsigned long long ready_serial;
+    const char *ready_lang;
 };
 
 /* The best params.candidates entries by BM25F for the marked query

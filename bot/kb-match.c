@@ -321,7 +321,9 @@ static int rank(const kb *k, kb_scratch *s, const query *q, int triaged)
     if (s->n_cand && s->cand[0].entry == tr)
         return 0;
     size_t n = 0;
-    for (size_t i = 0; i < s->n_cand; i++) {
+    while (n < s->n_cand && s->cand[n].entry != tr)
+        n++;   /* those before tr stay where they are */
+    for (size_t i = n; i < s->n_cand; i++) {
         if (s->cand[i].entry != tr)
             s->cand[n++] = s->cand[i];
     }

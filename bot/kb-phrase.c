@@ -228,15 +228,20 @@ uint64_t kb_phrase_scan(const kb *k, const uint32_t *t, size_t n,
     const kb_pindex *x = &k->phr;
     uint64_t m = 0, v = 0;
     memset(hit, 0, x->n_groups);
+    const uint32_t *one_gid = x->one_gid;
+    size_t n_first = x->n_first;
     for (size_t i = 0; i < n; i++) {
-        if (t[i] >= x->n_first)
+        /* in locals: a store to hit (bytes) may alias anything */
+        uint32_t ti = t[i];
+        if (ti >= n_first)
             continue;   /* KB_TERM_NONE, or no phrase starts with it */
-        for (uint32_t j = x->one_off[t[i]]; j < x->one_off[t[i] + 1]; j++)
-            hit[x->one_gid[j]] = 1;
-        m |= x->one_rm[t[i]];
-        v |= x->one_vm[t[i]];
-        const kb_pstart *ps = x->at + x->off[t[i]];
-        const kb_pstart *end = x->at + x->off[t[i] + 1];
+        for (uint32_t j = x->one_off[ti], je = x->one_off[ti + 1]; j < je;
+             j++)
+            hit[one_gid[j]] = 1;
+        m |= x->one_rm[ti];
+        v |= x->one_vm[ti];
+        const kb_pstart *ps = x->at + x->off[ti];
+        const kb_pstart *end = x->at + x->off[ti + 1];
         if (i + 1 == n || ps == end)
             continue;   /* no second term, or no longer phrase */
         uint32_t next = t[i + 1];

@@ -77,7 +77,8 @@ int kb_scratch_ready(kb_scratch *s, const kb *k)
     if (s->stem && s->ready_terms == k->n_terms &&
         s->ready_entries == k->n_entries && s->ready_cand == ncand &&
         s->ready_groups == k->phr.n_groups &&
-        strcmp(s->stem_lang, k->language) == 0)
+        ((s->ready_serial == k->serial && s->ready_lang == k->language) ||
+         strcmp(s->stem_lang, k->language) == 0))
         return 0;   /* ready for these sizes already */
     if (scratch_stemmer(s, k->language) < 0 ||
         zgrow((void **)&s->qmark, &s->cap_qmark, k->n_terms + 1,
@@ -107,5 +108,7 @@ int kb_scratch_ready(kb_scratch *s, const kb *k)
     s->ready_entries = k->n_entries;
     s->ready_cand = ncand;
     s->ready_groups = k->phr.n_groups;
+    s->ready_serial = k->serial;
+    s->ready_lang = k->language;
     return 0;
 }

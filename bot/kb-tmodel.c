@@ -253,7 +253,8 @@ int kb_tmodel_load(kb *k, const char *dir, kb_diag *d)
     return rc < 0 ? -1 : 0;
 }
 
-static float tm_weight(const kb_tmodel *m, uint64_t key)
+static inline __attribute__((always_inline))
+float tm_weight(const kb_tmodel *m, uint64_t key)
 {
     for (size_t i = tm_slot(m, key); m->keys[i]; i = (i + 1) & (m->cap - 1))
         if (m->keys[i] == key + 1)

@@ -26,6 +26,8 @@ typedef struct amb_slot {
  * slot[2 * n] the "no answer" text. */
 struct reply_cache {
     const kb *k;
+    const kb_entry *first;  /* k's entries (kb_entry_at), n_entries of them */
+    size_t n_entries;
     const router_env *env;
     reply_slot *slot;
     size_t n_slots;
@@ -54,6 +56,8 @@ int reply_cache_reset(reply_cache *c, const kb *k, const router_env *env)
     size_t n = 2 * kb_entry_count(k) + 1;
     cache_clear(c);
     c->k = k;
+    c->first = kb_entry_at(k, 0);
+    c->n_entries = kb_entry_count(k);
     c->env = env;
     c->rendered = c->hits = 0;
     c->slot = calloc(n, sizeof *c->slot);
@@ -91,11 +95,11 @@ void reply_cache_free(reply_cache *c)
 /* The index of entry e of c's kb, or SIZE_MAX when e is not one. */
 static size_t entry_index(const reply_cache *c, const kb_entry *e)
 {
-    const kb_entry *first = kb_entry_at(c->k, 0);
+    const kb_entry *first = c->first;
     if (!first || !e || e < first)
         return SIZE_MAX;
     size_t i = (size_t)(e - first);
-    if (i >= kb_entry_count(c->k) || kb_entry_at(c->k, i) != e)
+    if (i >= c->n_entries || first + i != e)
         return SIZE_MAX;
     return i;
 }

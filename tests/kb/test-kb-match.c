@@ -3,6 +3,8 @@
 #include <criterion/criterion.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kb-impl.h"
@@ -235,6 +237,55 @@ Test(kb_match, null_arguments_fail_cleanly)
     cr_assert_eq(kb_match(k, s, NULL, 3, &r), -1);
     cr_assert_eq(kb_match(k, s, NULL, 0, &r), 0);
     cr_assert_eq(r.status, KB_NO_ANSWER);
+}
+
+/* ---- one scratch for kbs in turn ----------------------------------------- */
+
+/* r and want give the same answer. */
+static void same_result(const kb_result *r, const kb_result *want,
+                        const char *q)
+{
+    cr_assert_eq(r->status, want->status, "\"%s\"", q);
+    cr_assert_eq(r->entry, want->entry, "\"%s\"", q);
+    cr_assert_eq(r->score, want->score, "\"%s\"", q);
+    cr_assert_eq(r->confidence, want->confidence, "\"%s\"", q);
+}
+
+Test(kb_match, one_scratch_follows_the_kb_and_its_language)
+{
+    /* GOOD, the same files again (another kb: the same sizes and
+     * language) and a copy in German (another stemmer): one scratch asked
+     * in turn answers as a fresh scratch each time */
+    static const char *const qs[] = {
+        "how long should a massage session last", "baby sleeps badly",
+        "which oil for massage", "my baby is not breathing", "gassy colic"};
+    char dir[] = "/tmp/faqbot-scratch-XXXXXX", cmd[512];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd, "cp -r %s/. %s && sed -i 's/\"english\"/"
+             "\"german\"/' %s/sources/src.json", GOOD, dir, dir);
+    cr_assert_eq(system(cmd), 0);
+    kb *kbs[3] = {k, kb_load(GOOD, NULL), kb_load(dir, NULL)};
+    cr_assert(kbs[1] && kbs[2]);
+    cr_assert_str_eq(kbs[2]->language, "german");
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 3; i++) {
+            for (size_t j = 0; j < sizeof qs / sizeof *qs; j++) {
+                kb_scratch *fresh = kb_scratch_new();
+                cr_assert_not_null(fresh);
+                kb_result r, want;
+                size_t n = strlen(qs[j]);
+                cr_assert_eq(kb_match(kbs[i], fresh, qs[j], n, &want), 0);
+                cr_assert_eq(kb_match(kbs[i], s, qs[j], n, &r), 0);
+                same_result(&r, &want, qs[j]);
+                cr_assert_str_eq(s->stem_lang, kbs[i]->language);
+                kb_scratch_free(fresh);
+            }
+        }
+    }
+    kb_free(kbs[1]);
+    kb_free(kbs[2]);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
 }
 
 /* ---- thread safety: two threads, one kb, a scratch each ---------------- */
