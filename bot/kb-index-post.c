@@ -315,7 +315,8 @@ static float ix_post_impact(const kb *k, const ix_ptf *pt, const float *flen,
 }
 
 /* Step 2's job: chunk c is terms [tb[c], tb[c + 1]); pos[c]: whether
- * all their impacts are above 0. */
+ * all their impacts are above 0; [lo[c], hi[c]): the bytes of the codes
+ * it gave back (none when hi[c] <= lo[c]). */
 typedef struct ix_imp_job {
     kb *k;
     const ix_ptf *pt;
@@ -324,6 +325,7 @@ typedef struct ix_imp_job {
     size_t page;
     uint32_t tb[IX_CHUNKS + 1];
     int pos[IX_CHUNKS];
+    size_t lo[IX_CHUNKS], hi[IX_CHUNKS];
 } ix_imp_job;
 
 /* Chunk c of step 2: its terms' impacts, their codes given back as
@@ -361,9 +363,30 @@ static void ix_impacts_chunk(void *arg, size_t c)
         k->term_max[t] = top;
         k->qw[t] = ix_qweight(k, t, sum);
     }
-    if (hi / pg * pg > gone)
+    if (hi / pg * pg > gone) {
         ix_pages_free(j->pt->tf, gone, hi / pg * pg);
+        gone = hi / pg * pg;
+    }
+    j->lo[c] = ((size_t)k->post_off[j->tb[c]] + pg - 1) / pg * pg;
+    j->hi[c] = gone;
     j->pos[c] = pos;
+}
+
+/* The codes' pages no chunk gave back (before, between and after the
+ * chunks' own), given back now; pt->gone then says all of them are.
+ * Never a page twice: once given back, the address range may already
+ * be another mapping's (the side thread's allocations, kb-index.c). */
+static void ix_impacts_rest(ix_ptf *pt, const ix_imp_job *j, size_t nc)
+{
+    size_t at = 0;
+    for (size_t c = 0; c < nc; c++) {
+        if (j->hi[c] <= j->lo[c])
+            continue;
+        ix_pages_free(pt->tf, at, j->lo[c]);
+        at = j->hi[c];
+    }
+    ix_pages_free(pt->tf, at, pt->len);
+    pt->gone = pt->len;
 }
 
 /* Step 2: every posting's impact, term after term, from its frequencies
@@ -377,7 +400,8 @@ static void ix_impacts(kb *k, ix_ptf *pt, const float *flen,
 {
     uint32_t nt = (uint32_t)k->n_terms, np = k->post_off[nt];
     long ps = sysconf(_SC_PAGESIZE);
-    ix_imp_job j = {k, pt, flen, n, ps > 0 ? (size_t)ps : 4096, {0}, {0}};
+    ix_imp_job j = {.k = k, .pt = pt, .flen = flen, .n = n,
+                     .page = ps > 0 ? (size_t)ps : 4096};
     size_t nc = np >= kb_index_par_min && nt >= IX_CHUNKS ? IX_CHUNKS : 1;
     uint32_t t = 0;
     for (size_t c = 1; c < nc; c++) {
@@ -394,7 +418,7 @@ static void ix_impacts(kb *k, ix_ptf *pt, const float *flen,
     k->imp_pos = 1;
     for (size_t c = 0; c < nc; c++)
         k->imp_pos &= j.pos[c];
-    pt->gone = 0;          /* ix_pages_free: the rest, holes and all */
+    ix_impacts_rest(pt, &j, nc);
 }
 
 /* The postings in two steps, so that the build's records (5 bytes a
