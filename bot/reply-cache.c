@@ -90,8 +90,6 @@ void reply_cache_free(reply_cache *c)
     free(c);
 }
 
-/* The slot that keeps o's reply, or NULL when o's reply is not kept
- * (a command, a "did you mean", an entry not of c's kb). */
 /* The index of entry e of c's kb, or SIZE_MAX when e is not one. */
 static size_t entry_index(const reply_cache *c, const kb_entry *e)
 {
@@ -135,6 +133,9 @@ static reply_slot *amb_slot_of(reply_cache *c, const route_out *o)
     return &a->r;
 }
 
+/* The slot that keeps o's reply, or NULL when o's reply is not kept
+ * (a command, a "did you mean" amb_slot_of does not take, an entry not
+ * of c's kb). */
 static reply_slot *cache_slot(reply_cache *c, const route_out *o)
 {
     if (o->kind == FAQBOT_REPLY_NO_ANSWER)
