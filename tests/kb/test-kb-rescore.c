@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "kb-impl.h"
+#include "kbdir.h"
 #include "result-same.h"
 
 #define PAIRS "tests/kb/fixtures/pairs"
@@ -153,38 +154,24 @@ static void word(char *out, size_t cap, int i)
              i >= 100 ? "va" : "");
 }
 
-static void put(const char *dir, const char *name, const char *text)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f, "%s", path);
-    cr_assert_geq(fputs(text, f), 0);
-    cr_assert_eq(fclose(f), 0);
-}
-
 #define ENTRY(id, questions)                                               \
     "{\"id\": \"" id "\", \"title\": \"" id "\", \"questions\": ["         \
     questions "], \"keywords\": [], \"answer\": \"Some answer text.\", "   \
     "\"citations\": [{\"source\": \"src\", \"section\": \"S\"}], "        \
     "\"related\": []}\n"
 
-/* A kb whose "fill" entry knows words 0..79 and whose "key" entry asks
- * "sato luvo mira deno"; *fill gets the 80 words joined by spaces. */
-static void many_words_kb(char *dir, char *fill, size_t cap)
+/* A kb (in a fresh dir, dcap bytes) whose "fill" entry knows words
+ * 0..79 and whose "key" entry asks "sato luvo mira deno"; *fill gets the
+ * 80 words joined by spaces. */
+static void many_words_kb(char *dir, size_t dcap, char *fill, size_t cap)
 {
-    char path[512];
-    cr_assert_not_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/entries", dir);
-    cr_assert_eq(mkdir(path, 0700), 0);
-    snprintf(path, sizeof path, "%s/sources", dir);
-    cr_assert_eq(mkdir(path, 0700), 0);
-    put(dir, "sources/src.json",
+    kbdir_make(dir, dcap, "rescore64");
+    kbdir_write(dir, "sources/src.json",
         "{\"id\": \"src\", \"title\": \"T\", \"url\": null, "
         "\"language\": \"english\", \"sections\": [\"S\"]}\n");
-    put(dir, "entries/key.json",
+    kbdir_write(dir, "entries/key.json",
         ENTRY("key", "\"sato luvo mira deno\", \"mira deno sato\""));
-    put(dir, "entries/other.json",
+    kbdir_write(dir, "entries/other.json",
         ENTRY("other", "\"sato kavu\", \"deno pela\""));
     size_t n = 0;
     fill[0] = '\0';
@@ -201,7 +188,7 @@ static void many_words_kb(char *dir, char *fill, size_t cap)
              "[\"%s\"], \"keywords\": [], \"answer\": \"Other text.\", "
              "\"citations\": [{\"source\": \"src\", \"section\": \"S\"}], "
              "\"related\": []}\n", fill);
-    put(dir, "entries/fill.json", json);
+    kbdir_write(dir, "entries/fill.json", json);
     free(json);
 }
 
@@ -210,8 +197,8 @@ static void many_words_kb(char *dir, char *fill, size_t cap)
  * candidate rescored or not. */
 Test(kb_rescore, words_after_the_64th_count_as_the_first_do)
 {
-    char dir[] = "/tmp/faqbot-rescore64-XXXXXX", fill[1024], q[4096];
-    many_words_kb(dir, fill, sizeof fill);
+    char dir[64], fill[1024], q[4096];
+    many_words_kb(dir, sizeof dir, fill, sizeof fill);
     kb *k = kb_load(dir, NULL);
     kb_scratch *s = kb_scratch_new(), *all = kb_scratch_new();
     cr_assert_not_null(k);
@@ -239,9 +226,7 @@ Test(kb_rescore, words_after_the_64th_count_as_the_first_do)
     kb_scratch_free(s);
     kb_scratch_free(all);
     kb_free(k);
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    kbdir_drop(dir);
 }
 
 /* ---- the alternates' index (kb-altix.c) ------------------------------- */
