@@ -6,6 +6,7 @@
  */
 #include "kb-ascii.h"
 #include "kb-build.h"
+#include "kb-query.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -49,17 +50,24 @@ static int lex_triage_term(const kb *k, uint32_t t)
     return t < k->n_flag_terms && (k->term_flags[t] & KB_TF_TRIAGE);
 }
 
-/* k->syn_at[set] for the n terms: where each term's rules start. */
+/* k->syn_at[set] for the n terms: where each term's rules start; then,
+ * for kb_syn_apply alone, each term's filter of its rules (kb-query.h,
+ * kb_syn_filter_bit: the allocation's second half, at + n). */
 static int lex_syn_at(kb *k, int set, size_t n)
 {
     const kb_syn *sy = &k->syn[set];
-    uint32_t *at = kb_arena_alloc(&k->arena, (n ? n : 1) * sizeof *at);
+    size_t size = (n ? n : 1) * 2 * sizeof(uint32_t);
+    uint32_t *at = kb_arena_alloc(&k->arena, size);
     if (!at)
         return -1;
-    memset(at, 0, (n ? n : 1) * sizeof *at);
+    memset(at, 0, size);
+    uint32_t *f = at + (n ? n : 1);
     for (size_t i = sy->n; i-- > 0;) {   /* the first rule of each term */
-        if (sy->rules[i].from[0] < n)
-            at[sy->rules[i].from[0]] = (uint32_t)i + 1;
+        const kb_syn_rule *r = &sy->rules[i];
+        if (r->from[0] >= n)
+            continue;
+        at[r->from[0]] = (uint32_t)i + 1;
+        f[r->from[0]] |= kb_syn_filter_bit(r);
     }
     k->syn_at[set] = at;
     return 0;

@@ -127,8 +127,19 @@ static size_t key_group(const kb_trule *r)
     return best;
 }
 
-/* x->rmask and x->vmask for the rules below 64, and their ORs by term
- * (one_rm, one_vm; arena).  0, -1 on OOM. */
+/* The second terms' filter of each first term t < n_first: bit (second &
+ * 63) of each of its longer phrases (at[off[t] .. off[t + 1])), so a scan
+ * passes over a term whose follower starts none of them without reading
+ * its bucket.  Kept after one_vm's n_first + 1 masks, in the same arena
+ * block (kb_pindex has no field of its own for it yet). */
+static inline const uint64_t *phrase_filter(const kb_pindex *x)
+{
+    return x->one_vm + x->n_first + 1;
+}
+
+/* x->rmask and x->vmask for the rules below 64, their ORs by term
+ * (one_rm, one_vm) and the second terms' filter (phrase_filter; arena).
+ * 0, -1 on OOM. */
 static int phrase_rmask(kb *k)
 {
     kb_pindex *x = &k->phr;
@@ -150,7 +161,7 @@ static int phrase_rmask(kb *k)
     }
     size_t nf = (x->n_first + 1) * sizeof *x->one_rm;
     x->one_rm = kb_arena_alloc(&k->arena, nf);
-    x->one_vm = kb_arena_alloc(&k->arena, nf);
+    x->one_vm = kb_arena_alloc(&k->arena, 2 * nf);
     if (!x->one_rm || !x->one_vm)
         return -1;
     for (size_t t = 0; t < x->n_first; t++) {
@@ -161,6 +172,10 @@ static int phrase_rmask(kb *k)
         }
         x->one_rm[t] = m;
         x->one_vm[t] = v;
+        uint64_t b = 0;
+        for (uint32_t j = x->off[t]; j < x->off[t + 1]; j++)
+            b |= (uint64_t)1 << (x->at[j].second & 63);
+        x->one_vm[x->n_first + 1 + t] = b;   /* phrase_filter(x)[t] */
     }
     return 0;
 }
@@ -221,36 +236,47 @@ static const kb_pstart *pstart_find(const kb_pstart *ps,
 
 /* The groups of a term's one-term phrases are set; its longer phrases
  * are found by their second term (kb_pstart.second, sorted), so only
- * those whose second term follows are read. */
+ * those whose second term follows are read, and their bucket only when
+ * the second terms' filter lets that term through.  A term with no
+ * one-term phrase (most) has masks of 0: they are not read. */
 uint64_t kb_phrase_scan(const kb *k, const uint32_t *t, size_t n,
                         uint8_t *hit, uint64_t *veto)
 {
     const kb_pindex *x = &k->phr;
     uint64_t m = 0, v = 0;
     memset(hit, 0, x->n_groups);
-    const uint32_t *one_gid = x->one_gid;
+    /* in locals: a store to hit (bytes) may alias anything */
+    const uint32_t *one_gid = x->one_gid, *one_off = x->one_off;
+    const uint32_t *off = x->off;
+    const uint64_t *one_rm = x->one_rm, *one_vm = x->one_vm;
+    const uint64_t *rmask = x->rmask, *vmask = x->vmask;
+    const kb_pstart *at = x->at;
     size_t n_first = x->n_first;
+    const uint64_t *filter = phrase_filter(x);
     for (size_t i = 0; i < n; i++) {
-        /* in locals: a store to hit (bytes) may alias anything */
         uint32_t ti = t[i];
         if (ti >= n_first)
             continue;   /* KB_TERM_NONE, or no phrase starts with it */
-        for (uint32_t j = x->one_off[ti], je = x->one_off[ti + 1]; j < je;
-             j++)
-            hit[one_gid[j]] = 1;
-        m |= x->one_rm[ti];
-        v |= x->one_vm[ti];
-        const kb_pstart *ps = x->at + x->off[ti];
-        const kb_pstart *end = x->at + x->off[ti + 1];
-        if (i + 1 == n || ps == end)
-            continue;   /* no second term, or no longer phrase */
+        uint32_t j = one_off[ti], je = one_off[ti + 1];
+        if (j < je) {
+            do
+                hit[one_gid[j]] = 1;
+            while (++j < je);
+            m |= one_rm[ti];
+            v |= one_vm[ti];
+        }
+        if (i + 1 == n)
+            continue;   /* no second term */
         uint32_t next = t[i + 1];
+        if (!(filter[ti] >> (next & 63) & 1))
+            continue;   /* no longer phrase goes on with next */
+        const kb_pstart *ps = at + off[ti], *end = at + off[ti + 1];
         for (ps = pstart_find(ps, end, next); ps < end && ps->second == next;
              ps++) {
             if (!hit[ps->gid] && phrase_rest(ps->p, t + i + 1, n - i - 1)) {
                 hit[ps->gid] = 1;
-                m |= x->rmask[ps->gid];
-                v |= x->vmask[ps->gid];
+                m |= rmask[ps->gid];
+                v |= vmask[ps->gid];
             }
         }
     }

@@ -4,7 +4,7 @@
  * member, after folding and stemming, both in the index and in questions.
  * Two rule sets are kept: stopwords dropped (matching) and kept (triage).
  */
-#include "kb-impl.h"
+#include "kb-query.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -216,6 +216,51 @@ static const kb_syn_rule *syn_start(const kb_syn *s, const uint32_t *at,
     return t == KB_TERM_NONE ? NULL : syn_first(s, t);
 }
 
+/* The rule of s that rewrites in[0 ..) (n terms left, in[0] starting
+ * rules from r on), or NULL: the first, longest first, whose phrase
+ * follows. */
+static const kb_syn_rule *syn_rule_at(const kb_syn_rule *r,
+                                      const kb_syn_rule *end,
+                                      const uint32_t *in, size_t n)
+{
+    for (; r < end && r->from[0] == in[0]; r++) {
+        if (r->n_from <= n && syn_same(r->from + 1, in + 1, r->n_from - 1))
+            return r;
+    }
+    return NULL;
+}
+
+/* kb_syn_apply with the index at (k->syn_at, its filter at at + n_at,
+ * kb-query.h): a term starting no rule (most terms), or none whose
+ * second term follows, is read in a load or two.  Returns the terms
+ * written. */
+static size_t syn_apply_at(const kb_syn *s, const uint32_t *at, size_t n_at,
+                           const uint32_t *in, size_t n, int keep,
+                           uint32_t *o)
+{
+    const kb_syn_rule *end = s->rules + s->n;
+    const uint32_t *filter = at + (n_at ? n_at : 1);
+    size_t w = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t t = in[i];
+        uint32_t a = t < n_at ? at[t] : 0;   /* KB_TERM_NONE: none */
+        const kb_syn_rule *r =
+            a && kb_syn_may(filter[t], in + i, n - i - 1)
+                ? syn_rule_at(s->rules + a - 1, end, in + i, n - i) : NULL;
+        if (!r) {
+            o[w++] = t;
+            i++;
+            continue;
+        }
+        for (uint32_t j = 0; j < r->n_to; j++)
+            o[w++] = r->to[j];
+        for (uint32_t j = 0; keep && j < r->n_from; j++)
+            o[w++] = r->from[j];
+        i += r->n_from;
+    }
+    return w;
+}
+
 int kb_syn_apply(const kb_syn *s, const uint32_t *at, size_t n_at,
                  const uint32_t *in, size_t n, int keep, kb_u32buf *out)
 {
@@ -227,6 +272,10 @@ int kb_syn_apply(const kb_syn *s, const uint32_t *at, size_t n_at,
         if (n)
             memcpy(out->v, in, n * sizeof *in);
         out->n = n;
+        return 0;
+    }
+    if (at) {
+        out->n = syn_apply_at(s, at, n_at, in, n, keep, out->v);
         return 0;
     }
     const kb_syn_rule *end = s->rules + s->n;
