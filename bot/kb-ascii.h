@@ -87,6 +87,28 @@ const unsigned char *kb_ascii_token(const unsigned char *p,
     return p;
 }
 
+/* 1 if a[8 .. n) and b[8 .. n) are the same bytes (n > 8): inline, no
+ * call in the probe's loop (a call there has the reader's registers
+ * saved around every probe: -0.1k instructions a query, real and 1k).
+ * The loads stay within the n bytes. */
+static inline __attribute__((always_inline))
+int kb_ascii_same(const char *a, const char *b, size_t n)
+{
+    size_t i = 8;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            return 0;
+    }
+    for (; i < n; i++) {
+        if (a[i] != b[i])
+            return 0;
+    }
+    return 1;
+}
+
 /* The token cache's value for a token read by kb_ascii_token (the probe
  * of kb-map.c's map_slot: home slot hash * cap >> 32, linear probing,
  * the prefix compared first; an empty slot is all zero, so its length
@@ -102,7 +124,7 @@ int kb_ascii_find(const kb_map *m, const char *w, const kb_atok *t,
     for (;;) {
         const kb_map_slot *sl = &m->slots[i];
         if (sl->prefix == t->prefix && sl->len == t->len &&
-            (t->len <= 8 || memcmp(sl->key + 8, w + 8, t->len - 8) == 0)) {
+            (t->len <= 8 || kb_ascii_same(sl->key, w, t->len))) {
             *val = sl->val;
             return 1;
         }

@@ -257,3 +257,37 @@ Test(kb_ascii, odd_texts)
     cr_assert_gt(n_cut, 3);
     cr_assert_gt(n_limited, 1000);
 }
+
+/* Tokens longer than 8 bytes are told apart past their prefix
+ * (kb_ascii_same): each such word of the token cache, then its twins of
+ * the same length and first 8 bytes with one later byte changed, each
+ * read both ways. */
+Test(kb_ascii, long_token_twins)
+{
+    char buf[4096];
+    size_t keys = 0, twins = 0, unknown = 0;
+    const kb_map *m = &K->tokens;
+    for (size_t i = 0; i < m->cap; i++) {
+        const kb_map_slot *sl = &m->slots[i];
+        if (!sl->key || sl->len <= 8 || sl->len > KB_TOKEN_MAX)
+            continue;
+        size_t o = 0;
+        memcpy(buf, sl->key, sl->len);
+        o = sl->len;
+        for (size_t j = 8; j < sl->len && o + sl->len + 1 < sizeof buf; j++) {
+            buf[o++] = ' ';
+            memcpy(buf + o, sl->key, sl->len);
+            char *c = &buf[o + j];
+            *c = *c == 'z' ? 'a' : (*c >= '0' && *c <= '9') ? 'q' : *c + 1;
+            uint32_t v;
+            unknown += !kb_map_find(m, buf + o, sl->len, &v);
+            o += sl->len;
+            twins++;
+        }
+        check_len(buf, o);
+        keys++;
+    }
+    cr_assert_gt(keys, 300);
+    cr_assert_gt(twins, 600);
+    cr_assert_gt(unknown, 600);
+}
