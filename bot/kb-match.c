@@ -32,9 +32,11 @@ static void query_pairs(const kb *k, kb_scratch *s, query *q)
     float *qbi_w = s->qbi_w;
     size_t n = 0;
     double bw = 0;
+    /* a term is marked (query_terms) exactly when it is known and some
+     * entry holds it (df above 0): the marks are read, not df */
     for (size_t i = 0; i + 1 < lx->terms.n; i++) {
         uint32_t a = v[i], b = v[i + 1];
-        if (a == KB_TERM_NONE || b == KB_TERM_NONE || !k->df[a] || !k->df[b])
+        if (a == KB_TERM_NONE || b == KB_TERM_NONE || !mark[a] || !mark[b])
             continue;
         float w = k->qw[a] < k->qw[b] ? k->qw[a] : k->qw[b];
         qbi[n] = (uint64_t)a << 32 | b;

@@ -228,9 +228,12 @@ static inline int held_read(const kb *k, const rs_query *r, const kb_cand *c)
                KB_ALTIX_MAX_ALTS;
 }
 
-/* c's score; got and held_pairs: cand_held's (any, when !held_read). */
+/* c's score; got and held_pairs: cand_held's (any, when !held_read);
+ * mix: the weights' sum (kb_rescore's), pairs: the pairs' share mixed
+ * in (the query has pairs, the kb alternates). */
 static void score_candidate(const kb *k, kb_scratch *s, kb_cand *c,
-                            const rs_query *r, double got, double held_pairs)
+                            const rs_query *r, double got, double held_pairs,
+                            double mix, int pairs)
 {
     const kb_query *q = r->q;
     const kb_params *p = &k->params;
@@ -245,12 +248,9 @@ static void score_candidate(const kb *k, kb_scratch *s, kb_cand *c,
         c->alt = c->bm25;
         c->bigram = 0;
     }
-    double mix = p->mix_alt + p->mix_bm25;
     double v = p->mix_alt * c->alt + p->mix_bm25 * c->bm25;
-    if (q->bi_weight > 0 && (k->features & KB_FEAT_ALTS)) {
+    if (pairs)
         v += p->mix_bigram * c->bigram;
-        mix += p->mix_bigram;
-    }
     c->score = (float)(v / mix);
 }
 
@@ -392,7 +392,7 @@ void kb_rescore(const kb *k, kb_scratch *s, const kb_query *q,
                 continue;
             }
         }
-        score_candidate(k, s, &c[i], &r, got, held);
+        score_candidate(k, s, &c[i], &r, got, held, mix, pairs);
         s->n_rescored++;
         if (c[i].entry == except)
             continue;   /* not among the three that matter (rank) */
