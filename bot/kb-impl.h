@@ -418,6 +418,16 @@ struct kb {
      * read by each of its query words in turn) */
     uint32_t *altix_hoff;
     uint16_t *altix_htab;
+    /* a kb of at most KB_SMALL_ENTRIES entries, every impact above 0
+     * (kb-small-index.c): term t of more than small_pad / 4 postings
+     * has row r = small_row[t] - 1 (0: none), its impacts by entry at
+     * small_imp[r * small_pad ..] (0 where t is not in the entry) and
+     * the entries holding it (small_mask[r]); small_row NULL otherwise */
+    uint32_t *small_row;
+    float *small_imp;
+    uint64_t *small_mask;
+    uint32_t small_pad;    /* n_entries rounded up to 4 */
+    size_t small_rows;
     kb_fwords fw;          /* function words per entry (kb-fwords.c) */
 
 
@@ -829,6 +839,8 @@ struct kb_scratch {
     int rescore_all;       /* tests: rescore every candidate (no bound) */
     int no_altix;          /* tests: read alternates whole, not through
                               the alternates' index (kb-altix.c) */
+    int no_small_topk;     /* tests: kb_topk's general path even for a
+                              small kb (kb-small-topk.c) */
     size_t n_altix;        /* candidates of the last query whose
                               alternates were found through it */
     size_t n_altix_ord;    /* of those, read by their heaviest query
@@ -859,6 +871,19 @@ struct kb_scratch {
  * terms, into s->cand, highest BM25F first, then by entry (kb_rescore
  * relies on that order; test-kb-topk checks it); returns how many. */
 size_t kb_topk(const kb *k, kb_scratch *s);
+/* kb-small-topk.c: kb_topk for a kb with k->small_row (at most
+ * KB_SMALL_ENTRIES entries: an entry set is one 64-bit word), given its
+ * n cursors (s->cur): the same candidates, bit for bit; SIZE_MAX when
+ * there are none or a near-tie at the cut needs kb_topk's general path
+ * (s->acc is left untouched). */
+#define KB_SMALL_ENTRIES 64
+size_t kb_topk_small(const kb *k, kb_scratch *s, size_t n);
+/* kb-small-index.c: k->small_row, small_imp and small_mask once the
+ * postings are final (kb_index_build), for a kb of at most
+ * KB_SMALL_ENTRIES entries whose impacts are all above 0; 0, -1 on
+ * OOM.  kb_small_free: idempotent (kb_index_free). */
+int kb_small_build(kb *k);
+void kb_small_free(kb *k);
 
 /* Make s ready for k: sizes, stemmer.  0, -1 on OOM. */
 int kb_scratch_ready(kb_scratch *s, const kb *k);

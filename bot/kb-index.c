@@ -518,7 +518,8 @@ int kb_index_build(kb *k)
     ix_build_free(&b);     /* in line, the records go before the typo
                               index comes */
     IX_PH(5);
-    rc = ix_side_join(&side, kb_altix_build(k) == 0);
+    rc = ix_side_join(&side, kb_altix_build(k) == 0 &&
+                                 kb_small_build(k) == 0);
 #ifdef IX_PHASES
     IX_PH(6);
     fprintf(stderr, "phases ms: pass1 %.0f compact %.0f stats %.0f "
@@ -550,5 +551,6 @@ void kb_index_free(kb *k)
     free(k->entry_alt_off);
     free(k->term_max);
     kb_altix_free(k);
+    kb_small_free(k);
     kb_fw_free(k);
 }

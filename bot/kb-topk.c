@@ -379,10 +379,17 @@ static int worth_a_cut(const kb_scratch *s, size_t from, size_t n, size_t nt)
 }
 
 /* The best params.candidates entries into s->cand, highest BM25F first
- * (then entry), bm25 = raw BM25F score; returns how many. */
+ * (then entry), bm25 = raw BM25F score; returns how many.  A kb of at
+ * most KB_SMALL_ENTRIES entries is read by kb-small-topk.c (the same
+ * candidates), unless a near-tie at the cut sends it here. */
 size_t kb_topk(const kb *k, kb_scratch *s)
 {
     size_t n = topk_cursors(k, s), cap = k->params.candidates, nt = 0, i = 0;
+    if (k->n_entries <= KB_SMALL_ENTRIES) {
+        size_t got = kb_topk_small(k, s, n);
+        if (got != SIZE_MAX)
+            return got;
+    }
     /* done: the highest impacts of cursors 0..i summed in their order,
      * as a float like each acc: no acc is above it (each adds at most
      * those, in that order, and a rounded sum does not fall when a term
