@@ -362,16 +362,19 @@ static int match_run(const kb *k, kb_scratch *s, const char *text,
 {
     memset(out, 0, sizeof *out);
     out->status = KB_NO_ANSWER;
-    if (!k || !s || (!text && len) || kb_scratch_ready(s, k) < 0)
+    if (!k || !s || (!text && len))
         return -1;
     s->n_cand = s->n_rescored = 0;
     memset(&s->feat, 0, sizeof s->feat);
     if (offtopic < 0 && kb_offtopic_any(k)) {
         /* the scan's reading (KB_LEX_DUAL) also gives the matching one;
-         * no rule is checked, so no stated age is read */
+         * no rule is checked, so no stated age is read (the scan makes s
+         * ready for k) */
         if (kb_triage_scan_ex(k, s, text, len, 0) < 0)
             return -1;
         offtopic = kb_offtopic_hit(k, s);
+    } else if (offtopic < 0 && kb_scratch_ready(s, k) < 0) {
+        return -1;   /* offtopic >= 0: kb_answer's scan made s ready */
     }
     /* outside the knowledge base: no answer, unless a long message
      * only names the off-topic subject in passing (s->lex holds the scan's
@@ -389,7 +392,9 @@ static int match_run(const kb *k, kb_scratch *s, const char *text,
     query q;
     s->skip_alt = skip_alt;
     query_terms(k, s, &q);
-    if (s->qterms.n > 0 && !kb_text_has_markup(text, len)) {
+    /* markup needs a '<': most questions are passed by memchr alone */
+    if (s->qterms.n > 0 &&
+        !(memchr(text, '<', len) && kb_text_has_markup(text, len))) {
         s->n_cand = kb_topk(k, s);
         if (!rank(k, s, &q, triaged))
             s->n_cand = 0;   /* no answer, no best entry */
