@@ -84,18 +84,26 @@ int jsonw_fixed4(sbuf *b, double v)
     double r = (double)u;
     if (x - (r - 0.5) <= 1e-6 || (r + 0.5) - x <= 1e-6)
         return sbuf_addf(b, "%.4f", v);
+    /* the decimals two digits at a time; the whole part is 0 or 1 for a
+     * score or a confidence, one digit */
+    static const char d2[] = "00010203040506070809101112131415161718192021"
+        "222324252627282930313233343536373839404142434445464748495051525354"
+        "555657585960616263646566676869707172737475767778798081828384858687"
+        "888990919293949596979899";
     char buf[24], *p = buf + sizeof buf;
-    unsigned f = (unsigned)(u % 10000), f2 = f / 100, f1 = f % 100;
+    unsigned f = (unsigned)(u % 10000);
     u /= 10000;
     p -= 5;
     p[0] = '.';
-    p[1] = (char)('0' + f2 / 10);
-    p[2] = (char)('0' + f2 % 10);
-    p[3] = (char)('0' + f1 / 10);
-    p[4] = (char)('0' + f1 % 10);
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    memcpy(p + 1, d2 + 2 * (f / 100), 2);
+    memcpy(p + 3, d2 + 2 * (f % 100), 2);
+    if (u < 10) {
+        *--p = (char)('0' + u);
+    } else {
+        do {
+            *--p = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+    }
     return sbuf_addn(b, p, (size_t)(buf + sizeof buf - p));
 }
