@@ -242,6 +242,10 @@ typedef struct kb_pindex {
     /* n_first: the OR of rmask (one_rm) and of vmask (one_vm) over the
      * groups of term t's one-term phrases (one_gid's) */
     uint64_t *one_rm, *one_vm;
+    /* n_first: bit (second & 63) of each of term t's longer phrases
+     * (at[off[t] .. off[t + 1])): a scan reads t's bucket only when the
+     * next term's bit is set (kb_phrase_scan) */
+    uint64_t *second;
 } kb_pindex;
 
 /* ---- tuning (kb-params.c) --------------------------------------------- */
@@ -446,6 +450,10 @@ struct kb {
     uint8_t *term_flags;
     uint32_t *syn_at[2];   /* per term below n_syn_terms: 1 + the first
                               rule of syn[i] starting with it, or 0 */
+    /* per term below n_syn_terms: bit (second term & 31) of each rule of
+     * syn[i] of two or more terms starting with it, every bit for a
+     * one-term rule (kb-query.h kb_syn_may) */
+    uint32_t *syn_filter[2];
     size_t n_flag_terms, n_syn_terms;
     size_t n_age_rules;    /* rules with "max_age_days": the stated age
                               is only read (kb_age_days) when there are */
@@ -562,9 +570,11 @@ int kb_syn_load(kb *k, const char *dir, kb_diag *d);
 /* Rewrite in -> out with the rules of s (longest phrase first); with
  * keep, a rewritten phrase is followed by its own words too, so a literal
  * match still counts more than a synonym one.  at (or NULL): each term's
- * first rule + 1 for terms below n_at (k->syn_at), else a search. */
-int kb_syn_apply(const kb_syn *s, const uint32_t *at, size_t n_at,
-                 const uint32_t *in, size_t n, int keep, kb_u32buf *out);
+ * first rule + 1 for terms below n_at (k->syn_at), else a search;
+ * filter: each such term's rules' filter (k->syn_filter; with at). */
+int kb_syn_apply(const kb_syn *s, const uint32_t *at, const uint32_t *filter,
+                 size_t n_at, const uint32_t *in, size_t n, int keep,
+                 kb_u32buf *out);
 /* 1 if t starts a synonym phrase of s. */
 int kb_syn_is_source(const kb_syn *s, uint32_t t);
 void kb_syn_free(kb_syn *s);

@@ -50,18 +50,19 @@ static int lex_triage_term(const kb *k, uint32_t t)
     return t < k->n_flag_terms && (k->term_flags[t] & KB_TF_TRIAGE);
 }
 
-/* k->syn_at[set] for the n terms: where each term's rules start; then,
- * for kb_syn_apply alone, each term's filter of its rules (kb-query.h,
- * kb_syn_filter_bit: the allocation's second half, at + n). */
+/* k->syn_at[set] for the n terms: where each term's rules start; and
+ * k->syn_filter[set], each term's filter of its rules (kb-query.h
+ * kb_syn_filter_bit).  Both in the arena. */
 static int lex_syn_at(kb *k, int set, size_t n)
 {
     const kb_syn *sy = &k->syn[set];
-    size_t size = (n ? n : 1) * 2 * sizeof(uint32_t);
+    size_t size = (n ? n : 1) * sizeof(uint32_t);
     uint32_t *at = kb_arena_alloc(&k->arena, size);
-    if (!at)
+    uint32_t *f = kb_arena_alloc(&k->arena, size);
+    if (!at || !f)
         return -1;
     memset(at, 0, size);
-    uint32_t *f = at + (n ? n : 1);
+    memset(f, 0, size);
     for (size_t i = sy->n; i-- > 0;) {   /* the first rule of each term */
         const kb_syn_rule *r = &sy->rules[i];
         if (r->from[0] >= n)
@@ -70,6 +71,7 @@ static int lex_syn_at(kb *k, int set, size_t n)
         f[r->from[0]] |= kb_syn_filter_bit(r);
     }
     k->syn_at[set] = at;
+    k->syn_filter[set] = f;
     return 0;
 }
 
@@ -286,7 +288,8 @@ static int lex_finish(const kb *k, unsigned flags, kb_lexout *out)
     int set = (flags & KB_LEX_KEEPSTOP) ? 1 : 0;
     int keep = !(flags & KB_LEX_KEEPSTOP) && k->params.syn_keep != 0;
     if ((flags & KB_LEX_SYN) && (k->features & KB_FEAT_SYNONYMS)) {
-        return kb_syn_apply(&k->syn[set], k->syn_at[set], k->n_syn_terms,
+        return kb_syn_apply(&k->syn[set], k->syn_at[set],
+                            k->syn_filter[set], k->n_syn_terms,
                             out->raw.v, out->raw.n, keep, &out->terms);
     }
     if (kb_u32buf_reserve(&out->terms, out->raw.n) < 0)

@@ -127,19 +127,10 @@ static size_t key_group(const kb_trule *r)
     return best;
 }
 
-/* The second terms' filter of each first term t < n_first: bit (second &
- * 63) of each of its longer phrases (at[off[t] .. off[t + 1])), so a scan
- * passes over a term whose follower starts none of them without reading
- * its bucket.  Kept after one_vm's n_first + 1 masks, in the same arena
- * block (kb_pindex has no field of its own for it yet). */
-static inline const uint64_t *phrase_filter(const kb_pindex *x)
-{
-    return x->one_vm + x->n_first + 1;
-}
-
 /* x->rmask and x->vmask for the rules below 64, their ORs by term
- * (one_rm, one_vm) and the second terms' filter (phrase_filter; arena).
- * 0, -1 on OOM. */
+ * (one_rm, one_vm) and the second terms' filter (second: a scan passes
+ * over a term whose follower starts none of its longer phrases without
+ * reading its bucket); arena.  0, -1 on OOM. */
 static int phrase_rmask(kb *k)
 {
     kb_pindex *x = &k->phr;
@@ -161,8 +152,9 @@ static int phrase_rmask(kb *k)
     }
     size_t nf = (x->n_first + 1) * sizeof *x->one_rm;
     x->one_rm = kb_arena_alloc(&k->arena, nf);
-    x->one_vm = kb_arena_alloc(&k->arena, 2 * nf);
-    if (!x->one_rm || !x->one_vm)
+    x->one_vm = kb_arena_alloc(&k->arena, nf);
+    x->second = kb_arena_alloc(&k->arena, nf);
+    if (!x->one_rm || !x->one_vm || !x->second)
         return -1;
     for (size_t t = 0; t < x->n_first; t++) {
         uint64_t m = 0, v = 0;
@@ -175,7 +167,7 @@ static int phrase_rmask(kb *k)
         uint64_t b = 0;
         for (uint32_t j = x->off[t]; j < x->off[t + 1]; j++)
             b |= (uint64_t)1 << (x->at[j].second & 63);
-        x->one_vm[x->n_first + 1 + t] = b;   /* phrase_filter(x)[t] */
+        x->second[t] = b;
     }
     return 0;
 }
@@ -252,7 +244,7 @@ uint64_t kb_phrase_scan(const kb *k, const uint32_t *t, size_t n,
     const uint64_t *rmask = x->rmask, *vmask = x->vmask;
     const kb_pstart *at = x->at;
     size_t n_first = x->n_first;
-    const uint64_t *filter = phrase_filter(x);
+    const uint64_t *filter = x->second;
     for (size_t i = 0; i < n; i++) {
         uint32_t ti = t[i];
         if (ti >= n_first)

@@ -68,9 +68,8 @@ static inline void kb_fw_tiebreak(const kb *k, kb_scratch *s)
     kb_fw_reorder(k, s, n, reach);
 }
 
-/* The synonyms' filter: k->syn_at[set] holds, after its n_syn_terms
- * first rules, a 32-bit filter per term (kb-lex.c lex_syn_at): bit
- * (second term & 31) of each rule of two or more terms starting with it,
+/* The synonyms' filter: k->syn_filter[set], a 32-bit filter per term
+ * below n_syn_terms (kb-lex.c lex_syn_at): bit (second term & 31) of each rule of two or more terms starting with it,
  * every bit for a rule of one term (it always applies).  A rule can
  * start at in[0] only when kb_syn_may says so. */
 static inline uint32_t kb_syn_filter_bit(const kb_syn_rule *r)

@@ -230,16 +230,16 @@ static const kb_syn_rule *syn_rule_at(const kb_syn_rule *r,
     return NULL;
 }
 
-/* kb_syn_apply with the index at (k->syn_at, its filter at at + n_at,
+/* kb_syn_apply with the index at (k->syn_at) and its filter (k->syn_filter,
  * kb-query.h): a term starting no rule (most terms), or none whose
  * second term follows, is read in a load or two.  Returns the terms
  * written. */
-static size_t syn_apply_at(const kb_syn *s, const uint32_t *at, size_t n_at,
+static size_t syn_apply_at(const kb_syn *s, const uint32_t *at,
+                           const uint32_t *filter, size_t n_at,
                            const uint32_t *in, size_t n, int keep,
                            uint32_t *o)
 {
     const kb_syn_rule *end = s->rules + s->n;
-    const uint32_t *filter = at + (n_at ? n_at : 1);
     size_t w = 0;
     for (size_t i = 0; i < n;) {
         uint32_t t = in[i];
@@ -261,8 +261,9 @@ static size_t syn_apply_at(const kb_syn *s, const uint32_t *at, size_t n_at,
     return w;
 }
 
-int kb_syn_apply(const kb_syn *s, const uint32_t *at, size_t n_at,
-                 const uint32_t *in, size_t n, int keep, kb_u32buf *out)
+int kb_syn_apply(const kb_syn *s, const uint32_t *at, const uint32_t *filter,
+                 size_t n_at, const uint32_t *in, size_t n, int keep,
+                 kb_u32buf *out)
 {
     out->n = 0;
     if (out->cap < n * (KB_SYN_MAX + 1) + 1 &&
@@ -275,7 +276,7 @@ int kb_syn_apply(const kb_syn *s, const uint32_t *at, size_t n_at,
         return 0;
     }
     if (at) {
-        out->n = syn_apply_at(s, at, n_at, in, n, keep, out->v);
+        out->n = syn_apply_at(s, at, filter, n_at, in, n, keep, out->v);
         return 0;
     }
     const kb_syn_rule *end = s->rules + s->n;

@@ -1,9 +1,10 @@
 /*
  * Reading a question (kb-synonyms.c, kb-phrase.c): the fast paths give
  * what the plain ones give.
- *   - kb_syn_apply with the index and its filter (k->syn_at, kb-query.h
- *     kb_syn_may) against the same rules found by a binary search (no
- *     index), both rule sets, with and without the rule's own words kept;
+ *   - kb_syn_apply with the index and its filter (k->syn_at,
+ *     k->syn_filter, kb-query.h kb_syn_may) against the same rules found
+ *     by a binary search (no index), both rule sets, with and without the
+ *     rule's own words kept;
  *   - kb_phrase_scan (one-term groups by term, longer phrases by their
  *     second term, behind a filter) against trying every phrase of every
  *     group at every place: the same groups found, the same rule masks.
@@ -55,9 +56,9 @@ static int syn_same_both(const kb *k, int set, const uint32_t *in, size_t n,
                          int keep, kb_u32buf *a, kb_u32buf *b)
 {
     const kb_syn *s = &k->syn[set];
-    cr_assert_eq(kb_syn_apply(s, k->syn_at[set], k->n_syn_terms, in, n, keep,
-                              a), 0);
-    cr_assert_eq(kb_syn_apply(s, NULL, 0, in, n, keep, b), 0);
+    cr_assert_eq(kb_syn_apply(s, k->syn_at[set], k->syn_filter[set],
+                              k->n_syn_terms, in, n, keep, a), 0);
+    cr_assert_eq(kb_syn_apply(s, NULL, NULL, 0, in, n, keep, b), 0);
     return a->n == b->n && memcmp(a->v, b->v, a->n * sizeof *a->v) == 0;
 }
 
@@ -65,7 +66,7 @@ static int syn_same_both(const kb *k, int set, const uint32_t *in, size_t n,
  * in[0 .. n). */
 static size_t syn_turned(const kb *k, int set, const uint32_t *in, size_t n)
 {
-    const uint32_t *at = k->syn_at[set], *f = at + k->n_syn_terms;
+    const uint32_t *at = k->syn_at[set], *f = k->syn_filter[set];
     size_t turned = 0;
     for (size_t i = 0; i < n; i++) {
         if (in[i] < k->n_syn_terms && at[in[i]] &&
@@ -85,6 +86,7 @@ Test(kb_read, synonyms_filter_same_as_search)
         const kb_syn *s = &k->syn[set];
         cr_assert_gt(s->n, 100, "the bundled kb has synonyms");
         cr_assert_not_null(k->syn_at[set]);
+        cr_assert_not_null(k->syn_filter[set]);
         for (size_t i = 0; i < s->n; i++) {   /* each rule, cut short too */
             const kb_syn_rule *r = &s->rules[i];
             for (uint32_t cut = 1; cut <= r->n_from; cut++) {
