@@ -2,9 +2,10 @@
  * kb-small-topk.c - kb_topk for a small kb (at most KB_SMALL_ENTRIES
  * entries, every impact above 0: kb-small-index.c's dense impacts):
  * each query term's row of impacts added whole to a dense array of sums
- * (four at a time; a term of few entries by its postings), then the best `candidates` picked by insertion; no
- * touched list, no heap, no MaxScore cut (nothing to gain from it over a
- * few dozen entries).  No allocation.
+ * (four at a time; a term of few entries by its postings), then the
+ * best `candidates` picked by insertion; no touched list, no heap, no
+ * MaxScore cut (nothing to gain from it over a few dozen entries).  No
+ * allocation.
  *
  * The same candidates as kb-topk.c's general path, bit for bit:
  *   - each entry's sum takes the same float additions in the same order
@@ -63,7 +64,8 @@ size_t kb_topk_small(const kb *k, kb_scratch *s, size_t n)
         if (r) {
             /* the row added whole: + 0 leaves a sum (+0 or above) as
              * it is */
-            const v4f *row = (const v4f *)(k->small_imp + (size_t)(r - 1) * pad);
+            const v4f *row =
+                (const v4f *)(k->small_imp + (size_t)(r - 1) * pad);
             for (size_t j = 0; j < pad / 4; j++)
                 acc[j] += row[j];
             mask[i] = k->small_mask[r - 1];
