@@ -13,29 +13,8 @@
 #include <string.h>
 
 #include "kbdir.h"
+#include "query-mark.h"
 #include "result-same.h"
-
-/* The query terms of q marked in s (as kb_match marks them). */
-static void mark(const kb *k, kb_scratch *s, const char *q)
-{
-    cr_assert_eq(kb_lex_run((kb *)k, s->stem, q, strlen(q), KB_LEX_SYN,
-                            KB_QUERY_MAX_TOKENS, &s->lex), 0);
-    s->qterms.n = 0;
-    for (size_t i = 0; i < s->lex.terms.n; i++) {
-        uint32_t t = s->lex.terms.v[i];
-        if (t == KB_TERM_NONE || !k->df[t] || s->qmark[t])
-            continue;
-        s->qterms.v[s->qterms.n++] = t;
-        s->qmark[t] = (uint32_t)s->qterms.n;
-    }
-}
-
-static void unmark(kb_scratch *s)
-{
-    for (size_t i = 0; i < s->qterms.n; i++)
-        s->qmark[s->qterms.v[i]] = 0;
-    s->qterms.n = 0;
-}
 
 typedef struct tally {
     size_t queries, small, gave_up;
@@ -47,7 +26,7 @@ typedef struct tally {
 static void same(const kb *k, kb_scratch *s, const char *q, tally *t)
 {
     kb_cand a[32], b[32];
-    mark(k, s, q);
+    query_mark(k, s, q);
     s->no_small_topk = 1;
     size_t nb = kb_topk(k, s);
     cr_assert_leq(nb, 32);
@@ -73,7 +52,7 @@ static void same(const kb *k, kb_scratch *s, const char *q, tally *t)
         else
             t->small++;
     }
-    unmark(s);
+    query_unmark(s);
     kb_result ra, rb;
     cr_assert_eq(kb_match(k, s, q, strlen(q), &ra), 0);
     s->no_small_topk = 1;

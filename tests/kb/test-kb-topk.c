@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kb-impl.h"
+#include "query-mark.h"
 
 /* Brute force BM25F of every entry for the query terms marked in s. */
 static void brute(const kb *k, const kb_scratch *s, float *acc)
@@ -50,16 +51,7 @@ static int desc(const void *a, const void *b)
 static int topk_exact(const kb *k, kb_scratch *s, const char *q, float *acc,
                       float *sorted)
 {
-    cr_assert_eq(kb_lex_run((kb *)k, s->stem, q, strlen(q), KB_LEX_SYN,
-                            KB_QUERY_MAX_TOKENS, &s->lex), 0);
-    s->qterms.n = 0;
-    for (size_t i = 0; i < s->lex.terms.n; i++) {
-        uint32_t t = s->lex.terms.v[i];
-        if (t == KB_TERM_NONE || !k->df[t] || s->qmark[t])
-            continue;
-        s->qterms.v[s->qterms.n++] = t;
-        s->qmark[t] = (uint32_t)s->qterms.n;
-    }
+    query_mark(k, s, q);
     brute(k, s, acc);
     size_t n = kb_topk(k, s);
     int ok = 1;
@@ -91,9 +83,7 @@ static int topk_exact(const kb *k, kb_scratch *s, const char *q, float *acc,
             ok = 0;
         }
     }
-    for (size_t i = 0; i < s->qterms.n; i++)
-        s->qmark[s->qterms.v[i]] = 0;
-    s->qterms.n = 0;
+    query_unmark(s);
     return ok;
 }
 
