@@ -188,7 +188,6 @@ static const kb_syn_rule *syn_first(const kb_syn *s, uint32_t t)
     return lo < s->n && s->rules[lo].from[0] == t ? &s->rules[lo] : NULL;
 }
 
-/* Rewrite in[0..n) into out (reset first).  0, -1 on OOM. */
 int kb_syn_is_source(const kb_syn *s, uint32_t t)
 {
     return s->n && syn_first(s, t) != NULL;
@@ -203,17 +202,6 @@ static int syn_same(const uint32_t *a, const uint32_t *b, uint32_t n)
             return 0;
     }
     return 1;
-}
-
-/* The first rule of s whose phrase starts with t: at[t] - 1 when the
- * index is given (0: none; a term from n_at on has none), else by a
- * binary search. */
-static const kb_syn_rule *syn_start(const kb_syn *s, const uint32_t *at,
-                                    size_t n_at, uint32_t t)
-{
-    if (at)
-        return t < n_at && at[t] ? s->rules + at[t] - 1 : NULL;
-    return t == KB_TERM_NONE ? NULL : syn_first(s, t);
 }
 
 /* The rule of s that rewrites in[0 ..) (n terms left, in[0] starting
@@ -261,6 +249,7 @@ static size_t syn_apply_at(const kb_syn *s, const uint32_t *at,
     return w;
 }
 
+/* Rewrite in[0..n) into out (reset first).  0, -1 on OOM. */
 int kb_syn_apply(const kb_syn *s, const uint32_t *at, const uint32_t *filter,
                  size_t n_at, const uint32_t *in, size_t n, int keep,
                  kb_u32buf *out)
@@ -279,14 +268,14 @@ int kb_syn_apply(const kb_syn *s, const uint32_t *at, const uint32_t *filter,
         out->n = syn_apply_at(s, at, filter, n_at, in, n, keep, out->v);
         return 0;
     }
+    /* no index: each term's first rule by a binary search */
     const kb_syn_rule *end = s->rules + s->n;
     for (size_t i = 0; i < n;) {
-        const kb_syn_rule *r = syn_start(s, at, n_at, in[i]);
-        for (; r && r < end && r->from[0] == in[i]; r++) {
-            if (r->n_from <= n - i && syn_same(r->from, in + i, r->n_from))
-                break;
-        }
-        if (!r || r == end || r->from[0] != in[i]) {
+        const kb_syn_rule *r =
+            in[i] == KB_TERM_NONE ? NULL : syn_first(s, in[i]);
+        if (r)
+            r = syn_rule_at(r, end, in + i, n - i);
+        if (!r) {
             out->v[out->n++] = in[i++];
             continue;
         }
