@@ -452,7 +452,7 @@ struct kb {
                               rule of syn[i] starting with it, or 0 */
     /* per term below n_syn_terms: bit (second term & 31) of each rule of
      * syn[i] of two or more terms starting with it, every bit for a
-     * one-term rule (kb-query.h kb_syn_may) */
+     * one-term rule (kb_syn_may) */
     uint32_t *syn_filter[2];
     size_t n_flag_terms, n_syn_terms;
     size_t n_age_rules;    /* rules with "max_age_days": the stated age
@@ -577,6 +577,23 @@ int kb_syn_apply(const kb_syn *s, const uint32_t *at, const uint32_t *filter,
                  kb_u32buf *out);
 /* 1 if t starts a synonym phrase of s. */
 int kb_syn_is_source(const kb_syn *s, uint32_t t);
+/* The synonyms' filter: k->syn_filter[set], a 32-bit filter per term
+ * below n_syn_terms (kb-lex.c lex_syn_at): bit (second term & 31) of
+ * each rule of two or more terms starting with it, every bit for a rule
+ * of one term (it always applies).  A rule can start at in[0] only when
+ * kb_syn_may says so. */
+static inline uint32_t kb_syn_filter_bit(const kb_syn_rule *r)
+{
+    return r->n_from > 1 ? (uint32_t)1 << (r->from[1] & 31) : UINT32_MAX;
+}
+
+/* 0 when no rule of filter f (in[0]'s) can start at in[0], with left
+ * terms in[1 .. left] after it; 1 when one may. */
+static inline int kb_syn_may(uint32_t f, const uint32_t *in, size_t left)
+{
+    return left ? (int)(f >> (in[1] & 31) & 1) : f == UINT32_MAX;
+}
+
 void kb_syn_free(kb_syn *s);
 
 /* ---- typo ------------------------------------------------------------- */

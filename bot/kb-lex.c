@@ -6,7 +6,6 @@
  */
 #include "kb-ascii.h"
 #include "kb-build.h"
-#include "kb-query.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -51,8 +50,8 @@ static int lex_triage_term(const kb *k, uint32_t t)
 }
 
 /* k->syn_at[set] for the n terms: where each term's rules start; and
- * k->syn_filter[set], each term's filter of its rules (kb-query.h
- * kb_syn_filter_bit).  Both in the arena. */
+ * k->syn_filter[set], each term's filter of its rules
+ * (kb_syn_filter_bit).  Both in the arena. */
 static int lex_syn_at(kb *k, int set, size_t n)
 {
     const kb_syn *sy = &k->syn[set];

@@ -1,8 +1,7 @@
 /*
  * kb-query.h - one query between kb-match.c (terms, confidence,
- * decision) and kb-rescore.c (the candidates rescored); and the synonym
- * rules' filter shared by kb-lex.c (built) and kb-synonyms.c (read).
- * Private to those files.
+ * decision) and kb-rescore.c (the candidates rescored).  Private to
+ * those files.
  */
 #ifndef FAQBOT_KB_QUERY_H
 #define FAQBOT_KB_QUERY_H
@@ -66,22 +65,6 @@ static inline void kb_fw_tiebreak(const kb *k, kb_scratch *s)
         (n < 3 || c[2].score + reach < c[1].score))
         return;
     kb_fw_reorder(k, s, n, reach);
-}
-
-/* The synonyms' filter: k->syn_filter[set], a 32-bit filter per term
- * below n_syn_terms (kb-lex.c lex_syn_at): bit (second term & 31) of each rule of two or more terms starting with it,
- * every bit for a rule of one term (it always applies).  A rule can
- * start at in[0] only when kb_syn_may says so. */
-static inline uint32_t kb_syn_filter_bit(const kb_syn_rule *r)
-{
-    return r->n_from > 1 ? (uint32_t)1 << (r->from[1] & 31) : UINT32_MAX;
-}
-
-/* 0 when no rule of filter f (in[0]'s) can start at in[0], with left
- * terms in[1 .. left] after it; 1 when one may. */
-static inline int kb_syn_may(uint32_t f, const uint32_t *in, size_t left)
-{
-    return left ? (int)(f >> (in[1] & 31) & 1) : f == UINT32_MAX;
 }
 
 #endif /* FAQBOT_KB_QUERY_H */

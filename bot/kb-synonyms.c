@@ -4,7 +4,7 @@
  * member, after folding and stemming, both in the index and in questions.
  * Two rule sets are kept: stopwords dropped (matching) and kept (triage).
  */
-#include "kb-query.h"
+#include "kb-impl.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -219,7 +219,7 @@ static const kb_syn_rule *syn_rule_at(const kb_syn_rule *r,
 }
 
 /* kb_syn_apply with the index at (k->syn_at) and its filter (k->syn_filter,
- * kb-query.h): a term starting no rule (most terms), or none whose
+ * kb_syn_may): a term starting no rule (most terms), or none whose
  * second term follows, is read in a load or two.  Returns the terms
  * written. */
 static size_t syn_apply_at(const kb_syn *s, const uint32_t *at,

@@ -2,7 +2,7 @@
  * Reading a question (kb-synonyms.c, kb-phrase.c): the fast paths give
  * what the plain ones give.
  *   - kb_syn_apply with the index and its filter (k->syn_at,
- *     k->syn_filter, kb-query.h kb_syn_may) against the same rules found
+ *     k->syn_filter, kb_syn_may) against the same rules found
  *     by a binary search (no index), both rule sets, with and without the
  *     rule's own words kept;
  *   - kb_phrase_scan (one-term groups by term, longer phrases by their
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kb-query.h"
+#include "kb-impl.h"
 
 static uint64_t rng = 88172645463325252ull;
 
