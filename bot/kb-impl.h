@@ -431,7 +431,6 @@ struct kb {
     float *small_imp;
     uint64_t *small_mask;
     uint32_t small_pad;    /* n_entries rounded up to 4 */
-    size_t small_rows;
     kb_fwords fw;          /* function words per entry (kb-fwords.c) */
 
 

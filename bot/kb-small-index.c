@@ -56,7 +56,6 @@ int kb_small_build(kb *k)
         k->small_row[t] = ++r;
     }
     k->small_pad = (uint32_t)pad;
-    k->small_rows = rows;
     return 0;
 }
 
@@ -70,5 +69,4 @@ void kb_small_free(kb *k)
     k->small_imp = NULL;
     k->small_mask = NULL;
     k->small_pad = 0;
-    k->small_rows = 0;
 }
